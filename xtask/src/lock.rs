@@ -1,0 +1,88 @@
+//! `openapi/lock.toml`: which spec each checked-in generated module came from.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::fsutil::write_atomically;
+
+/// The lock file. Sections this version does not know are kept as they are.
+#[derive(Debug, Default, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Lock {
+    /// Per generated API (`regional`, `organizations`).
+    #[serde(default)]
+    pub api: BTreeMap<String, LockedSpec>,
+    #[serde(flatten)]
+    pub rest: toml::Table,
+}
+
+/// The spec one API was generated from.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct LockedSpec {
+    /// Where the spec was read, relative to the workspace root when inside it
+    /// or beside it (`../shared/...`).
+    pub source: String,
+    pub sha256: String,
+    pub size: u64,
+    pub operations: usize,
+}
+
+const HEADER: &str = "# Written by `cargo xtask generate`: the specs the checked-in client in\n# generated-client/ was generated from. `cargo xtask generate --check` fails\n# when a source's sha256 differs from the one recorded here.\n\n";
+
+impl Lock {
+    /// Reads the lock; a missing file is an empty lock.
+    pub fn read(path: &Path) -> Result<Lock, String> {
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Lock::default()),
+            Err(e) => return Err(format!("cannot read lock {}: {e}", path.display())),
+        };
+        toml::from_str(&text).map_err(|e| format!("lock {} is invalid: {e}", path.display()))
+    }
+
+    /// The file's text, with its explanatory header.
+    pub fn render(&self) -> Result<String, String> {
+        let body = toml::to_string_pretty(self).map_err(|e| format!("cannot encode lock: {e}"))?;
+        Ok(format!("{HEADER}{body}"))
+    }
+
+    /// Writes the lock atomically.
+    pub fn write(&self, path: &Path) -> Result<(), String> {
+        write_atomically(path, self.render()?.as_bytes())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_and_keeps_unknown_sections() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("lock.toml");
+        std::fs::write(
+            &path,
+            "[api.regional]\nsource = \"a.yaml\"\nsha256 = \"ab\"\nsize = 3\noperations = 2\n\n[deployments.us2]\nurl = \"https://x\"\n",
+        )
+        .unwrap();
+        let mut lock = Lock::read(&path).unwrap();
+        assert_eq!(lock.api["regional"].operations, 2);
+        lock.api.get_mut("regional").unwrap().operations = 5;
+        lock.write(&path).unwrap();
+        let again = Lock::read(&path).unwrap();
+        assert_eq!(again.api["regional"].operations, 5);
+        assert_eq!(again.rest["deployments"]["us2"]["url"].as_str(), Some("https://x"));
+        assert!(std::fs::read_to_string(&path).unwrap().starts_with("# Written by"));
+    }
+
+    #[test]
+    fn missing_is_empty_and_garbage_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(Lock::read(&dir.path().join("none.toml")).unwrap(), Lock::default());
+        let path = dir.path().join("bad.toml");
+        std::fs::write(&path, "[api.regional\n").unwrap();
+        let err = Lock::read(&path).unwrap_err();
+        assert!(err.contains("bad.toml"), "{err}");
+    }
+}
