@@ -14,6 +14,6 @@
 //! Sumo's error shapes.
 
 #[allow(clippy::all, clippy::pedantic)]
-pub mod regional;
-#[allow(clippy::all, clippy::pedantic)]
 pub mod organizations;
+#[allow(clippy::all, clippy::pedantic)]
+pub mod regional;

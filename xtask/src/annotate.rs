@@ -57,16 +57,16 @@ impl SchemarsGate {
 }
 
 fn is_json_schema(path: &syn::Path) -> bool {
-    path.segments.last().is_some_and(|s| s.ident == "JsonSchema")
+    path.segments
+        .last()
+        .is_some_and(|s| s.ident == "JsonSchema")
 }
 
 /// The paths listed in a `#[derive(...)]` attribute (empty for others).
 fn derived_paths(attr: &Attribute) -> Vec<syn::Path> {
-    attr.parse_args_with(
-        syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
-    )
-    .map(|paths| paths.into_iter().collect())
-    .unwrap_or_default()
+    attr.parse_args_with(syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated)
+        .map(|paths| paths.into_iter().collect())
+        .unwrap_or_default()
 }
 
 impl VisitMut for SchemarsGate {
@@ -265,14 +265,26 @@ mod tests {
         let report = annotate(&mut f);
         assert_eq!(report.opened_enums, 2);
         let out = prettyplease::unparse(&f);
-        assert!(out.contains("#[serde(untagged)]\n        Unknown(::std::string::String)"), "{out}");
-        assert!(out.contains("Self::Unknown(ref value) => f.write_str(value)"), "{out}");
-        assert!(out.contains("other => Ok(Self::Unknown(other.to_string()))"), "{out}");
+        assert!(
+            out.contains("#[serde(untagged)]\n        Unknown(::std::string::String)"),
+            "{out}"
+        );
+        assert!(
+            out.contains("Self::Unknown(ref value) => f.write_str(value)"),
+            "{out}"
+        );
+        assert!(
+            out.contains("other => Ok(Self::Unknown(other.to_string()))"),
+            "{out}"
+        );
         assert!(!out.contains("invalid value"), "{out}");
         // `State` already has an `Unknown` variant: its fallback is `Other`.
         assert!(out.contains("Other(::std::string::String)"), "{out}");
         // The single-value enum keeps `Copy` and has no fallback.
-        assert!(out.contains("pub enum Tag {\n        Only,\n    }"), "{out}");
+        assert!(
+            out.contains("pub enum Tag {\n        Only,\n    }"),
+            "{out}"
+        );
         assert_eq!(out.matches("Copy").count(), 1, "{out}");
     }
 }

@@ -15,7 +15,10 @@ pub fn unified_diff(path: &str, old: &str, new: &str) -> Option<String> {
     let text = diff
         .unified_diff()
         .context_radius(3)
-        .header(&format!("a/{path} (checked in)"), &format!("b/{path} (regenerated)"))
+        .header(
+            &format!("a/{path} (checked in)"),
+            &format!("b/{path} (regenerated)"),
+        )
         .to_string();
     let total = text.lines().count();
     if total <= MAX_DIFF_LINES {
@@ -57,6 +60,10 @@ mod tests {
         let new: String = (0..1000).map(|i| format!("x{i}\n")).collect();
         let diff = unified_diff("big.rs", &old, &new).unwrap();
         assert_eq!(diff.lines().count(), MAX_DIFF_LINES + 1);
-        assert!(diff.ends_with("more diff lines for big.rs\n"), "{}", &diff[diff.len() - 80..]);
+        assert!(
+            diff.ends_with("more diff lines for big.rs\n"),
+            "{}",
+            &diff[diff.len() - 80..]
+        );
     }
 }

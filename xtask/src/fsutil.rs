@@ -48,7 +48,11 @@ pub fn display_relative(path: &Path, root: &Path) -> String {
 /// Resolves a path from the lock or the command line against the root.
 pub fn resolve(path: &str, root: &Path) -> PathBuf {
     let p = Path::new(path);
-    if p.is_absolute() { p.to_path_buf() } else { root.join(p) }
+    if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        root.join(p)
+    }
 }
 
 #[cfg(test)]
@@ -62,7 +66,10 @@ mod tests {
         write_atomically(&path, b"one").unwrap();
         write_atomically(&path, b"two").unwrap();
         assert_eq!(std::fs::read(&path).unwrap(), b"two");
-        assert_eq!(std::fs::read_dir(path.parent().unwrap()).unwrap().count(), 1);
+        assert_eq!(
+            std::fs::read_dir(path.parent().unwrap()).unwrap().count(),
+            1
+        );
     }
 
     #[test]
@@ -72,7 +79,10 @@ mod tests {
         std::fs::create_dir_all(root.join("openapi")).unwrap();
         std::fs::create_dir_all(dir.path().join("shared")).unwrap();
         assert_eq!(display_relative(&root.join("openapi"), &root), "openapi");
-        assert_eq!(display_relative(&dir.path().join("shared"), &root), "../shared");
+        assert_eq!(
+            display_relative(&dir.path().join("shared"), &root),
+            "../shared"
+        );
         assert_eq!(resolve("../shared", &root), root.join("../shared"));
         assert_eq!(resolve("/abs", &root), PathBuf::from("/abs"));
     }

@@ -32,7 +32,7 @@ pub fn generate(document: Value) -> Result<GeneratedSource, String> {
         .with_derive("schemars::JsonSchema");
     let mut generator = Generator::new(&settings);
     let tokens = quietly(|| generator.generate_tokens(&spec))
-        .map_err(|panic| format!("progenitor rejected the spec (it panicked: {panic})"))?
+        .map_err(|panic| format!("progenitor rejected the spec: {panic}"))?
         .map_err(|e| format!("progenitor rejected the spec: {e}"))?;
     let mut file: syn::File = syn::parse2(tokens)
         .map_err(|e| format!("progenitor produced code that does not parse: {e}"))?;

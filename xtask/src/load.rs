@@ -92,9 +92,7 @@ pub fn validate_openapi3(document: &Value) -> Result<(), String> {
     match root.get("openapi") {
         Some(Value::String(v)) if v.starts_with("3.0.") || v == "3.0" => {}
         Some(Value::String(v)) => {
-            return Err(format!(
-                "`openapi: {v}` is not supported; expected 3.0.x"
-            ));
+            return Err(format!("`openapi: {v}` is not supported; expected 3.0.x"));
         }
         Some(other) => {
             return Err(format!(

@@ -72,14 +72,24 @@ mod tests {
         lock.write(&path).unwrap();
         let again = Lock::read(&path).unwrap();
         assert_eq!(again.api["regional"].operations, 5);
-        assert_eq!(again.rest["deployments"]["us2"]["url"].as_str(), Some("https://x"));
-        assert!(std::fs::read_to_string(&path).unwrap().starts_with("# Written by"));
+        assert_eq!(
+            again.rest["deployments"]["us2"]["url"].as_str(),
+            Some("https://x")
+        );
+        assert!(
+            std::fs::read_to_string(&path)
+                .unwrap()
+                .starts_with("# Written by")
+        );
     }
 
     #[test]
     fn missing_is_empty_and_garbage_is_an_error() {
         let dir = tempfile::tempdir().unwrap();
-        assert_eq!(Lock::read(&dir.path().join("none.toml")).unwrap(), Lock::default());
+        assert_eq!(
+            Lock::read(&dir.path().join("none.toml")).unwrap(),
+            Lock::default()
+        );
         let path = dir.path().join("bad.toml");
         std::fs::write(&path, "[api.regional\n").unwrap();
         let err = Lock::read(&path).unwrap_err();

@@ -133,10 +133,19 @@ mod tests {
     fn malformed_overlay_names_the_file() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("regional.yaml");
-        std::fs::write(&path, "fixes:\n  - reason: x\n    patch: [{op: frobnicate, path: /a}]\n").unwrap();
+        std::fs::write(
+            &path,
+            "fixes:\n  - reason: x\n    patch: [{op: frobnicate, path: /a}]\n",
+        )
+        .unwrap();
         let err = Overlay::load(&path).unwrap_err().to_string();
         assert!(err.contains("regional.yaml"), "{err}");
         assert!(err.contains("frobnicate"), "{err}");
-        assert!(Overlay::load(&dir.path().join("absent.yaml")).unwrap().fixes.is_empty());
+        assert!(
+            Overlay::load(&dir.path().join("absent.yaml"))
+                .unwrap()
+                .fixes
+                .is_empty()
+        );
     }
 }

@@ -55,7 +55,13 @@ pub fn run(api: Api, spec_path: &Path, root: &Path) -> Result<ApiRun> {
 
     let source = generate::generate(document)
         .map_err(|e| anyhow!(e))
-        .with_context(|| format!("generating the {} client from {}", api.name, spec_path.display()))?;
+        .with_context(|| {
+            format!(
+                "generating the {} client from {}",
+                api.name,
+                spec_path.display()
+            )
+        })?;
     let generated = Instant::now();
     Ok(ApiRun {
         api,

@@ -13,11 +13,7 @@ fn ms(d: Duration) -> String {
 /// Prints one API's run: input, overlay, passes, output, times.
 pub fn print_run(run: &ApiRun, root: &Path) {
     let spec = &run.spec;
-    println!(
-        "{}: {}",
-        run.api.name,
-        display_relative(&spec.path, root)
-    );
+    println!("{}: {}", run.api.name, display_relative(&spec.path, root));
     println!(
         "  spec       {} bytes, sha256 {}, {} operations, {} schemas (load {})",
         spec.size,

@@ -118,7 +118,9 @@ pub fn run(args: GenerateArgs) -> Result<()> {
     }
     let mut new_lock = lock.clone();
     for run in &generated.runs {
-        new_lock.api.insert(run.api.name.to_string(), locked(run, &root));
+        new_lock
+            .api
+            .insert(run.api.name.to_string(), locked(run, &root));
     }
     if new_lock != lock {
         new_lock.write(&lock_path).map_err(|e| anyhow!(e))?;

@@ -77,7 +77,10 @@ pub fn run(args: ReleasesArgs) -> Result<()> {
     if failed.is_empty() {
         Ok(())
     } else {
-        bail!("releases that do not generate or compile: {}", failed.join(", "))
+        bail!(
+            "releases that do not generate or compile: {}",
+            failed.join(", ")
+        )
     }
 }
 
@@ -114,7 +117,10 @@ fn verify_one(
     let status = Command::new(cargo)
         .args(["check", "--quiet", "--all-features", "--manifest-path"])
         .arg(dir.join("Cargo.toml"))
-        .env("CARGO_TARGET_DIR", root.join("target/xtask/releases-target"))
+        .env(
+            "CARGO_TARGET_DIR",
+            root.join("target/xtask/releases-target"),
+        )
         .env("RUSTFLAGS", "-Dwarnings")
         .status()
         .context("cannot run cargo")?;
@@ -151,7 +157,9 @@ fn standalone_manifest(root: &Path) -> Result<String> {
             continue;
         };
         for (name, dep) in deps.iter_mut() {
-            let Some(table) = dep.as_table() else { continue };
+            let Some(table) = dep.as_table() else {
+                continue;
+            };
             if table.get("workspace").and_then(toml::Value::as_bool) != Some(true) {
                 continue;
             }
@@ -204,7 +212,10 @@ mod tests {
 
     #[test]
     fn labels_and_listing() {
-        assert_eq!(release_label(Path::new("/x/api/2024-02-20/sumologic-api.yaml")), "2024-02-20");
+        assert_eq!(
+            release_label(Path::new("/x/api/2024-02-20/sumologic-api.yaml")),
+            "2024-02-20"
+        );
         let dir = tempfile::tempdir().unwrap();
         for date in ["2024-02-20", "2023-08-10"] {
             std::fs::create_dir_all(dir.path().join(date)).unwrap();

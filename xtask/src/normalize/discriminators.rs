@@ -207,10 +207,7 @@ fn add_tag(subtype: &mut Map<String, Value>, property: &str, tag: &str) {
         _ => {
             remove_property(subtype, property);
             let original = std::mem::take(subtype);
-            subtype.insert(
-                "allOf".into(),
-                json!([Value::Object(original), constraint]),
-            );
+            subtype.insert("allOf".into(), json!([Value::Object(original), constraint]));
         }
     }
 }
@@ -276,12 +273,18 @@ mod tests {
         assert!(s["PanelCommon"].get("discriminator").is_none());
         let text = s["TextPanel"]["allOf"].as_array().unwrap();
         assert_eq!(text[0], json!({"$ref": "#/components/schemas/PanelCommon"}));
-        assert_eq!(text[2]["properties"]["panelType"]["enum"], json!(["TextPanel"]));
+        assert_eq!(
+            text[2]["properties"]["panelType"]["enum"],
+            json!(["TextPanel"])
+        );
         assert_eq!(text[2]["required"], json!(["panelType"]));
         // The subtype's own declaration of the tag is replaced by ours.
         let search = s["SearchPanel"]["allOf"].as_array().unwrap();
         assert!(search[1]["properties"].get("panelType").is_none());
-        assert_eq!(search[2]["properties"]["panelType"]["enum"], json!(["SearchPanel"]));
+        assert_eq!(
+            search[2]["properties"]["panelType"]["enum"],
+            json!(["SearchPanel"])
+        );
         assert_eq!(s["PanelOther"]["additionalProperties"], true);
         // Users of the base now see the union.
         assert_eq!(
@@ -305,9 +308,18 @@ mod tests {
         }}});
         Discriminators.run(&mut doc).unwrap();
         let s = &doc["components"]["schemas"];
-        assert_eq!(s["SumAgg"]["allOf"][1]["properties"]["key"]["enum"], json!(["sum"]));
-        assert_eq!(s["MaxAgg"]["allOf"][0]["properties"]["field"]["type"], "string");
-        assert_eq!(s["MaxAgg"]["allOf"][1]["properties"]["key"]["enum"], json!(["max"]));
+        assert_eq!(
+            s["SumAgg"]["allOf"][1]["properties"]["key"]["enum"],
+            json!(["sum"])
+        );
+        assert_eq!(
+            s["MaxAgg"]["allOf"][0]["properties"]["field"]["type"],
+            "string"
+        );
+        assert_eq!(
+            s["MaxAgg"]["allOf"][1]["properties"]["key"]["enum"],
+            json!(["max"])
+        );
         assert_eq!(s["Agg"]["oneOf"].as_array().unwrap().len(), 3);
     }
 

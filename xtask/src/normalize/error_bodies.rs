@@ -22,10 +22,22 @@ pub struct ErrorBodies;
 
 /// Fields of the older error shape, added to every error schema.
 const LEGACY_FIELDS: [(&str, &str, &str); 4] = [
-    ("status", "integer", "HTTP status, in the older error shape."),
-    ("id", "string", "An identifier for the error, unique to the request."),
+    (
+        "status",
+        "integer",
+        "HTTP status, in the older error shape.",
+    ),
+    (
+        "id",
+        "string",
+        "An identifier for the error, unique to the request.",
+    ),
     ("code", "string", "Error code, in the older error shape."),
-    ("message", "string", "Error message, in the older error shape."),
+    (
+        "message",
+        "string",
+        "Error message, in the older error shape.",
+    ),
 ];
 
 impl Pass for ErrorBodies {
@@ -176,7 +188,10 @@ mod tests {
         let responses = &doc["paths"]["/a"]["get"]["responses"];
         assert_eq!(responses["4XX"]["content"], raw);
         assert_eq!(responses["4XX"]["description"], "failed");
-        assert_eq!(doc["components"]["responses"]["Unavailable"]["content"], raw);
+        assert_eq!(
+            doc["components"]["responses"]["Unavailable"]["content"],
+            raw
+        );
         // Success bodies and body-less errors are untouched.
         assert!(responses["200"]["content"]["application/json"].is_object());
         assert!(responses["5XX"].get("content").is_none());
@@ -191,7 +206,14 @@ mod tests {
 
     #[test]
     fn status_classes() {
-        for (status, error) in [("4XX", true), ("5XX", true), ("404", true), ("200", false), ("default", false), ("2XX", false)] {
+        for (status, error) in [
+            ("4XX", true),
+            ("5XX", true),
+            ("404", true),
+            ("200", false),
+            ("default", false),
+            ("2XX", false),
+        ] {
             assert_eq!(is_error_status(status), error, "{status}");
         }
     }

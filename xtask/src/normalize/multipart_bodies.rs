@@ -84,7 +84,13 @@ mod tests {
         assert_eq!(upload["requestBody"]["required"], true);
         assert_eq!(upload["x-sumo-multipart"]["mediaType"], form);
         // JSON bodies are untouched.
-        assert!(doc["paths"]["/json"]["post"]["requestBody"]["content"]["application/json"].is_object());
-        assert!(doc["paths"]["/json"]["post"].get("x-sumo-multipart").is_none());
+        assert!(
+            doc["paths"]["/json"]["post"]["requestBody"]["content"]["application/json"].is_object()
+        );
+        assert!(
+            doc["paths"]["/json"]["post"]
+                .get("x-sumo-multipart")
+                .is_none()
+        );
     }
 }

@@ -117,9 +117,15 @@ mod tests {
     fn recognises_literal_alternations_only() {
         let cases: [(&str, Option<&[&str]>); 9] = [
             ("^(Logs|Metrics)$", Some(&["Logs", "Metrics"])),
-            ("^DirectDownloadReportAction$", Some(&["DirectDownloadReportAction"])),
+            (
+                "^DirectDownloadReportAction$",
+                Some(&["DirectDownloadReportAction"]),
+            ),
             ("^(timeseries|table)$|^$", Some(&["timeseries", "table"])),
-            ("^(RealTime|15Minutes|1Hour)$", Some(&["RealTime", "15Minutes", "1Hour"])),
+            (
+                "^(RealTime|15Minutes|1Hour)$",
+                Some(&["RealTime", "15Minutes", "1Hour"]),
+            ),
             ("^(light|dark|light)$", Some(&["light", "dark"])),
             (r"^\s*\S.*$", None),
             (r"^v(0|[1-9]\d*)\.(0|[1-9]\d*)$", None),
@@ -152,12 +158,21 @@ mod tests {
         let report = PatternEnums.run(&mut doc).unwrap();
         assert_eq!(report.changes, 4);
         assert_eq!(report.notes.len(), 2);
-        assert_eq!(doc["components"]["schemas"]["Mode"], json!({"type": "string"}));
+        assert_eq!(
+            doc["components"]["schemas"]["Mode"],
+            json!({"type": "string"})
+        );
         let schemas = &doc["components"]["schemas"];
-        assert_eq!(schemas["Theme"], json!({"type": "string", "enum": ["light", "dark"], "example": "dark"}));
+        assert_eq!(
+            schemas["Theme"],
+            json!({"type": "string", "enum": ["light", "dark"], "example": "dark"})
+        );
         assert_eq!(schemas["Version"]["pattern"], "^v\\d+$");
         assert_eq!(schemas["Both"]["enum"], json!(["a"]));
-        assert_eq!(schemas["Obj"]["properties"]["pattern"]["enum"], json!(["x", "y"]));
+        assert_eq!(
+            schemas["Obj"]["properties"]["pattern"]["enum"],
+            json!(["x", "y"])
+        );
         assert_eq!(
             doc["paths"]["/a"]["get"]["parameters"][0]["schema"]["enum"],
             json!(["asc", "desc"])
