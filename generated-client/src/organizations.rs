@@ -5,7 +5,7 @@
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
 #[allow(unused_imports)]
-use progenitor_client::{ClientHooks, OperationInfo, RequestBuilderExt, encode_path};
+use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
@@ -14,8 +14,8 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct AccessKey {
         /**An array of domains for which the access key is valid. Whether Sumo Logic accepts or rejects an API request depends on whether it contains an ORIGIN header and the entries in the allowlist. Sumo Logic will reject:
-        1. Requests with an ORIGIN header but the allowlist is empty.
-        2. Requests with an ORIGIN header that don't match any entry in the allowlist.*/
+  1. Requests with an ORIGIN header but the allowlist is empty.
+  2. Requests with an ORIGIN header that don't match any entry in the allowlist.*/
         #[serde(
             rename = "corsHeaders",
             default,
@@ -53,188 +53,188 @@ pub mod types {
         #[serde(rename = "modifiedAt")]
         pub modified_at: ::chrono::DateTime<::chrono::offset::Utc>,
         /**Scopes assigned to the key.
-        ### Data Management
-          - viewCollectors
-          - manageCollectors
-          - manageBudgets
-          - viewFieldExtraction
-          - manageFieldExtractionRules
-          - manageS3DataForwarding
-          - manageContent
-          - manageApps
-          - manageConnections
-          - viewScheduledViews
-          - manageScheduledViews
-          - viewPartitions
-          - managePartitions
-          - viewFields
-          - manageFields
-          - viewAccountOverview
-          - manageTokens
-          - viewConnections
-          - manageConnections
+### Data Management
+  - viewCollectors
+  - manageCollectors
+  - manageBudgets
+  - viewFieldExtraction
+  - manageFieldExtractionRules
+  - manageS3DataForwarding
+  - manageContent
+  - manageApps
+  - manageConnections
+  - viewScheduledViews
+  - manageScheduledViews
+  - viewPartitions
+  - managePartitions
+  - viewFields
+  - manageFields
+  - viewAccountOverview
+  - manageTokens
+  - viewConnections
+  - manageConnections
 
-        ### Metrics
-          - metricsTransformation
-          - runMetricsQuery
+### Metrics
+  - metricsTransformation
+  - runMetricsQuery
 
-        ### Logs
-          - runLogSearch
+### Logs
+  - runLogSearch
 
-        ### Security
-          - managePasswordPolicy
-          - ipAllowlisting
-          - ipWhitelisting
-          - manageAccessKeys
-          - manageAuditDataFeed
-          - manageSaml
-          - shareDashboardOutsideOrg
-          - manageOrgSettings
-          - changeDataAccessLevel
+### Security
+  - managePasswordPolicy
+  - ipAllowlisting
+  - ipWhitelisting
+  - manageAccessKeys
+  - manageAuditDataFeed
+  - manageSaml
+  - shareDashboardOutsideOrg
+  - manageOrgSettings
+  - changeDataAccessLevel
 
-        ### Dashboards
-          - shareDashboardWorld
-          - shareDashboardAllowlist
-          - shareDashboardWhitelist
+### Dashboards
+  - shareDashboardWorld
+  - shareDashboardAllowlist
+  - shareDashboardWhitelist
 
-        ### UserManagement
-          - manageUsersAndRoles
+### UserManagement
+  - manageUsersAndRoles
 
-        ### Organizations
-          - viewOrganizations
+### Organizations
+  - viewOrganizations
 
-        ### Observability
-          - searchAuditIndex
-          - auditEventIndex
+### Observability
+  - searchAuditIndex
+  - auditEventIndex
 
-        ### Cloud SIEM Enterprise
-          - viewCse
-          - cseViewAutomations
-          - cseManageContextActions
-          - cseViewNetworkBlocks
-          - cseManageInsightTags
-          - cseViewRules
-          - cseViewThreatIntelligence
-          - cseCommentOnInsights
-          - cseViewEntityGroups
-          - cseManageEntityConfiguration
-          - cseManageNetworkBlocks
-          - cseManageMatchLists
-          - cseViewCustomInsights
-          - cseManageActions
-          - cseManageAutomations
-          - cseManageMappings
-          - cseManageThreatIntelligence
-          - cseViewActions
-          - cseCreateInsights
-          - cseManageTagSchemas
-          - cseInvokeInsights
-          - cseManageCustomEntityType
-          - cseViewTagSchemas
-          - cseDeleteInsights
-          - cseManageCustomInsights
-          - cseViewFileAnalysis
-          - cseManageFileAnalysis
-          - cseManageEntityCriticality
-          - cseViewEntityCriticality
-          - cseViewEntity
-          - cseManageCustomInsightStatuses
-          - cseViewContextActions
-          - cseViewMappings
-          - cseViewCustomEntityType
-          - cseManageEntityGroups
-          - cseViewCustomInsightStatuses
-          - cseViewEnrichments
-          - cseManageInsightSignals
-          - cseManageRules
-          - cseManageArtifacts
-          - cseViewMatchLists
-          - cseManageInsightPolicy
-          - cseManageEnrichments
-          - cseViewEntityConfiguration
-          - cseManageEntity
-          - cseExecuteAutomations
-          - cseManageSuppressedEntities
-          - cseManageInsightStatus
-          - cseManageInsightAssignee
-          - cseManageFavoriteFields
-          - cseViewSuppressedEntities
+### Cloud SIEM Enterprise
+  - viewCse
+  - cseViewAutomations
+  - cseManageContextActions
+  - cseViewNetworkBlocks
+  - cseManageInsightTags
+  - cseViewRules
+  - cseViewThreatIntelligence
+  - cseCommentOnInsights
+  - cseViewEntityGroups
+  - cseManageEntityConfiguration
+  - cseManageNetworkBlocks
+  - cseManageMatchLists
+  - cseViewCustomInsights
+  - cseManageActions
+  - cseManageAutomations
+  - cseManageMappings
+  - cseManageThreatIntelligence
+  - cseViewActions
+  - cseCreateInsights
+  - cseManageTagSchemas
+  - cseInvokeInsights
+  - cseManageCustomEntityType
+  - cseViewTagSchemas
+  - cseDeleteInsights
+  - cseManageCustomInsights
+  - cseViewFileAnalysis
+  - cseManageFileAnalysis
+  - cseManageEntityCriticality
+  - cseViewEntityCriticality
+  - cseViewEntity
+  - cseManageCustomInsightStatuses
+  - cseViewContextActions
+  - cseViewMappings
+  - cseViewCustomEntityType
+  - cseManageEntityGroups
+  - cseViewCustomInsightStatuses
+  - cseViewEnrichments
+  - cseManageInsightSignals
+  - cseManageRules
+  - cseManageArtifacts
+  - cseViewMatchLists
+  - cseManageInsightPolicy
+  - cseManageEnrichments
+  - cseViewEntityConfiguration
+  - cseManageEntity
+  - cseExecuteAutomations
+  - cseManageSuppressedEntities
+  - cseManageInsightStatus
+  - cseManageInsightAssignee
+  - cseManageFavoriteFields
+  - cseViewSuppressedEntities
 
-        ### Alerting
-          - viewMonitorsV2
-          - manageMonitorsV2
-          - viewAlerts
-          - viewMutingSchedules
-          - manageMutingSchedules
-          - adminMonitorsV2
+### Alerting
+  - viewMonitorsV2
+  - manageMonitorsV2
+  - viewAlerts
+  - viewMutingSchedules
+  - manageMutingSchedules
+  - adminMonitorsV2
 
-        ### SLO
-          - viewSlos
-          - manageSlos
+### SLO
+  - viewSlos
+  - manageSlos
 
-        ### CloudSoar
-          - cloudSoarPlaybooksAccess
-          - cloudSoarNotificationConfigure
-          - cloudSoarReportAll
-          - cloudSoarIncidentTriageAccess
-          - cloudSoarIncidentTaskView
-          - cloudSoarIncidentChangeOwnership
-          - cloudSoarIncidentNotesEdit
-          - cloudSoarAPIEmailEdit
-          - cloudSoarIncidentTemplatesAccess
-          - cloudSoarIncidentPlaybooksManage
-          - cloudSoarGeneralConfigure
-          - cloudSoarEntitiesAccess
-          - cloudSoarEntitiesBulkPhysicalDelete
-          - cloudSoarIncidentAttachmentsAccess
-          - cloudSoarAppCentralAccess
-          - cloudSoarBridgeMonitoringAccess
-          - viewCloudSoar
-          - cloudSoarIncidentView
-          - cloudSoarObservabilityAccess
-          - cloudSoarAPIEmailRead
-          - cloudSoarAppCentralExport
-          - cloudSoarWidgetsAll
-          - cloudSoarIncidentTaskReassign
-          - cloudSoarIntegrationsAccess
-          - cloudSoarCustomizationIncidentLabels
-          - cloudSoarAutomationRulesConfigure
-          - cloudSoarIncidentTaskAccessAll
-          - cloudSoarAuditAndInformationConfigureAuditTrail
-          - cloudSoarIncidentTriageEdit
-          - cloudSoarIncidentEdit
-          - cloudSoarNotificationTriage
-          - cloudSoarIncidentTriageBulkPhysicalDelete
-          - cloudSoarIncidentNotesAccess
-          - cloudSoarAPIUse
-          - cloudSoarIncidentPlaybooksEdit
-          - cloudSoarDashboardAll
-          - cloudSoarEntitiesManage
-          - cloudSoarIncidentTemplatesConfigure
-          - cloudSoarIncidentTriageAccessAll
-          - cloudSoarPlaybooksConfigure
-          - cloudSoarIncidentAccessAll
-          - cloudSoarCustomizationLogo
-          - cloudSoarIncidentTaskAccess
-          - cloudSoarIncidentTriageView
-          - cloudSoarIntegrationsConfigure
-          - cloudSoarIncidentManageInvestigators
-          - cloudSoarIncidentAccess
-          - cloudSoarAuditAndInformationLicenseInformation
-          - cloudSoarIncidentBulkOperations
-          - cloudSoarCustomizationFields
-          - cloudSoarIncidentTaskEdit
-          - cloudSoarDashboardAccess
-          - cloudSoarIncidentAttachmentsEdit
-          - cloudSoarIncidentFoldersEdit
-          - cloudSoarUserManagementGroups
-          - cloudSoarIncidentPlaybooksAccess
-          - cloudSoarIncidentWarRoomUse
-          - cloudSoarReportAccess
-          - cloudSoarAuditAndInformationAuditTrail
-          - cloudSoarAutomationRulesAccess
-          - cloudSoarIncidentTriageChangeOwnership
-          - cloudSoarObservabilityManagement*/
+### CloudSoar
+  - cloudSoarPlaybooksAccess
+  - cloudSoarNotificationConfigure
+  - cloudSoarReportAll
+  - cloudSoarIncidentTriageAccess
+  - cloudSoarIncidentTaskView
+  - cloudSoarIncidentChangeOwnership
+  - cloudSoarIncidentNotesEdit
+  - cloudSoarAPIEmailEdit
+  - cloudSoarIncidentTemplatesAccess
+  - cloudSoarIncidentPlaybooksManage
+  - cloudSoarGeneralConfigure
+  - cloudSoarEntitiesAccess
+  - cloudSoarEntitiesBulkPhysicalDelete
+  - cloudSoarIncidentAttachmentsAccess
+  - cloudSoarAppCentralAccess
+  - cloudSoarBridgeMonitoringAccess
+  - viewCloudSoar
+  - cloudSoarIncidentView
+  - cloudSoarObservabilityAccess
+  - cloudSoarAPIEmailRead
+  - cloudSoarAppCentralExport
+  - cloudSoarWidgetsAll
+  - cloudSoarIncidentTaskReassign
+  - cloudSoarIntegrationsAccess
+  - cloudSoarCustomizationIncidentLabels
+  - cloudSoarAutomationRulesConfigure
+  - cloudSoarIncidentTaskAccessAll
+  - cloudSoarAuditAndInformationConfigureAuditTrail
+  - cloudSoarIncidentTriageEdit
+  - cloudSoarIncidentEdit
+  - cloudSoarNotificationTriage
+  - cloudSoarIncidentTriageBulkPhysicalDelete
+  - cloudSoarIncidentNotesAccess
+  - cloudSoarAPIUse
+  - cloudSoarIncidentPlaybooksEdit
+  - cloudSoarDashboardAll
+  - cloudSoarEntitiesManage
+  - cloudSoarIncidentTemplatesConfigure
+  - cloudSoarIncidentTriageAccessAll
+  - cloudSoarPlaybooksConfigure
+  - cloudSoarIncidentAccessAll
+  - cloudSoarCustomizationLogo
+  - cloudSoarIncidentTaskAccess
+  - cloudSoarIncidentTriageView
+  - cloudSoarIntegrationsConfigure
+  - cloudSoarIncidentManageInvestigators
+  - cloudSoarIncidentAccess
+  - cloudSoarAuditAndInformationLicenseInformation
+  - cloudSoarIncidentBulkOperations
+  - cloudSoarCustomizationFields
+  - cloudSoarIncidentTaskEdit
+  - cloudSoarDashboardAccess
+  - cloudSoarIncidentAttachmentsEdit
+  - cloudSoarIncidentFoldersEdit
+  - cloudSoarUserManagementGroups
+  - cloudSoarIncidentPlaybooksAccess
+  - cloudSoarIncidentWarRoomUse
+  - cloudSoarReportAccess
+  - cloudSoarAuditAndInformationAuditTrail
+  - cloudSoarAutomationRulesAccess
+  - cloudSoarIncidentTriageChangeOwnership
+  - cloudSoarObservabilityManagement*/
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub scopes: ::std::vec::Vec<::std::string::String>,
     }
@@ -260,10 +260,10 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct AccessKeyCreateRequest {
         /**An array of domains for which the access key is valid. Whether Sumo Logic accepts or rejects an API request
-        depends on whether it contains an ORIGIN header and the entries in the allowlist.
-        Sumo Logic will reject:
-          1. Requests with an ORIGIN header but the allowlist is empty.
-          2. Requests with an ORIGIN header that don't match any entry in the allowlist.*/
+depends on whether it contains an ORIGIN header and the entries in the allowlist.
+Sumo Logic will reject:
+  1. Requests with an ORIGIN header but the allowlist is empty.
+  2. Requests with an ORIGIN header that don't match any entry in the allowlist.*/
         #[serde(
             rename = "corsHeaders",
             default,
@@ -273,188 +273,188 @@ pub mod types {
         ///A name for the access key to be created.
         pub label: AccessKeyCreateRequestLabel,
         /**Scopes assigned to the key.
-        ### Data Management
-          - viewCollectors
-          - manageCollectors
-          - manageBudgets
-          - viewFieldExtraction
-          - manageFieldExtractionRules
-          - manageS3DataForwarding
-          - manageContent
-          - manageApps
-          - manageConnections
-          - viewScheduledViews
-          - manageScheduledViews
-          - viewPartitions
-          - managePartitions
-          - viewFields
-          - manageFields
-          - viewAccountOverview
-          - manageTokens
-          - viewConnections
-          - manageConnections
+### Data Management
+  - viewCollectors
+  - manageCollectors
+  - manageBudgets
+  - viewFieldExtraction
+  - manageFieldExtractionRules
+  - manageS3DataForwarding
+  - manageContent
+  - manageApps
+  - manageConnections
+  - viewScheduledViews
+  - manageScheduledViews
+  - viewPartitions
+  - managePartitions
+  - viewFields
+  - manageFields
+  - viewAccountOverview
+  - manageTokens
+  - viewConnections
+  - manageConnections
 
-        ### Metrics
-          - metricsTransformation
-          - runMetricsQuery
+### Metrics
+  - metricsTransformation
+  - runMetricsQuery
 
-        ### Logs
-          - runLogSearch
+### Logs
+  - runLogSearch
 
-        ### Security
-          - managePasswordPolicy
-          - ipAllowlisting
-          - ipWhitelisting
-          - manageAccessKeys
-          - manageAuditDataFeed
-          - manageSaml
-          - shareDashboardOutsideOrg
-          - manageOrgSettings
-          - changeDataAccessLevel
+### Security
+  - managePasswordPolicy
+  - ipAllowlisting
+  - ipWhitelisting
+  - manageAccessKeys
+  - manageAuditDataFeed
+  - manageSaml
+  - shareDashboardOutsideOrg
+  - manageOrgSettings
+  - changeDataAccessLevel
 
-        ### Dashboards
-          - shareDashboardWorld
-          - shareDashboardAllowlist
-          - shareDashboardWhitelist
+### Dashboards
+  - shareDashboardWorld
+  - shareDashboardAllowlist
+  - shareDashboardWhitelist
 
-        ### UserManagement
-          - manageUsersAndRoles
+### UserManagement
+  - manageUsersAndRoles
 
-        ### Organizations
-          - viewOrganizations
+### Organizations
+  - viewOrganizations
 
-        ### Observability
-          - searchAuditIndex
-          - auditEventIndex
+### Observability
+  - searchAuditIndex
+  - auditEventIndex
 
-        ### Cloud SIEM Enterprise
-          - viewCse
-          - cseViewAutomations
-          - cseManageContextActions
-          - cseViewNetworkBlocks
-          - cseManageInsightTags
-          - cseViewRules
-          - cseViewThreatIntelligence
-          - cseCommentOnInsights
-          - cseViewEntityGroups
-          - cseManageEntityConfiguration
-          - cseManageNetworkBlocks
-          - cseManageMatchLists
-          - cseViewCustomInsights
-          - cseManageActions
-          - cseManageAutomations
-          - cseManageMappings
-          - cseManageThreatIntelligence
-          - cseViewActions
-          - cseCreateInsights
-          - cseManageTagSchemas
-          - cseInvokeInsights
-          - cseManageCustomEntityType
-          - cseViewTagSchemas
-          - cseDeleteInsights
-          - cseManageCustomInsights
-          - cseViewFileAnalysis
-          - cseManageFileAnalysis
-          - cseManageEntityCriticality
-          - cseViewEntityCriticality
-          - cseViewEntity
-          - cseManageCustomInsightStatuses
-          - cseViewContextActions
-          - cseViewMappings
-          - cseViewCustomEntityType
-          - cseManageEntityGroups
-          - cseViewCustomInsightStatuses
-          - cseViewEnrichments
-          - cseManageInsightSignals
-          - cseManageRules
-          - cseManageArtifacts
-          - cseViewMatchLists
-          - cseManageInsightPolicy
-          - cseManageEnrichments
-          - cseViewEntityConfiguration
-          - cseManageEntity
-          - cseExecuteAutomations
-          - cseManageSuppressedEntities
-          - cseManageInsightStatus
-          - cseManageInsightAssignee
-          - cseManageFavoriteFields
-          - cseViewSuppressedEntities
+### Cloud SIEM Enterprise
+  - viewCse
+  - cseViewAutomations
+  - cseManageContextActions
+  - cseViewNetworkBlocks
+  - cseManageInsightTags
+  - cseViewRules
+  - cseViewThreatIntelligence
+  - cseCommentOnInsights
+  - cseViewEntityGroups
+  - cseManageEntityConfiguration
+  - cseManageNetworkBlocks
+  - cseManageMatchLists
+  - cseViewCustomInsights
+  - cseManageActions
+  - cseManageAutomations
+  - cseManageMappings
+  - cseManageThreatIntelligence
+  - cseViewActions
+  - cseCreateInsights
+  - cseManageTagSchemas
+  - cseInvokeInsights
+  - cseManageCustomEntityType
+  - cseViewTagSchemas
+  - cseDeleteInsights
+  - cseManageCustomInsights
+  - cseViewFileAnalysis
+  - cseManageFileAnalysis
+  - cseManageEntityCriticality
+  - cseViewEntityCriticality
+  - cseViewEntity
+  - cseManageCustomInsightStatuses
+  - cseViewContextActions
+  - cseViewMappings
+  - cseViewCustomEntityType
+  - cseManageEntityGroups
+  - cseViewCustomInsightStatuses
+  - cseViewEnrichments
+  - cseManageInsightSignals
+  - cseManageRules
+  - cseManageArtifacts
+  - cseViewMatchLists
+  - cseManageInsightPolicy
+  - cseManageEnrichments
+  - cseViewEntityConfiguration
+  - cseManageEntity
+  - cseExecuteAutomations
+  - cseManageSuppressedEntities
+  - cseManageInsightStatus
+  - cseManageInsightAssignee
+  - cseManageFavoriteFields
+  - cseViewSuppressedEntities
 
-        ### Alerting
-          - viewMonitorsV2
-          - manageMonitorsV2
-          - viewAlerts
-          - viewMutingSchedules
-          - manageMutingSchedules
-          - adminMonitorsV2
+### Alerting
+  - viewMonitorsV2
+  - manageMonitorsV2
+  - viewAlerts
+  - viewMutingSchedules
+  - manageMutingSchedules
+  - adminMonitorsV2
 
-        ### SLO
-          - viewSlos
-          - manageSlos
+### SLO
+  - viewSlos
+  - manageSlos
 
-        ### CloudSoar
-          - cloudSoarPlaybooksAccess
-          - cloudSoarNotificationConfigure
-          - cloudSoarReportAll
-          - cloudSoarIncidentTriageAccess
-          - cloudSoarIncidentTaskView
-          - cloudSoarIncidentChangeOwnership
-          - cloudSoarIncidentNotesEdit
-          - cloudSoarAPIEmailEdit
-          - cloudSoarIncidentTemplatesAccess
-          - cloudSoarIncidentPlaybooksManage
-          - cloudSoarGeneralConfigure
-          - cloudSoarEntitiesAccess
-          - cloudSoarEntitiesBulkPhysicalDelete
-          - cloudSoarIncidentAttachmentsAccess
-          - cloudSoarAppCentralAccess
-          - cloudSoarBridgeMonitoringAccess
-          - viewCloudSoar
-          - cloudSoarIncidentView
-          - cloudSoarObservabilityAccess
-          - cloudSoarAPIEmailRead
-          - cloudSoarAppCentralExport
-          - cloudSoarWidgetsAll
-          - cloudSoarIncidentTaskReassign
-          - cloudSoarIntegrationsAccess
-          - cloudSoarCustomizationIncidentLabels
-          - cloudSoarAutomationRulesConfigure
-          - cloudSoarIncidentTaskAccessAll
-          - cloudSoarAuditAndInformationConfigureAuditTrail
-          - cloudSoarIncidentTriageEdit
-          - cloudSoarIncidentEdit
-          - cloudSoarNotificationTriage
-          - cloudSoarIncidentTriageBulkPhysicalDelete
-          - cloudSoarIncidentNotesAccess
-          - cloudSoarAPIUse
-          - cloudSoarIncidentPlaybooksEdit
-          - cloudSoarDashboardAll
-          - cloudSoarEntitiesManage
-          - cloudSoarIncidentTemplatesConfigure
-          - cloudSoarIncidentTriageAccessAll
-          - cloudSoarPlaybooksConfigure
-          - cloudSoarIncidentAccessAll
-          - cloudSoarCustomizationLogo
-          - cloudSoarIncidentTaskAccess
-          - cloudSoarIncidentTriageView
-          - cloudSoarIntegrationsConfigure
-          - cloudSoarIncidentManageInvestigators
-          - cloudSoarIncidentAccess
-          - cloudSoarAuditAndInformationLicenseInformation
-          - cloudSoarIncidentBulkOperations
-          - cloudSoarCustomizationFields
-          - cloudSoarIncidentTaskEdit
-          - cloudSoarDashboardAccess
-          - cloudSoarIncidentAttachmentsEdit
-          - cloudSoarIncidentFoldersEdit
-          - cloudSoarUserManagementGroups
-          - cloudSoarIncidentPlaybooksAccess
-          - cloudSoarIncidentWarRoomUse
-          - cloudSoarReportAccess
-          - cloudSoarAuditAndInformationAuditTrail
-          - cloudSoarAutomationRulesAccess
-          - cloudSoarIncidentTriageChangeOwnership
-          - cloudSoarObservabilityManagement*/
+### CloudSoar
+  - cloudSoarPlaybooksAccess
+  - cloudSoarNotificationConfigure
+  - cloudSoarReportAll
+  - cloudSoarIncidentTriageAccess
+  - cloudSoarIncidentTaskView
+  - cloudSoarIncidentChangeOwnership
+  - cloudSoarIncidentNotesEdit
+  - cloudSoarAPIEmailEdit
+  - cloudSoarIncidentTemplatesAccess
+  - cloudSoarIncidentPlaybooksManage
+  - cloudSoarGeneralConfigure
+  - cloudSoarEntitiesAccess
+  - cloudSoarEntitiesBulkPhysicalDelete
+  - cloudSoarIncidentAttachmentsAccess
+  - cloudSoarAppCentralAccess
+  - cloudSoarBridgeMonitoringAccess
+  - viewCloudSoar
+  - cloudSoarIncidentView
+  - cloudSoarObservabilityAccess
+  - cloudSoarAPIEmailRead
+  - cloudSoarAppCentralExport
+  - cloudSoarWidgetsAll
+  - cloudSoarIncidentTaskReassign
+  - cloudSoarIntegrationsAccess
+  - cloudSoarCustomizationIncidentLabels
+  - cloudSoarAutomationRulesConfigure
+  - cloudSoarIncidentTaskAccessAll
+  - cloudSoarAuditAndInformationConfigureAuditTrail
+  - cloudSoarIncidentTriageEdit
+  - cloudSoarIncidentEdit
+  - cloudSoarNotificationTriage
+  - cloudSoarIncidentTriageBulkPhysicalDelete
+  - cloudSoarIncidentNotesAccess
+  - cloudSoarAPIUse
+  - cloudSoarIncidentPlaybooksEdit
+  - cloudSoarDashboardAll
+  - cloudSoarEntitiesManage
+  - cloudSoarIncidentTemplatesConfigure
+  - cloudSoarIncidentTriageAccessAll
+  - cloudSoarPlaybooksConfigure
+  - cloudSoarIncidentAccessAll
+  - cloudSoarCustomizationLogo
+  - cloudSoarIncidentTaskAccess
+  - cloudSoarIncidentTriageView
+  - cloudSoarIntegrationsConfigure
+  - cloudSoarIncidentManageInvestigators
+  - cloudSoarIncidentAccess
+  - cloudSoarAuditAndInformationLicenseInformation
+  - cloudSoarIncidentBulkOperations
+  - cloudSoarCustomizationFields
+  - cloudSoarIncidentTaskEdit
+  - cloudSoarDashboardAccess
+  - cloudSoarIncidentAttachmentsEdit
+  - cloudSoarIncidentFoldersEdit
+  - cloudSoarUserManagementGroups
+  - cloudSoarIncidentPlaybooksAccess
+  - cloudSoarIncidentWarRoomUse
+  - cloudSoarReportAccess
+  - cloudSoarAuditAndInformationAuditTrail
+  - cloudSoarAutomationRulesAccess
+  - cloudSoarIncidentTriageChangeOwnership
+  - cloudSoarObservabilityManagement*/
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub scopes: ::std::vec::Vec<::std::string::String>,
     }
@@ -481,7 +481,9 @@ pub mod types {
     }
     impl ::std::str::FromStr for AccessKeyCreateRequestLabel {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             if value.chars().count() > 128usize {
                 return Err("longer than 128 characters".into());
             }
@@ -490,7 +492,9 @@ pub mod types {
     }
     impl ::std::convert::TryFrom<&str> for AccessKeyCreateRequestLabel {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
@@ -519,8 +523,8 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct AccessKeyPublic {
         /**An array of domains for which the access key is valid. Whether Sumo Logic accepts or rejects an API request depends on whether it contains an ORIGIN header and the entries in the allowlist. Sumo Logic will reject:
-        1. Requests with an ORIGIN header but the allowlist is empty.
-        2. Requests with an ORIGIN header that don't match any entry in the allowlist.*/
+  1. Requests with an ORIGIN header but the allowlist is empty.
+  2. Requests with an ORIGIN header that don't match any entry in the allowlist.*/
         #[serde(
             rename = "corsHeaders",
             default,
@@ -556,188 +560,188 @@ pub mod types {
         #[serde(rename = "modifiedAt")]
         pub modified_at: ::chrono::DateTime<::chrono::offset::Utc>,
         /**Scopes assigned to the key.
-        ### Data Management
-          - viewCollectors
-          - manageCollectors
-          - manageBudgets
-          - viewFieldExtraction
-          - manageFieldExtractionRules
-          - manageS3DataForwarding
-          - manageContent
-          - manageApps
-          - manageConnections
-          - viewScheduledViews
-          - manageScheduledViews
-          - viewPartitions
-          - managePartitions
-          - viewFields
-          - manageFields
-          - viewAccountOverview
-          - manageTokens
-          - viewConnections
-          - manageConnections
+### Data Management
+  - viewCollectors
+  - manageCollectors
+  - manageBudgets
+  - viewFieldExtraction
+  - manageFieldExtractionRules
+  - manageS3DataForwarding
+  - manageContent
+  - manageApps
+  - manageConnections
+  - viewScheduledViews
+  - manageScheduledViews
+  - viewPartitions
+  - managePartitions
+  - viewFields
+  - manageFields
+  - viewAccountOverview
+  - manageTokens
+  - viewConnections
+  - manageConnections
 
-        ### Metrics
-          - metricsTransformation
-          - runMetricsQuery
+### Metrics
+  - metricsTransformation
+  - runMetricsQuery
 
-        ### Logs
-          - runLogSearch
+### Logs
+  - runLogSearch
 
-        ### Security
-          - managePasswordPolicy
-          - ipAllowlisting
-          - ipWhitelisting
-          - manageAccessKeys
-          - manageAuditDataFeed
-          - manageSaml
-          - shareDashboardOutsideOrg
-          - manageOrgSettings
-          - changeDataAccessLevel
+### Security
+  - managePasswordPolicy
+  - ipAllowlisting
+  - ipWhitelisting
+  - manageAccessKeys
+  - manageAuditDataFeed
+  - manageSaml
+  - shareDashboardOutsideOrg
+  - manageOrgSettings
+  - changeDataAccessLevel
 
-        ### Dashboards
-          - shareDashboardWorld
-          - shareDashboardAllowlist
-          - shareDashboardWhitelist
+### Dashboards
+  - shareDashboardWorld
+  - shareDashboardAllowlist
+  - shareDashboardWhitelist
 
-        ### UserManagement
-          - manageUsersAndRoles
+### UserManagement
+  - manageUsersAndRoles
 
-        ### Organizations
-          - viewOrganizations
+### Organizations
+  - viewOrganizations
 
-        ### Observability
-          - searchAuditIndex
-          - auditEventIndex
+### Observability
+  - searchAuditIndex
+  - auditEventIndex
 
-        ### Cloud SIEM Enterprise
-          - viewCse
-          - cseViewAutomations
-          - cseManageContextActions
-          - cseViewNetworkBlocks
-          - cseManageInsightTags
-          - cseViewRules
-          - cseViewThreatIntelligence
-          - cseCommentOnInsights
-          - cseViewEntityGroups
-          - cseManageEntityConfiguration
-          - cseManageNetworkBlocks
-          - cseManageMatchLists
-          - cseViewCustomInsights
-          - cseManageActions
-          - cseManageAutomations
-          - cseManageMappings
-          - cseManageThreatIntelligence
-          - cseViewActions
-          - cseCreateInsights
-          - cseManageTagSchemas
-          - cseInvokeInsights
-          - cseManageCustomEntityType
-          - cseViewTagSchemas
-          - cseDeleteInsights
-          - cseManageCustomInsights
-          - cseViewFileAnalysis
-          - cseManageFileAnalysis
-          - cseManageEntityCriticality
-          - cseViewEntityCriticality
-          - cseViewEntity
-          - cseManageCustomInsightStatuses
-          - cseViewContextActions
-          - cseViewMappings
-          - cseViewCustomEntityType
-          - cseManageEntityGroups
-          - cseViewCustomInsightStatuses
-          - cseViewEnrichments
-          - cseManageInsightSignals
-          - cseManageRules
-          - cseManageArtifacts
-          - cseViewMatchLists
-          - cseManageInsightPolicy
-          - cseManageEnrichments
-          - cseViewEntityConfiguration
-          - cseManageEntity
-          - cseExecuteAutomations
-          - cseManageSuppressedEntities
-          - cseManageInsightStatus
-          - cseManageInsightAssignee
-          - cseManageFavoriteFields
-          - cseViewSuppressedEntities
+### Cloud SIEM Enterprise
+  - viewCse
+  - cseViewAutomations
+  - cseManageContextActions
+  - cseViewNetworkBlocks
+  - cseManageInsightTags
+  - cseViewRules
+  - cseViewThreatIntelligence
+  - cseCommentOnInsights
+  - cseViewEntityGroups
+  - cseManageEntityConfiguration
+  - cseManageNetworkBlocks
+  - cseManageMatchLists
+  - cseViewCustomInsights
+  - cseManageActions
+  - cseManageAutomations
+  - cseManageMappings
+  - cseManageThreatIntelligence
+  - cseViewActions
+  - cseCreateInsights
+  - cseManageTagSchemas
+  - cseInvokeInsights
+  - cseManageCustomEntityType
+  - cseViewTagSchemas
+  - cseDeleteInsights
+  - cseManageCustomInsights
+  - cseViewFileAnalysis
+  - cseManageFileAnalysis
+  - cseManageEntityCriticality
+  - cseViewEntityCriticality
+  - cseViewEntity
+  - cseManageCustomInsightStatuses
+  - cseViewContextActions
+  - cseViewMappings
+  - cseViewCustomEntityType
+  - cseManageEntityGroups
+  - cseViewCustomInsightStatuses
+  - cseViewEnrichments
+  - cseManageInsightSignals
+  - cseManageRules
+  - cseManageArtifacts
+  - cseViewMatchLists
+  - cseManageInsightPolicy
+  - cseManageEnrichments
+  - cseViewEntityConfiguration
+  - cseManageEntity
+  - cseExecuteAutomations
+  - cseManageSuppressedEntities
+  - cseManageInsightStatus
+  - cseManageInsightAssignee
+  - cseManageFavoriteFields
+  - cseViewSuppressedEntities
 
-        ### Alerting
-          - viewMonitorsV2
-          - manageMonitorsV2
-          - viewAlerts
-          - viewMutingSchedules
-          - manageMutingSchedules
-          - adminMonitorsV2
+### Alerting
+  - viewMonitorsV2
+  - manageMonitorsV2
+  - viewAlerts
+  - viewMutingSchedules
+  - manageMutingSchedules
+  - adminMonitorsV2
 
-        ### SLO
-          - viewSlos
-          - manageSlos
+### SLO
+  - viewSlos
+  - manageSlos
 
-        ### CloudSoar
-          - cloudSoarPlaybooksAccess
-          - cloudSoarNotificationConfigure
-          - cloudSoarReportAll
-          - cloudSoarIncidentTriageAccess
-          - cloudSoarIncidentTaskView
-          - cloudSoarIncidentChangeOwnership
-          - cloudSoarIncidentNotesEdit
-          - cloudSoarAPIEmailEdit
-          - cloudSoarIncidentTemplatesAccess
-          - cloudSoarIncidentPlaybooksManage
-          - cloudSoarGeneralConfigure
-          - cloudSoarEntitiesAccess
-          - cloudSoarEntitiesBulkPhysicalDelete
-          - cloudSoarIncidentAttachmentsAccess
-          - cloudSoarAppCentralAccess
-          - cloudSoarBridgeMonitoringAccess
-          - viewCloudSoar
-          - cloudSoarIncidentView
-          - cloudSoarObservabilityAccess
-          - cloudSoarAPIEmailRead
-          - cloudSoarAppCentralExport
-          - cloudSoarWidgetsAll
-          - cloudSoarIncidentTaskReassign
-          - cloudSoarIntegrationsAccess
-          - cloudSoarCustomizationIncidentLabels
-          - cloudSoarAutomationRulesConfigure
-          - cloudSoarIncidentTaskAccessAll
-          - cloudSoarAuditAndInformationConfigureAuditTrail
-          - cloudSoarIncidentTriageEdit
-          - cloudSoarIncidentEdit
-          - cloudSoarNotificationTriage
-          - cloudSoarIncidentTriageBulkPhysicalDelete
-          - cloudSoarIncidentNotesAccess
-          - cloudSoarAPIUse
-          - cloudSoarIncidentPlaybooksEdit
-          - cloudSoarDashboardAll
-          - cloudSoarEntitiesManage
-          - cloudSoarIncidentTemplatesConfigure
-          - cloudSoarIncidentTriageAccessAll
-          - cloudSoarPlaybooksConfigure
-          - cloudSoarIncidentAccessAll
-          - cloudSoarCustomizationLogo
-          - cloudSoarIncidentTaskAccess
-          - cloudSoarIncidentTriageView
-          - cloudSoarIntegrationsConfigure
-          - cloudSoarIncidentManageInvestigators
-          - cloudSoarIncidentAccess
-          - cloudSoarAuditAndInformationLicenseInformation
-          - cloudSoarIncidentBulkOperations
-          - cloudSoarCustomizationFields
-          - cloudSoarIncidentTaskEdit
-          - cloudSoarDashboardAccess
-          - cloudSoarIncidentAttachmentsEdit
-          - cloudSoarIncidentFoldersEdit
-          - cloudSoarUserManagementGroups
-          - cloudSoarIncidentPlaybooksAccess
-          - cloudSoarIncidentWarRoomUse
-          - cloudSoarReportAccess
-          - cloudSoarAuditAndInformationAuditTrail
-          - cloudSoarAutomationRulesAccess
-          - cloudSoarIncidentTriageChangeOwnership
-          - cloudSoarObservabilityManagement*/
+### CloudSoar
+  - cloudSoarPlaybooksAccess
+  - cloudSoarNotificationConfigure
+  - cloudSoarReportAll
+  - cloudSoarIncidentTriageAccess
+  - cloudSoarIncidentTaskView
+  - cloudSoarIncidentChangeOwnership
+  - cloudSoarIncidentNotesEdit
+  - cloudSoarAPIEmailEdit
+  - cloudSoarIncidentTemplatesAccess
+  - cloudSoarIncidentPlaybooksManage
+  - cloudSoarGeneralConfigure
+  - cloudSoarEntitiesAccess
+  - cloudSoarEntitiesBulkPhysicalDelete
+  - cloudSoarIncidentAttachmentsAccess
+  - cloudSoarAppCentralAccess
+  - cloudSoarBridgeMonitoringAccess
+  - viewCloudSoar
+  - cloudSoarIncidentView
+  - cloudSoarObservabilityAccess
+  - cloudSoarAPIEmailRead
+  - cloudSoarAppCentralExport
+  - cloudSoarWidgetsAll
+  - cloudSoarIncidentTaskReassign
+  - cloudSoarIntegrationsAccess
+  - cloudSoarCustomizationIncidentLabels
+  - cloudSoarAutomationRulesConfigure
+  - cloudSoarIncidentTaskAccessAll
+  - cloudSoarAuditAndInformationConfigureAuditTrail
+  - cloudSoarIncidentTriageEdit
+  - cloudSoarIncidentEdit
+  - cloudSoarNotificationTriage
+  - cloudSoarIncidentTriageBulkPhysicalDelete
+  - cloudSoarIncidentNotesAccess
+  - cloudSoarAPIUse
+  - cloudSoarIncidentPlaybooksEdit
+  - cloudSoarDashboardAll
+  - cloudSoarEntitiesManage
+  - cloudSoarIncidentTemplatesConfigure
+  - cloudSoarIncidentTriageAccessAll
+  - cloudSoarPlaybooksConfigure
+  - cloudSoarIncidentAccessAll
+  - cloudSoarCustomizationLogo
+  - cloudSoarIncidentTaskAccess
+  - cloudSoarIncidentTriageView
+  - cloudSoarIntegrationsConfigure
+  - cloudSoarIncidentManageInvestigators
+  - cloudSoarIncidentAccess
+  - cloudSoarAuditAndInformationLicenseInformation
+  - cloudSoarIncidentBulkOperations
+  - cloudSoarCustomizationFields
+  - cloudSoarIncidentTaskEdit
+  - cloudSoarDashboardAccess
+  - cloudSoarIncidentAttachmentsEdit
+  - cloudSoarIncidentFoldersEdit
+  - cloudSoarUserManagementGroups
+  - cloudSoarIncidentPlaybooksAccess
+  - cloudSoarIncidentWarRoomUse
+  - cloudSoarReportAccess
+  - cloudSoarAuditAndInformationAuditTrail
+  - cloudSoarAutomationRulesAccess
+  - cloudSoarIncidentTriageChangeOwnership
+  - cloudSoarObservabilityManagement*/
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub scopes: ::std::vec::Vec<::std::string::String>,
     }
@@ -854,7 +858,9 @@ pub mod types {
     }
     impl ::std::str::FromStr for BasicUsageAllOfOrgId {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             if value.chars().count() > 23usize {
                 return Err("longer than 23 characters".into());
             }
@@ -866,7 +872,9 @@ pub mod types {
     }
     impl ::std::convert::TryFrom<&str> for BasicUsageAllOfOrgId {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
@@ -908,7 +916,9 @@ pub mod types {
     }
     impl ::std::str::FromStr for BasicUsageOrgId {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             if value.chars().count() > 23usize {
                 return Err("longer than 23 characters".into());
             }
@@ -920,7 +930,9 @@ pub mod types {
     }
     impl ::std::convert::TryFrom<&str> for BasicUsageOrgId {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
@@ -962,7 +974,9 @@ pub mod types {
     }
     impl ::std::str::FromStr for ChildOrgId {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             if value.chars().count() > 23usize {
                 return Err("longer than 23 characters".into());
             }
@@ -974,7 +988,9 @@ pub mod types {
     }
     impl ::std::convert::TryFrom<&str> for ChildOrgId {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
@@ -1034,7 +1050,15 @@ pub mod types {
     }
     ///Status of the subscription.
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
     )]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum CreditsSubscriptionStatus {
@@ -1059,7 +1083,9 @@ pub mod types {
     }
     impl ::std::str::FromStr for CreditsSubscriptionStatus {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "Draft" => Ok(Self::Draft),
                 "Active" => Ok(Self::Active),
@@ -1071,7 +1097,9 @@ pub mod types {
     }
     impl ::std::convert::TryFrom<&str> for CreditsSubscriptionStatus {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
@@ -1212,7 +1240,7 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
+        PartialOrd
     )]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum EnterprisePlanPlanName {
@@ -1227,7 +1255,9 @@ pub mod types {
     }
     impl ::std::str::FromStr for EnterprisePlanPlanName {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "Enterprise" => Ok(Self::Enterprise),
                 _ => Err("invalid value".into()),
@@ -1236,7 +1266,9 @@ pub mod types {
     }
     impl ::std::convert::TryFrom<&str> for EnterprisePlanPlanName {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
@@ -1271,7 +1303,7 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
+        PartialOrd
     )]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum EnterpriseSuitePlanPlanName {
@@ -1286,7 +1318,9 @@ pub mod types {
     }
     impl ::std::str::FromStr for EnterpriseSuitePlanPlanName {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "EnterpriseSuite" => Ok(Self::EnterpriseSuite),
                 _ => Err("invalid value".into()),
@@ -1295,7 +1329,9 @@ pub mod types {
     }
     impl ::std::convert::TryFrom<&str> for EnterpriseSuitePlanPlanName {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
@@ -1388,7 +1424,7 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
+        PartialOrd
     )]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum FreePlanPlanName {
@@ -1403,7 +1439,9 @@ pub mod types {
     }
     impl ::std::str::FromStr for FreePlanPlanName {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "Free" => Ok(Self::Free),
                 _ => Err("invalid value".into()),
@@ -1412,7 +1450,9 @@ pub mod types {
     }
     impl ::std::convert::TryFrom<&str> for FreePlanPlanName {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
@@ -1496,7 +1536,9 @@ pub mod types {
     }
     impl ::std::str::FromStr for OrganizationDetailsEmail {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             if value.chars().count() > 255usize {
                 return Err("longer than 255 characters".into());
             }
@@ -1505,7 +1547,9 @@ pub mod types {
     }
     impl ::std::convert::TryFrom<&str> for OrganizationDetailsEmail {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
@@ -1547,7 +1591,9 @@ pub mod types {
     }
     impl ::std::str::FromStr for OrganizationDetailsFirstName {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             if value.chars().count() > 128usize {
                 return Err("longer than 128 characters".into());
             }
@@ -1559,11 +1605,14 @@ pub mod types {
     }
     impl ::std::convert::TryFrom<&str> for OrganizationDetailsFirstName {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
-    impl ::std::convert::TryFrom<::std::string::String> for OrganizationDetailsFirstName {
+    impl ::std::convert::TryFrom<::std::string::String>
+    for OrganizationDetailsFirstName {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -1601,7 +1650,9 @@ pub mod types {
     }
     impl ::std::str::FromStr for OrganizationDetailsLastName {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             if value.chars().count() > 128usize {
                 return Err("longer than 128 characters".into());
             }
@@ -1613,7 +1664,9 @@ pub mod types {
     }
     impl ::std::convert::TryFrom<&str> for OrganizationDetailsLastName {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
@@ -1648,37 +1701,43 @@ pub mod types {
             &self.0
         }
     }
-    impl ::std::convert::From<OrganizationDetailsOrganizationName> for ::std::string::String {
+    impl ::std::convert::From<OrganizationDetailsOrganizationName>
+    for ::std::string::String {
         fn from(value: OrganizationDetailsOrganizationName) -> Self {
             value.0
         }
     }
     impl ::std::str::FromStr for OrganizationDetailsOrganizationName {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             if value.chars().count() > 100usize {
                 return Err("longer than 100 characters".into());
             }
             if value.chars().count() < 1usize {
                 return Err("shorter than 1 characters".into());
             }
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> =
-                ::std::sync::LazyLock::new(|| {
-                    ::regress::Regex::new("^([a-zA-Z0-9 +%\\-@.,_()]+)$").unwrap()
-                });
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
+            { ::regress::Regex::new("^([a-zA-Z0-9 +%\\-@.,_()]+)$").unwrap() });
             if PATTERN.find(value).is_none() {
-                return Err("doesn't match pattern \"^([a-zA-Z0-9 +%\\-@.,_()]+)$\"".into());
+                return Err(
+                    "doesn't match pattern \"^([a-zA-Z0-9 +%\\-@.,_()]+)$\"".into(),
+                );
             }
             Ok(Self(value.to_string()))
         }
     }
     impl ::std::convert::TryFrom<&str> for OrganizationDetailsOrganizationName {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
-    impl ::std::convert::TryFrom<::std::string::String> for OrganizationDetailsOrganizationName {
+    impl ::std::convert::TryFrom<::std::string::String>
+    for OrganizationDetailsOrganizationName {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -1717,7 +1776,9 @@ pub mod types {
             rename = "lastName",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub last_name: ::std::option::Option<OrganizationWithSubscriptionDetailsLastName>,
+        pub last_name: ::std::option::Option<
+            OrganizationWithSubscriptionDetailsLastName,
+        >,
         ///Name of the organization.
         #[serde(rename = "organizationName")]
         pub organization_name: OrganizationWithSubscriptionDetailsOrganizationName,
@@ -1756,7 +1817,15 @@ pub mod types {
     }
     ///Identifier of the deployment in which the organization should be created.
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
     )]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum OrganizationWithSubscriptionDetailsAllOfDeploymentId {
@@ -1830,7 +1899,9 @@ pub mod types {
     }
     impl ::std::str::FromStr for OrganizationWithSubscriptionDetailsAllOfDeploymentId {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "mb" => Ok(Self::Mb),
                 "stag" => Ok(Self::Stag),
@@ -1855,15 +1926,17 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for OrganizationWithSubscriptionDetailsAllOfDeploymentId {
+    impl ::std::convert::TryFrom<&str>
+    for OrganizationWithSubscriptionDetailsAllOfDeploymentId {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
     impl ::std::convert::TryFrom<::std::string::String>
-        for OrganizationWithSubscriptionDetailsAllOfDeploymentId
-    {
+    for OrganizationWithSubscriptionDetailsAllOfDeploymentId {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -1873,7 +1946,15 @@ pub mod types {
     }
     ///Identifier of the deployment in which the organization should be created.
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
     )]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum OrganizationWithSubscriptionDetailsDeploymentId {
@@ -1947,7 +2028,9 @@ pub mod types {
     }
     impl ::std::str::FromStr for OrganizationWithSubscriptionDetailsDeploymentId {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "mb" => Ok(Self::Mb),
                 "stag" => Ok(Self::Stag),
@@ -1972,15 +2055,17 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for OrganizationWithSubscriptionDetailsDeploymentId {
+    impl ::std::convert::TryFrom<&str>
+    for OrganizationWithSubscriptionDetailsDeploymentId {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
     impl ::std::convert::TryFrom<::std::string::String>
-        for OrganizationWithSubscriptionDetailsDeploymentId
-    {
+    for OrganizationWithSubscriptionDetailsDeploymentId {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -1999,14 +2084,17 @@ pub mod types {
             &self.0
         }
     }
-    impl ::std::convert::From<OrganizationWithSubscriptionDetailsEmail> for ::std::string::String {
+    impl ::std::convert::From<OrganizationWithSubscriptionDetailsEmail>
+    for ::std::string::String {
         fn from(value: OrganizationWithSubscriptionDetailsEmail) -> Self {
             value.0
         }
     }
     impl ::std::str::FromStr for OrganizationWithSubscriptionDetailsEmail {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             if value.chars().count() > 255usize {
                 return Err("longer than 255 characters".into());
             }
@@ -2015,11 +2103,14 @@ pub mod types {
     }
     impl ::std::convert::TryFrom<&str> for OrganizationWithSubscriptionDetailsEmail {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
-    impl ::std::convert::TryFrom<::std::string::String> for OrganizationWithSubscriptionDetailsEmail {
+    impl ::std::convert::TryFrom<::std::string::String>
+    for OrganizationWithSubscriptionDetailsEmail {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -2050,14 +2141,17 @@ pub mod types {
             &self.0
         }
     }
-    impl ::std::convert::From<OrganizationWithSubscriptionDetailsFirstName> for ::std::string::String {
+    impl ::std::convert::From<OrganizationWithSubscriptionDetailsFirstName>
+    for ::std::string::String {
         fn from(value: OrganizationWithSubscriptionDetailsFirstName) -> Self {
             value.0
         }
     }
     impl ::std::str::FromStr for OrganizationWithSubscriptionDetailsFirstName {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             if value.chars().count() > 128usize {
                 return Err("longer than 128 characters".into());
             }
@@ -2069,13 +2163,14 @@ pub mod types {
     }
     impl ::std::convert::TryFrom<&str> for OrganizationWithSubscriptionDetailsFirstName {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
     impl ::std::convert::TryFrom<::std::string::String>
-        for OrganizationWithSubscriptionDetailsFirstName
-    {
+    for OrganizationWithSubscriptionDetailsFirstName {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -2083,7 +2178,8 @@ pub mod types {
             value.parse()
         }
     }
-    impl<'de> ::serde::Deserialize<'de> for OrganizationWithSubscriptionDetailsFirstName {
+    impl<'de> ::serde::Deserialize<'de>
+    for OrganizationWithSubscriptionDetailsFirstName {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
@@ -2106,14 +2202,17 @@ pub mod types {
             &self.0
         }
     }
-    impl ::std::convert::From<OrganizationWithSubscriptionDetailsLastName> for ::std::string::String {
+    impl ::std::convert::From<OrganizationWithSubscriptionDetailsLastName>
+    for ::std::string::String {
         fn from(value: OrganizationWithSubscriptionDetailsLastName) -> Self {
             value.0
         }
     }
     impl ::std::str::FromStr for OrganizationWithSubscriptionDetailsLastName {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             if value.chars().count() > 128usize {
                 return Err("longer than 128 characters".into());
             }
@@ -2125,13 +2224,14 @@ pub mod types {
     }
     impl ::std::convert::TryFrom<&str> for OrganizationWithSubscriptionDetailsLastName {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
     impl ::std::convert::TryFrom<::std::string::String>
-        for OrganizationWithSubscriptionDetailsLastName
-    {
+    for OrganizationWithSubscriptionDetailsLastName {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -2155,7 +2255,9 @@ pub mod types {
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(transparent)]
-    pub struct OrganizationWithSubscriptionDetailsOrganizationName(::std::string::String);
+    pub struct OrganizationWithSubscriptionDetailsOrganizationName(
+        ::std::string::String,
+    );
     impl ::std::ops::Deref for OrganizationWithSubscriptionDetailsOrganizationName {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
@@ -2163,40 +2265,43 @@ pub mod types {
         }
     }
     impl ::std::convert::From<OrganizationWithSubscriptionDetailsOrganizationName>
-        for ::std::string::String
-    {
+    for ::std::string::String {
         fn from(value: OrganizationWithSubscriptionDetailsOrganizationName) -> Self {
             value.0
         }
     }
     impl ::std::str::FromStr for OrganizationWithSubscriptionDetailsOrganizationName {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             if value.chars().count() > 100usize {
                 return Err("longer than 100 characters".into());
             }
             if value.chars().count() < 1usize {
                 return Err("shorter than 1 characters".into());
             }
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> =
-                ::std::sync::LazyLock::new(|| {
-                    ::regress::Regex::new("^([a-zA-Z0-9 +%\\-@.,_()]+)$").unwrap()
-                });
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
+            { ::regress::Regex::new("^([a-zA-Z0-9 +%\\-@.,_()]+)$").unwrap() });
             if PATTERN.find(value).is_none() {
-                return Err("doesn't match pattern \"^([a-zA-Z0-9 +%\\-@.,_()]+)$\"".into());
+                return Err(
+                    "doesn't match pattern \"^([a-zA-Z0-9 +%\\-@.,_()]+)$\"".into(),
+                );
             }
             Ok(Self(value.to_string()))
         }
     }
-    impl ::std::convert::TryFrom<&str> for OrganizationWithSubscriptionDetailsOrganizationName {
+    impl ::std::convert::TryFrom<&str>
+    for OrganizationWithSubscriptionDetailsOrganizationName {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
     impl ::std::convert::TryFrom<::std::string::String>
-        for OrganizationWithSubscriptionDetailsOrganizationName
-    {
+    for OrganizationWithSubscriptionDetailsOrganizationName {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -2204,7 +2309,8 @@ pub mod types {
             value.parse()
         }
     }
-    impl<'de> ::serde::Deserialize<'de> for OrganizationWithSubscriptionDetailsOrganizationName {
+    impl<'de> ::serde::Deserialize<'de>
+    for OrganizationWithSubscriptionDetailsOrganizationName {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
@@ -2329,24 +2435,29 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(transparent)]
-    pub struct PlanCommon(pub ::serde_json::Map<::std::string::String, ::serde_json::Value>);
+    pub struct PlanCommon(
+        pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    );
     impl ::std::ops::Deref for PlanCommon {
         type Target = ::serde_json::Map<::std::string::String, ::serde_json::Value>;
-        fn deref(&self) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        fn deref(
+            &self,
+        ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
             &self.0
         }
     }
     impl ::std::convert::From<PlanCommon>
-        for ::serde_json::Map<::std::string::String, ::serde_json::Value>
-    {
+    for ::serde_json::Map<::std::string::String, ::serde_json::Value> {
         fn from(value: PlanCommon) -> Self {
             value.0
         }
     }
-    impl ::std::convert::From<::serde_json::Map<::std::string::String, ::serde_json::Value>>
-        for PlanCommon
-    {
-        fn from(value: ::serde_json::Map<::std::string::String, ::serde_json::Value>) -> Self {
+    impl ::std::convert::From<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    > for PlanCommon {
+        fn from(
+            value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ) -> Self {
             Self(value)
         }
     }
@@ -2354,24 +2465,29 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(transparent)]
-    pub struct PlanOther(pub ::serde_json::Map<::std::string::String, ::serde_json::Value>);
+    pub struct PlanOther(
+        pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    );
     impl ::std::ops::Deref for PlanOther {
         type Target = ::serde_json::Map<::std::string::String, ::serde_json::Value>;
-        fn deref(&self) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        fn deref(
+            &self,
+        ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
             &self.0
         }
     }
     impl ::std::convert::From<PlanOther>
-        for ::serde_json::Map<::std::string::String, ::serde_json::Value>
-    {
+    for ::serde_json::Map<::std::string::String, ::serde_json::Value> {
         fn from(value: PlanOther) -> Self {
             value.0
         }
     }
-    impl ::std::convert::From<::serde_json::Map<::std::string::String, ::serde_json::Value>>
-        for PlanOther
-    {
-        fn from(value: ::serde_json::Map<::std::string::String, ::serde_json::Value>) -> Self {
+    impl ::std::convert::From<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    > for PlanOther {
+        fn from(
+            value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ) -> Self {
             Self(value)
         }
     }
@@ -2398,7 +2514,7 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
+        PartialOrd
     )]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum ProfessionalPlanPlanName {
@@ -2413,7 +2529,9 @@ pub mod types {
     }
     impl ::std::str::FromStr for ProfessionalPlanPlanName {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "Professional" => Ok(Self::Professional),
                 _ => Err("invalid value".into()),
@@ -2422,7 +2540,9 @@ pub mod types {
     }
     impl ::std::convert::TryFrom<&str> for ProfessionalPlanPlanName {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
@@ -2505,7 +2625,9 @@ pub mod types {
             rename = "deploymentId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub deployment_id: ::std::option::Option<ReadOrganizationResponseAllOfDeploymentId>,
+        pub deployment_id: ::std::option::Option<
+            ReadOrganizationResponseAllOfDeploymentId,
+        >,
         ///The unique identifier of an organization. It consists of the deployment ID and the hexadecimal account ID separated by a dash `-` character.
         #[serde(rename = "orgId")]
         pub org_id: ReadOrganizationResponseAllOfOrgId,
@@ -2518,7 +2640,15 @@ pub mod types {
     }
     ///Identifier of the deployment in which the organization is present.
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
     )]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum ReadOrganizationResponseAllOfDeploymentId {
@@ -2592,7 +2722,9 @@ pub mod types {
     }
     impl ::std::str::FromStr for ReadOrganizationResponseAllOfDeploymentId {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "mb" => Ok(Self::Mb),
                 "stag" => Ok(Self::Stag),
@@ -2619,11 +2751,14 @@ pub mod types {
     }
     impl ::std::convert::TryFrom<&str> for ReadOrganizationResponseAllOfDeploymentId {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
-    impl ::std::convert::TryFrom<::std::string::String> for ReadOrganizationResponseAllOfDeploymentId {
+    impl ::std::convert::TryFrom<::std::string::String>
+    for ReadOrganizationResponseAllOfDeploymentId {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -2642,14 +2777,17 @@ pub mod types {
             &self.0
         }
     }
-    impl ::std::convert::From<ReadOrganizationResponseAllOfOrgId> for ::std::string::String {
+    impl ::std::convert::From<ReadOrganizationResponseAllOfOrgId>
+    for ::std::string::String {
         fn from(value: ReadOrganizationResponseAllOfOrgId) -> Self {
             value.0
         }
     }
     impl ::std::str::FromStr for ReadOrganizationResponseAllOfOrgId {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             if value.chars().count() > 23usize {
                 return Err("longer than 23 characters".into());
             }
@@ -2661,11 +2799,14 @@ pub mod types {
     }
     impl ::std::convert::TryFrom<&str> for ReadOrganizationResponseAllOfOrgId {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
-    impl ::std::convert::TryFrom<::std::string::String> for ReadOrganizationResponseAllOfOrgId {
+    impl ::std::convert::TryFrom<::std::string::String>
+    for ReadOrganizationResponseAllOfOrgId {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -2687,7 +2828,15 @@ pub mod types {
     }
     ///Identifier of the deployment in which the organization is present.
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
     )]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum ReadOrganizationResponseDeploymentId {
@@ -2761,7 +2910,9 @@ pub mod types {
     }
     impl ::std::str::FromStr for ReadOrganizationResponseDeploymentId {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "mb" => Ok(Self::Mb),
                 "stag" => Ok(Self::Stag),
@@ -2788,11 +2939,14 @@ pub mod types {
     }
     impl ::std::convert::TryFrom<&str> for ReadOrganizationResponseDeploymentId {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
-    impl ::std::convert::TryFrom<::std::string::String> for ReadOrganizationResponseDeploymentId {
+    impl ::std::convert::TryFrom<::std::string::String>
+    for ReadOrganizationResponseDeploymentId {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -2818,7 +2972,9 @@ pub mod types {
     }
     impl ::std::str::FromStr for ReadOrganizationResponseEmail {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             if value.chars().count() > 255usize {
                 return Err("longer than 255 characters".into());
             }
@@ -2827,11 +2983,14 @@ pub mod types {
     }
     impl ::std::convert::TryFrom<&str> for ReadOrganizationResponseEmail {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
-    impl ::std::convert::TryFrom<::std::string::String> for ReadOrganizationResponseEmail {
+    impl ::std::convert::TryFrom<::std::string::String>
+    for ReadOrganizationResponseEmail {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -2862,14 +3021,17 @@ pub mod types {
             &self.0
         }
     }
-    impl ::std::convert::From<ReadOrganizationResponseFirstName> for ::std::string::String {
+    impl ::std::convert::From<ReadOrganizationResponseFirstName>
+    for ::std::string::String {
         fn from(value: ReadOrganizationResponseFirstName) -> Self {
             value.0
         }
     }
     impl ::std::str::FromStr for ReadOrganizationResponseFirstName {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             if value.chars().count() > 128usize {
                 return Err("longer than 128 characters".into());
             }
@@ -2881,11 +3043,14 @@ pub mod types {
     }
     impl ::std::convert::TryFrom<&str> for ReadOrganizationResponseFirstName {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
-    impl ::std::convert::TryFrom<::std::string::String> for ReadOrganizationResponseFirstName {
+    impl ::std::convert::TryFrom<::std::string::String>
+    for ReadOrganizationResponseFirstName {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -2916,14 +3081,17 @@ pub mod types {
             &self.0
         }
     }
-    impl ::std::convert::From<ReadOrganizationResponseLastName> for ::std::string::String {
+    impl ::std::convert::From<ReadOrganizationResponseLastName>
+    for ::std::string::String {
         fn from(value: ReadOrganizationResponseLastName) -> Self {
             value.0
         }
     }
     impl ::std::str::FromStr for ReadOrganizationResponseLastName {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             if value.chars().count() > 128usize {
                 return Err("longer than 128 characters".into());
             }
@@ -2935,11 +3103,14 @@ pub mod types {
     }
     impl ::std::convert::TryFrom<&str> for ReadOrganizationResponseLastName {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
-    impl ::std::convert::TryFrom<::std::string::String> for ReadOrganizationResponseLastName {
+    impl ::std::convert::TryFrom<::std::string::String>
+    for ReadOrganizationResponseLastName {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -2977,7 +3148,9 @@ pub mod types {
     }
     impl ::std::str::FromStr for ReadOrganizationResponseOrgId {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             if value.chars().count() > 23usize {
                 return Err("longer than 23 characters".into());
             }
@@ -2989,11 +3162,14 @@ pub mod types {
     }
     impl ::std::convert::TryFrom<&str> for ReadOrganizationResponseOrgId {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
-    impl ::std::convert::TryFrom<::std::string::String> for ReadOrganizationResponseOrgId {
+    impl ::std::convert::TryFrom<::std::string::String>
+    for ReadOrganizationResponseOrgId {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -3024,37 +3200,43 @@ pub mod types {
             &self.0
         }
     }
-    impl ::std::convert::From<ReadOrganizationResponseOrganizationName> for ::std::string::String {
+    impl ::std::convert::From<ReadOrganizationResponseOrganizationName>
+    for ::std::string::String {
         fn from(value: ReadOrganizationResponseOrganizationName) -> Self {
             value.0
         }
     }
     impl ::std::str::FromStr for ReadOrganizationResponseOrganizationName {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             if value.chars().count() > 100usize {
                 return Err("longer than 100 characters".into());
             }
             if value.chars().count() < 1usize {
                 return Err("shorter than 1 characters".into());
             }
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> =
-                ::std::sync::LazyLock::new(|| {
-                    ::regress::Regex::new("^([a-zA-Z0-9 +%\\-@.,_()]+)$").unwrap()
-                });
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
+            { ::regress::Regex::new("^([a-zA-Z0-9 +%\\-@.,_()]+)$").unwrap() });
             if PATTERN.find(value).is_none() {
-                return Err("doesn't match pattern \"^([a-zA-Z0-9 +%\\-@.,_()]+)$\"".into());
+                return Err(
+                    "doesn't match pattern \"^([a-zA-Z0-9 +%\\-@.,_()]+)$\"".into(),
+                );
             }
             Ok(Self(value.to_string()))
         }
     }
     impl ::std::convert::TryFrom<&str> for ReadOrganizationResponseOrganizationName {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
-    impl ::std::convert::TryFrom<::std::string::String> for ReadOrganizationResponseOrganizationName {
+    impl ::std::convert::TryFrom<::std::string::String>
+    for ReadOrganizationResponseOrganizationName {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -3105,7 +3287,9 @@ pub mod types {
     }
     impl ::std::str::FromStr for SuccessMessage {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             if value.chars().count() > 255usize {
                 return Err("longer than 255 characters".into());
             }
@@ -3114,7 +3298,9 @@ pub mod types {
     }
     impl ::std::convert::TryFrom<&str> for SuccessMessage {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
@@ -3177,7 +3363,7 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
+        PartialOrd
     )]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum TrialPlanPlanName {
@@ -3192,7 +3378,9 @@ pub mod types {
     }
     impl ::std::str::FromStr for TrialPlanPlanName {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "Trial" => Ok(Self::Trial),
                 _ => Err("invalid value".into()),
@@ -3201,7 +3389,9 @@ pub mod types {
     }
     impl ::std::convert::TryFrom<&str> for TrialPlanPlanName {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
@@ -3257,7 +3447,15 @@ pub mod types {
     }
     ///The unit in which the native utilization is measured.
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
     )]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum UsagePerProductVariableUnit {
@@ -3280,7 +3478,9 @@ pub mod types {
     }
     impl ::std::str::FromStr for UsagePerProductVariableUnit {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "GB" => Ok(Self::Gb),
                 "DPM" => Ok(Self::Dpm),
@@ -3290,7 +3490,9 @@ pub mod types {
     }
     impl ::std::convert::TryFrom<&str> for UsagePerProductVariableUnit {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
@@ -3314,7 +3516,10 @@ pub mod types {
                 ::chrono::DateTime<::chrono::offset::Utc>,
                 ::std::string::String,
             >,
-            created_by: ::std::result::Result<::std::string::String, ::std::string::String>,
+            created_by: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
             disabled: ::std::result::Result<bool, ::std::string::String>,
             effective_scopes: ::std::result::Result<
                 ::std::vec::Vec<::std::string::String>,
@@ -3361,7 +3566,9 @@ pub mod types {
             {
                 self.cors_headers = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for cors_headers: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for cors_headers: {e}")
+                    });
                 self
             }
             pub fn created_at<T>(mut self, value: T) -> Self
@@ -3371,7 +3578,9 @@ pub mod types {
             {
                 self.created_at = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for created_at: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
                 self
             }
             pub fn created_by<T>(mut self, value: T) -> Self
@@ -3381,7 +3590,9 @@ pub mod types {
             {
                 self.created_by = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for created_by: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_by: {e}")
+                    });
                 self
             }
             pub fn disabled<T>(mut self, value: T) -> Self
@@ -3391,7 +3602,9 @@ pub mod types {
             {
                 self.disabled = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for disabled: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for disabled: {e}")
+                    });
                 self
             }
             pub fn effective_scopes<T>(mut self, value: T) -> Self
@@ -3399,9 +3612,13 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.effective_scopes = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for effective_scopes: {e}")
-                });
+                self.effective_scopes = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for effective_scopes: {e}"
+                        )
+                    });
                 self
             }
             pub fn id<T>(mut self, value: T) -> Self
@@ -3421,7 +3638,9 @@ pub mod types {
             {
                 self.key = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for key: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for key: {e}")
+                    });
                 self
             }
             pub fn label<T>(mut self, value: T) -> Self
@@ -3431,19 +3650,23 @@ pub mod types {
             {
                 self.label = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for label: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for label: {e}")
+                    });
                 self
             }
             pub fn last_used<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                    >,
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.last_used = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for last_used: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for last_used: {e}")
+                    });
                 self
             }
             pub fn modified_at<T>(mut self, value: T) -> Self
@@ -3453,7 +3676,9 @@ pub mod types {
             {
                 self.modified_at = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for modified_at: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for modified_at: {e}")
+                    });
                 self
             }
             pub fn scopes<T>(mut self, value: T) -> Self
@@ -3463,7 +3688,9 @@ pub mod types {
             {
                 self.scopes = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for scopes: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for scopes: {e}")
+                    });
                 self
             }
         }
@@ -3523,7 +3750,9 @@ pub mod types {
             {
                 self.key = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for key: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for key: {e}")
+                    });
                 self
             }
         }
@@ -3546,7 +3775,10 @@ pub mod types {
                 ::std::vec::Vec<::std::string::String>,
                 ::std::string::String,
             >,
-            label: ::std::result::Result<super::AccessKeyCreateRequestLabel, ::std::string::String>,
+            label: ::std::result::Result<
+                super::AccessKeyCreateRequestLabel,
+                ::std::string::String,
+            >,
             scopes: ::std::result::Result<
                 ::std::vec::Vec<::std::string::String>,
                 ::std::string::String,
@@ -3569,7 +3801,9 @@ pub mod types {
             {
                 self.cors_headers = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for cors_headers: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for cors_headers: {e}")
+                    });
                 self
             }
             pub fn label<T>(mut self, value: T) -> Self
@@ -3579,7 +3813,9 @@ pub mod types {
             {
                 self.label = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for label: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for label: {e}")
+                    });
                 self
             }
             pub fn scopes<T>(mut self, value: T) -> Self
@@ -3589,11 +3825,14 @@ pub mod types {
             {
                 self.scopes = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for scopes: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for scopes: {e}")
+                    });
                 self
             }
         }
-        impl ::std::convert::TryFrom<AccessKeyCreateRequest> for super::AccessKeyCreateRequest {
+        impl ::std::convert::TryFrom<AccessKeyCreateRequest>
+        for super::AccessKeyCreateRequest {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: AccessKeyCreateRequest,
@@ -3605,7 +3844,8 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::AccessKeyCreateRequest> for AccessKeyCreateRequest {
+        impl ::std::convert::From<super::AccessKeyCreateRequest>
+        for AccessKeyCreateRequest {
             fn from(value: super::AccessKeyCreateRequest) -> Self {
                 Self {
                     cors_headers: Ok(value.cors_headers),
@@ -3624,7 +3864,10 @@ pub mod types {
                 ::chrono::DateTime<::chrono::offset::Utc>,
                 ::std::string::String,
             >,
-            created_by: ::std::result::Result<::std::string::String, ::std::string::String>,
+            created_by: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
             disabled: ::std::result::Result<bool, ::std::string::String>,
             effective_scopes: ::std::result::Result<
                 ::std::vec::Vec<::std::string::String>,
@@ -3669,7 +3912,9 @@ pub mod types {
             {
                 self.cors_headers = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for cors_headers: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for cors_headers: {e}")
+                    });
                 self
             }
             pub fn created_at<T>(mut self, value: T) -> Self
@@ -3679,7 +3924,9 @@ pub mod types {
             {
                 self.created_at = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for created_at: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
                 self
             }
             pub fn created_by<T>(mut self, value: T) -> Self
@@ -3689,7 +3936,9 @@ pub mod types {
             {
                 self.created_by = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for created_by: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_by: {e}")
+                    });
                 self
             }
             pub fn disabled<T>(mut self, value: T) -> Self
@@ -3699,7 +3948,9 @@ pub mod types {
             {
                 self.disabled = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for disabled: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for disabled: {e}")
+                    });
                 self
             }
             pub fn effective_scopes<T>(mut self, value: T) -> Self
@@ -3707,9 +3958,13 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.effective_scopes = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for effective_scopes: {e}")
-                });
+                self.effective_scopes = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for effective_scopes: {e}"
+                        )
+                    });
                 self
             }
             pub fn id<T>(mut self, value: T) -> Self
@@ -3729,19 +3984,23 @@ pub mod types {
             {
                 self.label = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for label: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for label: {e}")
+                    });
                 self
             }
             pub fn last_used<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                    >,
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.last_used = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for last_used: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for last_used: {e}")
+                    });
                 self
             }
             pub fn modified_at<T>(mut self, value: T) -> Self
@@ -3751,7 +4010,9 @@ pub mod types {
             {
                 self.modified_at = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for modified_at: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for modified_at: {e}")
+                    });
                 self
             }
             pub fn scopes<T>(mut self, value: T) -> Self
@@ -3761,7 +4022,9 @@ pub mod types {
             {
                 self.scopes = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for scopes: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for scopes: {e}")
+                    });
                 self
             }
         }
@@ -3807,7 +4070,9 @@ pub mod types {
         impl ::std::default::Default for AllocatedCredits {
             fn default() -> Self {
                 Self {
-                    credits_allocated: Err("no value supplied for credits_allocated".to_string()),
+                    credits_allocated: Err(
+                        "no value supplied for credits_allocated".to_string(),
+                    ),
                 }
             }
         }
@@ -3817,9 +4082,13 @@ pub mod types {
                 T: ::std::convert::TryInto<f64>,
                 T::Error: ::std::fmt::Display,
             {
-                self.credits_allocated = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for credits_allocated: {e}")
-                });
+                self.credits_allocated = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for credits_allocated: {e}"
+                        )
+                    });
                 self
             }
         }
@@ -3851,8 +4120,10 @@ pub mod types {
             frequent_ingest: ::std::result::Result<i64, ::std::string::String>,
             infrequent_ingest: ::std::result::Result<i64, ::std::string::String>,
             metrics: ::std::result::Result<i64, ::std::string::String>,
-            total_credits_allocated:
-                ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            total_credits_allocated: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
             tracing_ingest: ::std::result::Result<i64, ::std::string::String>,
         }
         impl ::std::default::Default for Baselines {
@@ -3875,9 +4146,13 @@ pub mod types {
                 T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
-                self.continuous_ingest = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for continuous_ingest: {e}")
-                });
+                self.continuous_ingest = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for continuous_ingest: {e}"
+                        )
+                    });
                 self
             }
             pub fn cse_ingest<T>(mut self, value: T) -> Self
@@ -3887,17 +4162,25 @@ pub mod types {
             {
                 self.cse_ingest = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for cse_ingest: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for cse_ingest: {e}")
+                    });
                 self
             }
             pub fn feature_activation<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::FeatureActivation>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::FeatureActivation>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.feature_activation = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for feature_activation: {e}")
-                });
+                self.feature_activation = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for feature_activation: {e}"
+                        )
+                    });
                 self
             }
             pub fn frequent_ingest<T>(mut self, value: T) -> Self
@@ -3905,9 +4188,13 @@ pub mod types {
                 T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
-                self.frequent_ingest = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for frequent_ingest: {e}")
-                });
+                self.frequent_ingest = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for frequent_ingest: {e}"
+                        )
+                    });
                 self
             }
             pub fn infrequent_ingest<T>(mut self, value: T) -> Self
@@ -3915,9 +4202,13 @@ pub mod types {
                 T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
-                self.infrequent_ingest = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for infrequent_ingest: {e}")
-                });
+                self.infrequent_ingest = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for infrequent_ingest: {e}"
+                        )
+                    });
                 self
             }
             pub fn metrics<T>(mut self, value: T) -> Self
@@ -3927,7 +4218,9 @@ pub mod types {
             {
                 self.metrics = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for metrics: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for metrics: {e}")
+                    });
                 self
             }
             pub fn total_credits_allocated<T>(mut self, value: T) -> Self
@@ -3935,9 +4228,13 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.total_credits_allocated = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for total_credits_allocated: {e}")
-                });
+                self.total_credits_allocated = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for total_credits_allocated: {e}"
+                        )
+                    });
                 self
             }
             pub fn tracing_ingest<T>(mut self, value: T) -> Self
@@ -3945,9 +4242,13 @@ pub mod types {
                 T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
-                self.tracing_ingest = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for tracing_ingest: {e}")
-                });
+                self.tracing_ingest = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for tracing_ingest: {e}"
+                        )
+                    });
                 self
             }
         }
@@ -3985,7 +4286,10 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct BasicUsage {
             allocated_credits_used: ::std::result::Result<f64, ::std::string::String>,
-            deployment_charge_credits_used: ::std::result::Result<f64, ::std::string::String>,
+            deployment_charge_credits_used: ::std::result::Result<
+                f64,
+                ::std::string::String,
+            >,
             org_id: ::std::result::Result<super::BasicUsageOrgId, ::std::string::String>,
             total_capacity: ::std::result::Result<f64, ::std::string::String>,
             total_credits_used: ::std::result::Result<f64, ::std::string::String>,
@@ -3994,14 +4298,19 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     allocated_credits_used: Err(
-                        "no value supplied for allocated_credits_used".to_string()
+                        "no value supplied for allocated_credits_used".to_string(),
                     ),
                     deployment_charge_credits_used: Err(
-                        "no value supplied for deployment_charge_credits_used".to_string(),
+                        "no value supplied for deployment_charge_credits_used"
+                            .to_string(),
                     ),
                     org_id: Err("no value supplied for org_id".to_string()),
-                    total_capacity: Err("no value supplied for total_capacity".to_string()),
-                    total_credits_used: Err("no value supplied for total_credits_used".to_string()),
+                    total_capacity: Err(
+                        "no value supplied for total_capacity".to_string(),
+                    ),
+                    total_credits_used: Err(
+                        "no value supplied for total_credits_used".to_string(),
+                    ),
                 }
             }
         }
@@ -4011,9 +4320,13 @@ pub mod types {
                 T: ::std::convert::TryInto<f64>,
                 T::Error: ::std::fmt::Display,
             {
-                self.allocated_credits_used = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for allocated_credits_used: {e}")
-                });
+                self.allocated_credits_used = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for allocated_credits_used: {e}"
+                        )
+                    });
                 self
             }
             pub fn deployment_charge_credits_used<T>(mut self, value: T) -> Self
@@ -4021,11 +4334,13 @@ pub mod types {
                 T: ::std::convert::TryInto<f64>,
                 T::Error: ::std::fmt::Display,
             {
-                self.deployment_charge_credits_used = value.try_into().map_err(|e| {
-                    format!(
-                        "error converting supplied value for deployment_charge_credits_used: {e}"
-                    )
-                });
+                self.deployment_charge_credits_used = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for deployment_charge_credits_used: {e}"
+                        )
+                    });
                 self
             }
             pub fn org_id<T>(mut self, value: T) -> Self
@@ -4035,7 +4350,9 @@ pub mod types {
             {
                 self.org_id = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for org_id: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for org_id: {e}")
+                    });
                 self
             }
             pub fn total_capacity<T>(mut self, value: T) -> Self
@@ -4043,9 +4360,13 @@ pub mod types {
                 T: ::std::convert::TryInto<f64>,
                 T::Error: ::std::fmt::Display,
             {
-                self.total_capacity = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for total_capacity: {e}")
-                });
+                self.total_capacity = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for total_capacity: {e}"
+                        )
+                    });
                 self
             }
             pub fn total_credits_used<T>(mut self, value: T) -> Self
@@ -4053,9 +4374,13 @@ pub mod types {
                 T: ::std::convert::TryInto<f64>,
                 T::Error: ::std::fmt::Display,
             {
-                self.total_credits_used = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for total_credits_used: {e}")
-                });
+                self.total_credits_used = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for total_credits_used: {e}"
+                        )
+                    });
                 self
             }
         }
@@ -4066,7 +4391,8 @@ pub mod types {
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     allocated_credits_used: value.allocated_credits_used?,
-                    deployment_charge_credits_used: value.deployment_charge_credits_used?,
+                    deployment_charge_credits_used: value
+                        .deployment_charge_credits_used?,
                     org_id: value.org_id?,
                     total_capacity: value.total_capacity?,
                     total_credits_used: value.total_credits_used?,
@@ -4077,7 +4403,9 @@ pub mod types {
             fn from(value: super::BasicUsage) -> Self {
                 Self {
                     allocated_credits_used: Ok(value.allocated_credits_used),
-                    deployment_charge_credits_used: Ok(value.deployment_charge_credits_used),
+                    deployment_charge_credits_used: Ok(
+                        value.deployment_charge_credits_used,
+                    ),
                     org_id: Ok(value.org_id),
                     total_capacity: Ok(value.total_capacity),
                     total_credits_used: Ok(value.total_credits_used),
@@ -4086,7 +4414,10 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct BasicUsageAllOf {
-            org_id: ::std::result::Result<super::BasicUsageAllOfOrgId, ::std::string::String>,
+            org_id: ::std::result::Result<
+                super::BasicUsageAllOfOrgId,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for BasicUsageAllOf {
             fn default() -> Self {
@@ -4103,7 +4434,9 @@ pub mod types {
             {
                 self.org_id = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for org_id: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for org_id: {e}")
+                    });
                 self
             }
         }
@@ -4112,30 +4445,39 @@ pub mod types {
             fn try_from(
                 value: BasicUsageAllOf,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    org_id: value.org_id?,
-                })
+                Ok(Self { org_id: value.org_id? })
             }
         }
         impl ::std::convert::From<super::BasicUsageAllOf> for BasicUsageAllOf {
             fn from(value: super::BasicUsageAllOf) -> Self {
-                Self {
-                    org_id: Ok(value.org_id),
-                }
+                Self { org_id: Ok(value.org_id) }
             }
         }
         #[derive(Clone, Debug)]
         pub struct CreditsSubscription {
-            allocated_credits:
-                ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            allocated_credits: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
             baselines: ::std::result::Result<super::Baselines, ::std::string::String>,
             credits: ::std::result::Result<i64, ::std::string::String>,
-            deployment_charge_credits:
-                ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
-            end_date: ::std::result::Result<::std::string::String, ::std::string::String>,
+            deployment_charge_credits: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            end_date: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
             plan: ::std::result::Result<super::Plan, ::std::string::String>,
-            start_date: ::std::result::Result<::std::string::String, ::std::string::String>,
-            status: ::std::result::Result<super::CreditsSubscriptionStatus, ::std::string::String>,
+            start_date: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<
+                super::CreditsSubscriptionStatus,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for CreditsSubscription {
             fn default() -> Self {
@@ -4157,9 +4499,13 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.allocated_credits = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for allocated_credits: {e}")
-                });
+                self.allocated_credits = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for allocated_credits: {e}"
+                        )
+                    });
                 self
             }
             pub fn baselines<T>(mut self, value: T) -> Self
@@ -4169,7 +4515,9 @@ pub mod types {
             {
                 self.baselines = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for baselines: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for baselines: {e}")
+                    });
                 self
             }
             pub fn credits<T>(mut self, value: T) -> Self
@@ -4179,7 +4527,9 @@ pub mod types {
             {
                 self.credits = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for credits: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for credits: {e}")
+                    });
                 self
             }
             pub fn deployment_charge_credits<T>(mut self, value: T) -> Self
@@ -4187,9 +4537,13 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.deployment_charge_credits = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for deployment_charge_credits: {e}")
-                });
+                self.deployment_charge_credits = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for deployment_charge_credits: {e}"
+                        )
+                    });
                 self
             }
             pub fn end_date<T>(mut self, value: T) -> Self
@@ -4199,7 +4553,9 @@ pub mod types {
             {
                 self.end_date = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for end_date: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for end_date: {e}")
+                    });
                 self
             }
             pub fn plan<T>(mut self, value: T) -> Self
@@ -4209,7 +4565,9 @@ pub mod types {
             {
                 self.plan = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for plan: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for plan: {e}")
+                    });
                 self
             }
             pub fn start_date<T>(mut self, value: T) -> Self
@@ -4219,7 +4577,9 @@ pub mod types {
             {
                 self.start_date = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for start_date: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for start_date: {e}")
+                    });
                 self
             }
             pub fn status<T>(mut self, value: T) -> Self
@@ -4229,11 +4589,14 @@ pub mod types {
             {
                 self.status = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for status: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
                 self
             }
         }
-        impl ::std::convert::TryFrom<CreditsSubscription> for super::CreditsSubscription {
+        impl ::std::convert::TryFrom<CreditsSubscription>
+        for super::CreditsSubscription {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: CreditsSubscription,
@@ -4267,16 +4630,20 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct CreditsUsedBreakdown {
             allocated_credits_used: ::std::result::Result<f64, ::std::string::String>,
-            deployment_charge_credits_used: ::std::result::Result<f64, ::std::string::String>,
+            deployment_charge_credits_used: ::std::result::Result<
+                f64,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for CreditsUsedBreakdown {
             fn default() -> Self {
                 Self {
                     allocated_credits_used: Err(
-                        "no value supplied for allocated_credits_used".to_string()
+                        "no value supplied for allocated_credits_used".to_string(),
                     ),
                     deployment_charge_credits_used: Err(
-                        "no value supplied for deployment_charge_credits_used".to_string(),
+                        "no value supplied for deployment_charge_credits_used"
+                            .to_string(),
                     ),
                 }
             }
@@ -4287,9 +4654,13 @@ pub mod types {
                 T: ::std::convert::TryInto<f64>,
                 T::Error: ::std::fmt::Display,
             {
-                self.allocated_credits_used = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for allocated_credits_used: {e}")
-                });
+                self.allocated_credits_used = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for allocated_credits_used: {e}"
+                        )
+                    });
                 self
             }
             pub fn deployment_charge_credits_used<T>(mut self, value: T) -> Self
@@ -4297,15 +4668,18 @@ pub mod types {
                 T: ::std::convert::TryInto<f64>,
                 T::Error: ::std::fmt::Display,
             {
-                self.deployment_charge_credits_used = value.try_into().map_err(|e| {
-                    format!(
-                        "error converting supplied value for deployment_charge_credits_used: {e}"
-                    )
-                });
+                self.deployment_charge_credits_used = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for deployment_charge_credits_used: {e}"
+                        )
+                    });
                 self
             }
         }
-        impl ::std::convert::TryFrom<CreditsUsedBreakdown> for super::CreditsUsedBreakdown {
+        impl ::std::convert::TryFrom<CreditsUsedBreakdown>
+        for super::CreditsUsedBreakdown {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: CreditsUsedBreakdown,
@@ -4320,14 +4694,18 @@ pub mod types {
             fn from(value: super::CreditsUsedBreakdown) -> Self {
                 Self {
                     allocated_credits_used: Ok(value.allocated_credits_used),
-                    deployment_charge_credits_used: Ok(value.deployment_charge_credits_used),
+                    deployment_charge_credits_used: Ok(
+                        value.deployment_charge_credits_used,
+                    ),
                 }
             }
         }
         #[derive(Clone, Debug)]
         pub struct DelinkChildOrgsRequest {
-            org_ids:
-                ::std::result::Result<::std::vec::Vec<super::ChildOrgId>, ::std::string::String>,
+            org_ids: ::std::result::Result<
+                ::std::vec::Vec<super::ChildOrgId>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for DelinkChildOrgsRequest {
             fn default() -> Self {
@@ -4344,38 +4722,46 @@ pub mod types {
             {
                 self.org_ids = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for org_ids: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for org_ids: {e}")
+                    });
                 self
             }
         }
-        impl ::std::convert::TryFrom<DelinkChildOrgsRequest> for super::DelinkChildOrgsRequest {
+        impl ::std::convert::TryFrom<DelinkChildOrgsRequest>
+        for super::DelinkChildOrgsRequest {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: DelinkChildOrgsRequest,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    org_ids: value.org_ids?,
-                })
+                Ok(Self { org_ids: value.org_ids? })
             }
         }
-        impl ::std::convert::From<super::DelinkChildOrgsRequest> for DelinkChildOrgsRequest {
+        impl ::std::convert::From<super::DelinkChildOrgsRequest>
+        for DelinkChildOrgsRequest {
             fn from(value: super::DelinkChildOrgsRequest) -> Self {
-                Self {
-                    org_ids: Ok(value.org_ids),
-                }
+                Self { org_ids: Ok(value.org_ids) }
             }
         }
         #[derive(Clone, Debug)]
         pub struct Deployment {
             api_url: ::std::result::Result<::std::string::String, ::std::string::String>,
-            deployment_id: ::std::result::Result<::std::string::String, ::std::string::String>,
-            service_url: ::std::result::Result<::std::string::String, ::std::string::String>,
+            deployment_id: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            service_url: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for Deployment {
             fn default() -> Self {
                 Self {
                     api_url: Err("no value supplied for api_url".to_string()),
-                    deployment_id: Err("no value supplied for deployment_id".to_string()),
+                    deployment_id: Err(
+                        "no value supplied for deployment_id".to_string(),
+                    ),
                     service_url: Err("no value supplied for service_url".to_string()),
                 }
             }
@@ -4388,7 +4774,9 @@ pub mod types {
             {
                 self.api_url = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for api_url: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for api_url: {e}")
+                    });
                 self
             }
             pub fn deployment_id<T>(mut self, value: T) -> Self
@@ -4398,7 +4786,9 @@ pub mod types {
             {
                 self.deployment_id = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for deployment_id: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for deployment_id: {e}")
+                    });
                 self
             }
             pub fn service_url<T>(mut self, value: T) -> Self
@@ -4408,7 +4798,9 @@ pub mod types {
             {
                 self.service_url = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for service_url: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for service_url: {e}")
+                    });
                 self
             }
         }
@@ -4435,8 +4827,10 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct DeploymentCharge {
-            deployment_charge:
-                ::std::result::Result<::std::option::Option<f64>, ::std::string::String>,
+            deployment_charge: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
             deployment_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -4456,9 +4850,13 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<f64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.deployment_charge = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for deployment_charge: {e}")
-                });
+                self.deployment_charge = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for deployment_charge: {e}"
+                        )
+                    });
                 self
             }
             pub fn deployment_id<T>(mut self, value: T) -> Self
@@ -4468,7 +4866,9 @@ pub mod types {
             {
                 self.deployment_id = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for deployment_id: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for deployment_id: {e}")
+                    });
                 self
             }
         }
@@ -4494,7 +4894,10 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct DetailedUsage {
             allocated_credits_used: ::std::result::Result<f64, ::std::string::String>,
-            deployment_charge_credits_used: ::std::result::Result<f64, ::std::string::String>,
+            deployment_charge_credits_used: ::std::result::Result<
+                f64,
+                ::std::string::String,
+            >,
             total_capacity: ::std::result::Result<f64, ::std::string::String>,
             total_credits_used: ::std::result::Result<f64, ::std::string::String>,
             usages: ::std::result::Result<
@@ -4506,13 +4909,18 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     allocated_credits_used: Err(
-                        "no value supplied for allocated_credits_used".to_string()
+                        "no value supplied for allocated_credits_used".to_string(),
                     ),
                     deployment_charge_credits_used: Err(
-                        "no value supplied for deployment_charge_credits_used".to_string(),
+                        "no value supplied for deployment_charge_credits_used"
+                            .to_string(),
                     ),
-                    total_capacity: Err("no value supplied for total_capacity".to_string()),
-                    total_credits_used: Err("no value supplied for total_credits_used".to_string()),
+                    total_capacity: Err(
+                        "no value supplied for total_capacity".to_string(),
+                    ),
+                    total_credits_used: Err(
+                        "no value supplied for total_credits_used".to_string(),
+                    ),
                     usages: Err("no value supplied for usages".to_string()),
                 }
             }
@@ -4523,9 +4931,13 @@ pub mod types {
                 T: ::std::convert::TryInto<f64>,
                 T::Error: ::std::fmt::Display,
             {
-                self.allocated_credits_used = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for allocated_credits_used: {e}")
-                });
+                self.allocated_credits_used = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for allocated_credits_used: {e}"
+                        )
+                    });
                 self
             }
             pub fn deployment_charge_credits_used<T>(mut self, value: T) -> Self
@@ -4533,11 +4945,13 @@ pub mod types {
                 T: ::std::convert::TryInto<f64>,
                 T::Error: ::std::fmt::Display,
             {
-                self.deployment_charge_credits_used = value.try_into().map_err(|e| {
-                    format!(
-                        "error converting supplied value for deployment_charge_credits_used: {e}"
-                    )
-                });
+                self.deployment_charge_credits_used = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for deployment_charge_credits_used: {e}"
+                        )
+                    });
                 self
             }
             pub fn total_capacity<T>(mut self, value: T) -> Self
@@ -4545,9 +4959,13 @@ pub mod types {
                 T: ::std::convert::TryInto<f64>,
                 T::Error: ::std::fmt::Display,
             {
-                self.total_capacity = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for total_capacity: {e}")
-                });
+                self.total_capacity = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for total_capacity: {e}"
+                        )
+                    });
                 self
             }
             pub fn total_credits_used<T>(mut self, value: T) -> Self
@@ -4555,19 +4973,27 @@ pub mod types {
                 T: ::std::convert::TryInto<f64>,
                 T::Error: ::std::fmt::Display,
             {
-                self.total_credits_used = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for total_credits_used: {e}")
-                });
+                self.total_credits_used = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for total_credits_used: {e}"
+                        )
+                    });
                 self
             }
             pub fn usages<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::UsagePerProductVariable>>,
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<super::UsagePerProductVariable>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.usages = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for usages: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for usages: {e}")
+                    });
                 self
             }
         }
@@ -4578,7 +5004,8 @@ pub mod types {
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     allocated_credits_used: value.allocated_credits_used?,
-                    deployment_charge_credits_used: value.deployment_charge_credits_used?,
+                    deployment_charge_credits_used: value
+                        .deployment_charge_credits_used?,
                     total_capacity: value.total_capacity?,
                     total_credits_used: value.total_credits_used?,
                     usages: value.usages?,
@@ -4589,7 +5016,9 @@ pub mod types {
             fn from(value: super::DetailedUsage) -> Self {
                 Self {
                     allocated_credits_used: Ok(value.allocated_credits_used),
-                    deployment_charge_credits_used: Ok(value.deployment_charge_credits_used),
+                    deployment_charge_credits_used: Ok(
+                        value.deployment_charge_credits_used,
+                    ),
                     total_capacity: Ok(value.total_capacity),
                     total_credits_used: Ok(value.total_credits_used),
                     usages: Ok(value.usages),
@@ -4613,12 +5042,16 @@ pub mod types {
         impl DetailedUsageAllOf {
             pub fn usages<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::UsagePerProductVariable>>,
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<super::UsagePerProductVariable>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.usages = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for usages: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for usages: {e}")
+                    });
                 self
             }
         }
@@ -4627,21 +5060,20 @@ pub mod types {
             fn try_from(
                 value: DetailedUsageAllOf,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    usages: value.usages?,
-                })
+                Ok(Self { usages: value.usages? })
             }
         }
         impl ::std::convert::From<super::DetailedUsageAllOf> for DetailedUsageAllOf {
             fn from(value: super::DetailedUsageAllOf) -> Self {
-                Self {
-                    usages: Ok(value.usages),
-                }
+                Self { usages: Ok(value.usages) }
             }
         }
         #[derive(Clone, Debug)]
         pub struct EnterprisePlan {
-            plan_name: ::std::result::Result<super::EnterprisePlanPlanName, ::std::string::String>,
+            plan_name: ::std::result::Result<
+                super::EnterprisePlanPlanName,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for EnterprisePlan {
             fn default() -> Self {
@@ -4658,7 +5090,9 @@ pub mod types {
             {
                 self.plan_name = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for plan_name: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for plan_name: {e}")
+                    });
                 self
             }
         }
@@ -4681,8 +5115,10 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct EnterpriseSuitePlan {
-            plan_name:
-                ::std::result::Result<super::EnterpriseSuitePlanPlanName, ::std::string::String>,
+            plan_name: ::std::result::Result<
+                super::EnterpriseSuitePlanPlanName,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for EnterpriseSuitePlan {
             fn default() -> Self {
@@ -4699,11 +5135,14 @@ pub mod types {
             {
                 self.plan_name = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for plan_name: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for plan_name: {e}")
+                    });
                 self
             }
         }
-        impl ::std::convert::TryFrom<EnterpriseSuitePlan> for super::EnterpriseSuitePlan {
+        impl ::std::convert::TryFrom<EnterpriseSuitePlan>
+        for super::EnterpriseSuitePlan {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: EnterpriseSuitePlan,
@@ -4751,7 +5190,9 @@ pub mod types {
             {
                 self.code = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for code: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
                 self
             }
             pub fn detail<T>(mut self, value: T) -> Self
@@ -4761,7 +5202,9 @@ pub mod types {
             {
                 self.detail = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for detail: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for detail: {e}")
+                    });
                 self
             }
             pub fn message<T>(mut self, value: T) -> Self
@@ -4771,19 +5214,23 @@ pub mod types {
             {
                 self.message = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for message: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
                 self
             }
             pub fn meta<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    >,
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.meta = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for meta: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for meta: {e}")
+                    });
                 self
             }
         }
@@ -4828,7 +5275,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            status: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            status: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for ErrorResponse {
             fn default() -> Self {
@@ -4849,7 +5299,9 @@ pub mod types {
             {
                 self.code = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for code: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
                 self
             }
             pub fn errors<T>(mut self, value: T) -> Self
@@ -4859,7 +5311,9 @@ pub mod types {
             {
                 self.errors = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for errors: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for errors: {e}")
+                    });
                 self
             }
             pub fn id<T>(mut self, value: T) -> Self
@@ -4879,7 +5333,9 @@ pub mod types {
             {
                 self.message = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for message: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
                 self
             }
             pub fn status<T>(mut self, value: T) -> Self
@@ -4889,7 +5345,9 @@ pub mod types {
             {
                 self.status = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for status: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
                 self
             }
         }
@@ -4920,7 +5378,10 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct FeatureActivation {
-            cse: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
+            cse: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for FeatureActivation {
             fn default() -> Self {
@@ -4937,7 +5398,9 @@ pub mod types {
             {
                 self.cse = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for cse: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for cse: {e}")
+                    });
                 self
             }
         }
@@ -4956,7 +5419,10 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct FreePlan {
-            plan_name: ::std::result::Result<super::FreePlanPlanName, ::std::string::String>,
+            plan_name: ::std::result::Result<
+                super::FreePlanPlanName,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for FreePlan {
             fn default() -> Self {
@@ -4973,7 +5439,9 @@ pub mod types {
             {
                 self.plan_name = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for plan_name: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for plan_name: {e}")
+                    });
                 self
             }
         }
@@ -5016,12 +5484,16 @@ pub mod types {
         impl ListOrganizationResponse {
             pub fn data<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::ReadOrganizationResponse>>,
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<super::ReadOrganizationResponse>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.data = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for data: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
                 self
             }
             pub fn next<T>(mut self, value: T) -> Self
@@ -5031,11 +5503,14 @@ pub mod types {
             {
                 self.next = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for next: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for next: {e}")
+                    });
                 self
             }
         }
-        impl ::std::convert::TryFrom<ListOrganizationResponse> for super::ListOrganizationResponse {
+        impl ::std::convert::TryFrom<ListOrganizationResponse>
+        for super::ListOrganizationResponse {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: ListOrganizationResponse,
@@ -5046,7 +5521,8 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::ListOrganizationResponse> for ListOrganizationResponse {
+        impl ::std::convert::From<super::ListOrganizationResponse>
+        for ListOrganizationResponse {
             fn from(value: super::ListOrganizationResponse) -> Self {
                 Self {
                     data: Ok(value.data),
@@ -5056,7 +5532,10 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct ListUsagesResponse {
-            data: ::std::result::Result<::std::vec::Vec<super::BasicUsage>, ::std::string::String>,
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::BasicUsage>,
+                ::std::string::String,
+            >,
             next: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -5078,7 +5557,9 @@ pub mod types {
             {
                 self.data = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for data: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
                 self
             }
             pub fn next<T>(mut self, value: T) -> Self
@@ -5088,7 +5569,9 @@ pub mod types {
             {
                 self.next = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for next: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for next: {e}")
+                    });
                 self
             }
         }
@@ -5113,9 +5596,14 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct OrganizationDetails {
-            email: ::std::result::Result<super::OrganizationDetailsEmail, ::std::string::String>,
-            first_name:
-                ::std::result::Result<super::OrganizationDetailsFirstName, ::std::string::String>,
+            email: ::std::result::Result<
+                super::OrganizationDetailsEmail,
+                ::std::string::String,
+            >,
+            first_name: ::std::result::Result<
+                super::OrganizationDetailsFirstName,
+                ::std::string::String,
+            >,
             last_name: ::std::result::Result<
                 ::std::option::Option<super::OrganizationDetailsLastName>,
                 ::std::string::String,
@@ -5131,7 +5619,9 @@ pub mod types {
                     email: Err("no value supplied for email".to_string()),
                     first_name: Err("no value supplied for first_name".to_string()),
                     last_name: Ok(Default::default()),
-                    organization_name: Err("no value supplied for organization_name".to_string()),
+                    organization_name: Err(
+                        "no value supplied for organization_name".to_string(),
+                    ),
                 }
             }
         }
@@ -5143,7 +5633,9 @@ pub mod types {
             {
                 self.email = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for email: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for email: {e}")
+                    });
                 self
             }
             pub fn first_name<T>(mut self, value: T) -> Self
@@ -5153,19 +5645,23 @@ pub mod types {
             {
                 self.first_name = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for first_name: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for first_name: {e}")
+                    });
                 self
             }
             pub fn last_name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<super::OrganizationDetailsLastName>,
-                    >,
+                    ::std::option::Option<super::OrganizationDetailsLastName>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.last_name = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for last_name: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for last_name: {e}")
+                    });
                 self
             }
             pub fn organization_name<T>(mut self, value: T) -> Self
@@ -5173,13 +5669,18 @@ pub mod types {
                 T: ::std::convert::TryInto<super::OrganizationDetailsOrganizationName>,
                 T::Error: ::std::fmt::Display,
             {
-                self.organization_name = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for organization_name: {e}")
-                });
+                self.organization_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for organization_name: {e}"
+                        )
+                    });
                 self
             }
         }
-        impl ::std::convert::TryFrom<OrganizationDetails> for super::OrganizationDetails {
+        impl ::std::convert::TryFrom<OrganizationDetails>
+        for super::OrganizationDetails {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: OrganizationDetails,
@@ -5221,25 +5722,33 @@ pub mod types {
                 ::std::string::String,
             >,
             last_name: ::std::result::Result<
-                ::std::option::Option<super::OrganizationWithSubscriptionDetailsLastName>,
+                ::std::option::Option<
+                    super::OrganizationWithSubscriptionDetailsLastName,
+                >,
                 ::std::string::String,
             >,
             organization_name: ::std::result::Result<
                 super::OrganizationWithSubscriptionDetailsOrganizationName,
                 ::std::string::String,
             >,
-            trial_plan_period:
-                ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            trial_plan_period: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for OrganizationWithSubscriptionDetails {
             fn default() -> Self {
                 Self {
                     baselines: Ok(Default::default()),
-                    deployment_id: Err("no value supplied for deployment_id".to_string()),
+                    deployment_id: Err(
+                        "no value supplied for deployment_id".to_string(),
+                    ),
                     email: Err("no value supplied for email".to_string()),
                     first_name: Err("no value supplied for first_name".to_string()),
                     last_name: Ok(Default::default()),
-                    organization_name: Err("no value supplied for organization_name".to_string()),
+                    organization_name: Err(
+                        "no value supplied for organization_name".to_string(),
+                    ),
                     trial_plan_period: Ok(Default::default()),
                 }
             }
@@ -5252,61 +5761,83 @@ pub mod types {
             {
                 self.baselines = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for baselines: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for baselines: {e}")
+                    });
                 self
             }
             pub fn deployment_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::OrganizationWithSubscriptionDetailsDeploymentId>,
+                T: ::std::convert::TryInto<
+                    super::OrganizationWithSubscriptionDetailsDeploymentId,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.deployment_id = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for deployment_id: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for deployment_id: {e}")
+                    });
                 self
             }
             pub fn email<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::OrganizationWithSubscriptionDetailsEmail>,
+                T: ::std::convert::TryInto<
+                    super::OrganizationWithSubscriptionDetailsEmail,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.email = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for email: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for email: {e}")
+                    });
                 self
             }
             pub fn first_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::OrganizationWithSubscriptionDetailsFirstName>,
+                T: ::std::convert::TryInto<
+                    super::OrganizationWithSubscriptionDetailsFirstName,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.first_name = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for first_name: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for first_name: {e}")
+                    });
                 self
             }
             pub fn last_name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<super::OrganizationWithSubscriptionDetailsLastName>,
+                    ::std::option::Option<
+                        super::OrganizationWithSubscriptionDetailsLastName,
                     >,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.last_name = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for last_name: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for last_name: {e}")
+                    });
                 self
             }
             pub fn organization_name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        super::OrganizationWithSubscriptionDetailsOrganizationName,
-                    >,
+                    super::OrganizationWithSubscriptionDetailsOrganizationName,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.organization_name = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for organization_name: {e}")
-                });
+                self.organization_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for organization_name: {e}"
+                        )
+                    });
                 self
             }
             pub fn trial_plan_period<T>(mut self, value: T) -> Self
@@ -5314,15 +5845,18 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.trial_plan_period = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for trial_plan_period: {e}")
-                });
+                self.trial_plan_period = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for trial_plan_period: {e}"
+                        )
+                    });
                 self
             }
         }
         impl ::std::convert::TryFrom<OrganizationWithSubscriptionDetails>
-            for super::OrganizationWithSubscriptionDetails
-        {
+        for super::OrganizationWithSubscriptionDetails {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: OrganizationWithSubscriptionDetails,
@@ -5339,8 +5873,7 @@ pub mod types {
             }
         }
         impl ::std::convert::From<super::OrganizationWithSubscriptionDetails>
-            for OrganizationWithSubscriptionDetails
-        {
+        for OrganizationWithSubscriptionDetails {
             fn from(value: super::OrganizationWithSubscriptionDetails) -> Self {
                 Self {
                     baselines: Ok(value.baselines),
@@ -5363,14 +5896,18 @@ pub mod types {
                 super::OrganizationWithSubscriptionDetailsAllOfDeploymentId,
                 ::std::string::String,
             >,
-            trial_plan_period:
-                ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            trial_plan_period: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for OrganizationWithSubscriptionDetailsAllOf {
             fn default() -> Self {
                 Self {
                     baselines: Ok(Default::default()),
-                    deployment_id: Err("no value supplied for deployment_id".to_string()),
+                    deployment_id: Err(
+                        "no value supplied for deployment_id".to_string(),
+                    ),
                     trial_plan_period: Ok(Default::default()),
                 }
             }
@@ -5383,19 +5920,23 @@ pub mod types {
             {
                 self.baselines = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for baselines: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for baselines: {e}")
+                    });
                 self
             }
             pub fn deployment_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        super::OrganizationWithSubscriptionDetailsAllOfDeploymentId,
-                    >,
+                    super::OrganizationWithSubscriptionDetailsAllOfDeploymentId,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.deployment_id = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for deployment_id: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for deployment_id: {e}")
+                    });
                 self
             }
             pub fn trial_plan_period<T>(mut self, value: T) -> Self
@@ -5403,15 +5944,18 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.trial_plan_period = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for trial_plan_period: {e}")
-                });
+                self.trial_plan_period = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for trial_plan_period: {e}"
+                        )
+                    });
                 self
             }
         }
         impl ::std::convert::TryFrom<OrganizationWithSubscriptionDetailsAllOf>
-            for super::OrganizationWithSubscriptionDetailsAllOf
-        {
+        for super::OrganizationWithSubscriptionDetailsAllOf {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: OrganizationWithSubscriptionDetailsAllOf,
@@ -5424,8 +5968,7 @@ pub mod types {
             }
         }
         impl ::std::convert::From<super::OrganizationWithSubscriptionDetailsAllOf>
-            for OrganizationWithSubscriptionDetailsAllOf
-        {
+        for OrganizationWithSubscriptionDetailsAllOf {
             fn from(value: super::OrganizationWithSubscriptionDetailsAllOf) -> Self {
                 Self {
                     baselines: Ok(value.baselines),
@@ -5440,10 +5983,14 @@ pub mod types {
                 ::std::vec::Vec<super::DeploymentCharge>,
                 ::std::string::String,
             >,
-            is_eligible_for_deployment_charge:
-                ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
-            is_eligible_for_trial_orgs:
-                ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
+            is_eligible_for_deployment_charge: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            is_eligible_for_trial_orgs: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
             plan_name: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -5465,9 +6012,13 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::vec::Vec<super::DeploymentCharge>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.deployment_charges = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for deployment_charges: {e}")
-                });
+                self.deployment_charges = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for deployment_charges: {e}"
+                        )
+                    });
                 self
             }
             pub fn is_eligible_for_deployment_charge<T>(mut self, value: T) -> Self
@@ -5475,11 +6026,13 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.is_eligible_for_deployment_charge = value.try_into().map_err(|e| {
-                    format!(
-                        "error converting supplied value for is_eligible_for_deployment_charge: {e}"
-                    )
-                });
+                self.is_eligible_for_deployment_charge = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for is_eligible_for_deployment_charge: {e}"
+                        )
+                    });
                 self
             }
             pub fn is_eligible_for_trial_orgs<T>(mut self, value: T) -> Self
@@ -5487,9 +6040,13 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.is_eligible_for_trial_orgs = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for is_eligible_for_trial_orgs: {e}")
-                });
+                self.is_eligible_for_trial_orgs = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for is_eligible_for_trial_orgs: {e}"
+                        )
+                    });
                 self
             }
             pub fn plan_name<T>(mut self, value: T) -> Self
@@ -5499,7 +6056,9 @@ pub mod types {
             {
                 self.plan_name = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for plan_name: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for plan_name: {e}")
+                    });
                 self
             }
         }
@@ -5510,7 +6069,8 @@ pub mod types {
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     deployment_charges: value.deployment_charges?,
-                    is_eligible_for_deployment_charge: value.is_eligible_for_deployment_charge?,
+                    is_eligible_for_deployment_charge: value
+                        .is_eligible_for_deployment_charge?,
                     is_eligible_for_trial_orgs: value.is_eligible_for_trial_orgs?,
                     plan_name: value.plan_name?,
                 })
@@ -5520,7 +6080,9 @@ pub mod types {
             fn from(value: super::ParentOrgInfo) -> Self {
                 Self {
                     deployment_charges: Ok(value.deployment_charges),
-                    is_eligible_for_deployment_charge: Ok(value.is_eligible_for_deployment_charge),
+                    is_eligible_for_deployment_charge: Ok(
+                        value.is_eligible_for_deployment_charge,
+                    ),
                     is_eligible_for_trial_orgs: Ok(value.is_eligible_for_trial_orgs),
                     plan_name: Ok(value.plan_name),
                 }
@@ -5535,9 +6097,15 @@ pub mod types {
         impl ::std::default::Default for ParentUsage {
             fn default() -> Self {
                 Self {
-                    credits_allocated: Err("no value supplied for credits_allocated".to_string()),
-                    total_capacity: Err("no value supplied for total_capacity".to_string()),
-                    total_credits_used: Err("no value supplied for total_credits_used".to_string()),
+                    credits_allocated: Err(
+                        "no value supplied for credits_allocated".to_string(),
+                    ),
+                    total_capacity: Err(
+                        "no value supplied for total_capacity".to_string(),
+                    ),
+                    total_credits_used: Err(
+                        "no value supplied for total_credits_used".to_string(),
+                    ),
                 }
             }
         }
@@ -5547,9 +6115,13 @@ pub mod types {
                 T: ::std::convert::TryInto<f64>,
                 T::Error: ::std::fmt::Display,
             {
-                self.credits_allocated = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for credits_allocated: {e}")
-                });
+                self.credits_allocated = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for credits_allocated: {e}"
+                        )
+                    });
                 self
             }
             pub fn total_capacity<T>(mut self, value: T) -> Self
@@ -5557,9 +6129,13 @@ pub mod types {
                 T: ::std::convert::TryInto<f64>,
                 T::Error: ::std::fmt::Display,
             {
-                self.total_capacity = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for total_capacity: {e}")
-                });
+                self.total_capacity = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for total_capacity: {e}"
+                        )
+                    });
                 self
             }
             pub fn total_credits_used<T>(mut self, value: T) -> Self
@@ -5567,9 +6143,13 @@ pub mod types {
                 T: ::std::convert::TryInto<f64>,
                 T::Error: ::std::fmt::Display,
             {
-                self.total_credits_used = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for total_credits_used: {e}")
-                });
+                self.total_credits_used = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for total_credits_used: {e}"
+                        )
+                    });
                 self
             }
         }
@@ -5601,7 +6181,9 @@ pub mod types {
         impl ::std::default::Default for ParentUsageAllOf {
             fn default() -> Self {
                 Self {
-                    credits_allocated: Err("no value supplied for credits_allocated".to_string()),
+                    credits_allocated: Err(
+                        "no value supplied for credits_allocated".to_string(),
+                    ),
                 }
             }
         }
@@ -5611,9 +6193,13 @@ pub mod types {
                 T: ::std::convert::TryInto<f64>,
                 T::Error: ::std::fmt::Display,
             {
-                self.credits_allocated = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for credits_allocated: {e}")
-                });
+                self.credits_allocated = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for credits_allocated: {e}"
+                        )
+                    });
                 self
             }
         }
@@ -5636,8 +6222,10 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct ProfessionalPlan {
-            plan_name:
-                ::std::result::Result<super::ProfessionalPlanPlanName, ::std::string::String>,
+            plan_name: ::std::result::Result<
+                super::ProfessionalPlanPlanName,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for ProfessionalPlan {
             fn default() -> Self {
@@ -5654,7 +6242,9 @@ pub mod types {
             {
                 self.plan_name = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for plan_name: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for plan_name: {e}")
+                    });
                 self
             }
         }
@@ -5692,12 +6282,16 @@ pub mod types {
         impl Provisioning {
             pub fn cse<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::ProvisioningStateForGroup>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::ProvisioningStateForGroup>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.cse = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for cse: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for cse: {e}")
+                    });
                 self
             }
         }
@@ -5717,7 +6311,10 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct ProvisioningStateForGroup {
             is_provisioned: ::std::result::Result<bool, ::std::string::String>,
-            is_provisioning_toggle_allowed: ::std::result::Result<bool, ::std::string::String>,
+            is_provisioning_toggle_allowed: ::std::result::Result<
+                bool,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for ProvisioningStateForGroup {
             fn default() -> Self {
@@ -5733,9 +6330,13 @@ pub mod types {
                 T: ::std::convert::TryInto<bool>,
                 T::Error: ::std::fmt::Display,
             {
-                self.is_provisioned = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for is_provisioned: {e}")
-                });
+                self.is_provisioned = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for is_provisioned: {e}"
+                        )
+                    });
                 self
             }
             pub fn is_provisioning_toggle_allowed<T>(mut self, value: T) -> Self
@@ -5743,15 +6344,18 @@ pub mod types {
                 T: ::std::convert::TryInto<bool>,
                 T::Error: ::std::fmt::Display,
             {
-                self.is_provisioning_toggle_allowed = value.try_into().map_err(|e| {
-                    format!(
-                        "error converting supplied value for is_provisioning_toggle_allowed: {e}"
-                    )
-                });
+                self.is_provisioning_toggle_allowed = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for is_provisioning_toggle_allowed: {e}"
+                        )
+                    });
                 self
             }
         }
-        impl ::std::convert::TryFrom<ProvisioningStateForGroup> for super::ProvisioningStateForGroup {
+        impl ::std::convert::TryFrom<ProvisioningStateForGroup>
+        for super::ProvisioningStateForGroup {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: ProvisioningStateForGroup,
@@ -5762,11 +6366,14 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::ProvisioningStateForGroup> for ProvisioningStateForGroup {
+        impl ::std::convert::From<super::ProvisioningStateForGroup>
+        for ProvisioningStateForGroup {
             fn from(value: super::ProvisioningStateForGroup) -> Self {
                 Self {
                     is_provisioned: Ok(value.is_provisioned),
-                    is_provisioning_toggle_allowed: Ok(value.is_provisioning_toggle_allowed),
+                    is_provisioning_toggle_allowed: Ok(
+                        value.is_provisioning_toggle_allowed,
+                    ),
                 }
             }
         }
@@ -5776,8 +6383,10 @@ pub mod types {
                 ::std::option::Option<super::ReadOrganizationResponseDeploymentId>,
                 ::std::string::String,
             >,
-            email:
-                ::std::result::Result<super::ReadOrganizationResponseEmail, ::std::string::String>,
+            email: ::std::result::Result<
+                super::ReadOrganizationResponseEmail,
+                ::std::string::String,
+            >,
             first_name: ::std::result::Result<
                 super::ReadOrganizationResponseFirstName,
                 ::std::string::String,
@@ -5786,13 +6395,18 @@ pub mod types {
                 ::std::option::Option<super::ReadOrganizationResponseLastName>,
                 ::std::string::String,
             >,
-            org_id:
-                ::std::result::Result<super::ReadOrganizationResponseOrgId, ::std::string::String>,
+            org_id: ::std::result::Result<
+                super::ReadOrganizationResponseOrgId,
+                ::std::string::String,
+            >,
             organization_name: ::std::result::Result<
                 super::ReadOrganizationResponseOrganizationName,
                 ::std::string::String,
             >,
-            subscription: ::std::result::Result<super::CreditsSubscription, ::std::string::String>,
+            subscription: ::std::result::Result<
+                super::CreditsSubscription,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for ReadOrganizationResponse {
             fn default() -> Self {
@@ -5802,7 +6416,9 @@ pub mod types {
                     first_name: Err("no value supplied for first_name".to_string()),
                     last_name: Ok(Default::default()),
                     org_id: Err("no value supplied for org_id".to_string()),
-                    organization_name: Err("no value supplied for organization_name".to_string()),
+                    organization_name: Err(
+                        "no value supplied for organization_name".to_string(),
+                    ),
                     subscription: Err("no value supplied for subscription".to_string()),
                 }
             }
@@ -5811,13 +6427,15 @@ pub mod types {
             pub fn deployment_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<super::ReadOrganizationResponseDeploymentId>,
-                    >,
+                    ::std::option::Option<super::ReadOrganizationResponseDeploymentId>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.deployment_id = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for deployment_id: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for deployment_id: {e}")
+                    });
                 self
             }
             pub fn email<T>(mut self, value: T) -> Self
@@ -5827,7 +6445,9 @@ pub mod types {
             {
                 self.email = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for email: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for email: {e}")
+                    });
                 self
             }
             pub fn first_name<T>(mut self, value: T) -> Self
@@ -5837,19 +6457,23 @@ pub mod types {
             {
                 self.first_name = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for first_name: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for first_name: {e}")
+                    });
                 self
             }
             pub fn last_name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<super::ReadOrganizationResponseLastName>,
-                    >,
+                    ::std::option::Option<super::ReadOrganizationResponseLastName>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.last_name = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for last_name: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for last_name: {e}")
+                    });
                 self
             }
             pub fn org_id<T>(mut self, value: T) -> Self
@@ -5859,17 +6483,25 @@ pub mod types {
             {
                 self.org_id = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for org_id: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for org_id: {e}")
+                    });
                 self
             }
             pub fn organization_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::ReadOrganizationResponseOrganizationName>,
+                T: ::std::convert::TryInto<
+                    super::ReadOrganizationResponseOrganizationName,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.organization_name = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for organization_name: {e}")
-                });
+                self.organization_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for organization_name: {e}"
+                        )
+                    });
                 self
             }
             pub fn subscription<T>(mut self, value: T) -> Self
@@ -5879,11 +6511,14 @@ pub mod types {
             {
                 self.subscription = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for subscription: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for subscription: {e}")
+                    });
                 self
             }
         }
-        impl ::std::convert::TryFrom<ReadOrganizationResponse> for super::ReadOrganizationResponse {
+        impl ::std::convert::TryFrom<ReadOrganizationResponse>
+        for super::ReadOrganizationResponse {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: ReadOrganizationResponse,
@@ -5899,7 +6534,8 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::ReadOrganizationResponse> for ReadOrganizationResponse {
+        impl ::std::convert::From<super::ReadOrganizationResponse>
+        for ReadOrganizationResponse {
             fn from(value: super::ReadOrganizationResponse) -> Self {
                 Self {
                     deployment_id: Ok(value.deployment_id),
@@ -5922,7 +6558,10 @@ pub mod types {
                 super::ReadOrganizationResponseAllOfOrgId,
                 ::std::string::String,
             >,
-            subscription: ::std::result::Result<super::CreditsSubscription, ::std::string::String>,
+            subscription: ::std::result::Result<
+                super::CreditsSubscription,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for ReadOrganizationResponseAllOf {
             fn default() -> Self {
@@ -5937,13 +6576,17 @@ pub mod types {
             pub fn deployment_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<super::ReadOrganizationResponseAllOfDeploymentId>,
+                    ::std::option::Option<
+                        super::ReadOrganizationResponseAllOfDeploymentId,
                     >,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.deployment_id = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for deployment_id: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for deployment_id: {e}")
+                    });
                 self
             }
             pub fn org_id<T>(mut self, value: T) -> Self
@@ -5953,7 +6596,9 @@ pub mod types {
             {
                 self.org_id = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for org_id: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for org_id: {e}")
+                    });
                 self
             }
             pub fn subscription<T>(mut self, value: T) -> Self
@@ -5963,13 +6608,14 @@ pub mod types {
             {
                 self.subscription = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for subscription: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for subscription: {e}")
+                    });
                 self
             }
         }
         impl ::std::convert::TryFrom<ReadOrganizationResponseAllOf>
-            for super::ReadOrganizationResponseAllOf
-        {
+        for super::ReadOrganizationResponseAllOf {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: ReadOrganizationResponseAllOf,
@@ -5981,7 +6627,8 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::ReadOrganizationResponseAllOf> for ReadOrganizationResponseAllOf {
+        impl ::std::convert::From<super::ReadOrganizationResponseAllOf>
+        for ReadOrganizationResponseAllOf {
             fn from(value: super::ReadOrganizationResponseAllOf) -> Self {
                 Self {
                     deployment_id: Ok(value.deployment_id),
@@ -5992,14 +6639,16 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct Subdomain {
-            subdomain_login_url:
-                ::std::result::Result<::std::string::String, ::std::string::String>,
+            subdomain_login_url: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for Subdomain {
             fn default() -> Self {
                 Self {
                     subdomain_login_url: Err(
-                        "no value supplied for subdomain_login_url".to_string()
+                        "no value supplied for subdomain_login_url".to_string(),
                     ),
                 }
             }
@@ -6010,9 +6659,13 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.subdomain_login_url = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for subdomain_login_url: {e}")
-                });
+                self.subdomain_login_url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for subdomain_login_url: {e}"
+                        )
+                    });
                 self
             }
         }
@@ -6036,7 +6689,10 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct TrialPlan {
             days_left: ::std::result::Result<i32, ::std::string::String>,
-            plan_name: ::std::result::Result<super::TrialPlanPlanName, ::std::string::String>,
+            plan_name: ::std::result::Result<
+                super::TrialPlanPlanName,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for TrialPlan {
             fn default() -> Self {
@@ -6054,7 +6710,9 @@ pub mod types {
             {
                 self.days_left = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for days_left: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for days_left: {e}")
+                    });
                 self
             }
             pub fn plan_name<T>(mut self, value: T) -> Self
@@ -6064,7 +6722,9 @@ pub mod types {
             {
                 self.plan_name = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for plan_name: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for plan_name: {e}")
+                    });
                 self
             }
         }
@@ -6106,7 +6766,9 @@ pub mod types {
             {
                 self.days_left = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for days_left: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for days_left: {e}")
+                    });
                 self
             }
         }
@@ -6135,8 +6797,12 @@ pub mod types {
         impl ::std::default::Default for Usage {
             fn default() -> Self {
                 Self {
-                    total_capacity: Err("no value supplied for total_capacity".to_string()),
-                    total_credits_used: Err("no value supplied for total_credits_used".to_string()),
+                    total_capacity: Err(
+                        "no value supplied for total_capacity".to_string(),
+                    ),
+                    total_credits_used: Err(
+                        "no value supplied for total_credits_used".to_string(),
+                    ),
                 }
             }
         }
@@ -6146,9 +6812,13 @@ pub mod types {
                 T: ::std::convert::TryInto<f64>,
                 T::Error: ::std::fmt::Display,
             {
-                self.total_capacity = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for total_capacity: {e}")
-                });
+                self.total_capacity = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for total_capacity: {e}"
+                        )
+                    });
                 self
             }
             pub fn total_credits_used<T>(mut self, value: T) -> Self
@@ -6156,9 +6826,13 @@ pub mod types {
                 T: ::std::convert::TryInto<f64>,
                 T::Error: ::std::fmt::Display,
             {
-                self.total_credits_used = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for total_credits_used: {e}")
-                });
+                self.total_credits_used = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for total_credits_used: {e}"
+                        )
+                    });
                 self
             }
         }
@@ -6186,19 +6860,29 @@ pub mod types {
             credits_deducted: ::std::result::Result<f64, ::std::string::String>,
             credits_used: ::std::result::Result<f64, ::std::string::String>,
             deployment_charge_credits: ::std::result::Result<f64, ::std::string::String>,
-            product_variable: ::std::result::Result<::std::string::String, ::std::string::String>,
-            unit: ::std::result::Result<super::UsagePerProductVariableUnit, ::std::string::String>,
+            product_variable: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            unit: ::std::result::Result<
+                super::UsagePerProductVariableUnit,
+                ::std::string::String,
+            >,
             utilization: ::std::result::Result<f64, ::std::string::String>,
         }
         impl ::std::default::Default for UsagePerProductVariable {
             fn default() -> Self {
                 Self {
-                    credits_deducted: Err("no value supplied for credits_deducted".to_string()),
+                    credits_deducted: Err(
+                        "no value supplied for credits_deducted".to_string(),
+                    ),
                     credits_used: Err("no value supplied for credits_used".to_string()),
                     deployment_charge_credits: Err(
                         "no value supplied for deployment_charge_credits".to_string(),
                     ),
-                    product_variable: Err("no value supplied for product_variable".to_string()),
+                    product_variable: Err(
+                        "no value supplied for product_variable".to_string(),
+                    ),
                     unit: Err("no value supplied for unit".to_string()),
                     utilization: Err("no value supplied for utilization".to_string()),
                 }
@@ -6210,9 +6894,13 @@ pub mod types {
                 T: ::std::convert::TryInto<f64>,
                 T::Error: ::std::fmt::Display,
             {
-                self.credits_deducted = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for credits_deducted: {e}")
-                });
+                self.credits_deducted = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for credits_deducted: {e}"
+                        )
+                    });
                 self
             }
             pub fn credits_used<T>(mut self, value: T) -> Self
@@ -6222,7 +6910,9 @@ pub mod types {
             {
                 self.credits_used = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for credits_used: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for credits_used: {e}")
+                    });
                 self
             }
             pub fn deployment_charge_credits<T>(mut self, value: T) -> Self
@@ -6230,9 +6920,13 @@ pub mod types {
                 T: ::std::convert::TryInto<f64>,
                 T::Error: ::std::fmt::Display,
             {
-                self.deployment_charge_credits = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for deployment_charge_credits: {e}")
-                });
+                self.deployment_charge_credits = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for deployment_charge_credits: {e}"
+                        )
+                    });
                 self
             }
             pub fn product_variable<T>(mut self, value: T) -> Self
@@ -6240,9 +6934,13 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.product_variable = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for product_variable: {e}")
-                });
+                self.product_variable = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for product_variable: {e}"
+                        )
+                    });
                 self
             }
             pub fn unit<T>(mut self, value: T) -> Self
@@ -6252,7 +6950,9 @@ pub mod types {
             {
                 self.unit = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for unit: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for unit: {e}")
+                    });
                 self
             }
             pub fn utilization<T>(mut self, value: T) -> Self
@@ -6262,11 +6962,14 @@ pub mod types {
             {
                 self.utilization = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for utilization: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for utilization: {e}")
+                    });
                 self
             }
         }
-        impl ::std::convert::TryFrom<UsagePerProductVariable> for super::UsagePerProductVariable {
+        impl ::std::convert::TryFrom<UsagePerProductVariable>
+        for super::UsagePerProductVariable {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: UsagePerProductVariable,
@@ -6281,7 +6984,8 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::UsagePerProductVariable> for UsagePerProductVariable {
+        impl ::std::convert::From<super::UsagePerProductVariable>
+        for UsagePerProductVariable {
             fn from(value: super::UsagePerProductVariable) -> Self {
                 Self {
                     credits_deducted: Ok(value.credits_deducted),
@@ -6300,12 +7004,18 @@ pub mod types {
         pub struct ConversionError(::std::borrow::Cow<'static, str>);
         impl ::std::error::Error for ConversionError {}
         impl ::std::fmt::Display for ConversionError {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> Result<(), ::std::fmt::Error> {
+            fn fmt(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> Result<(), ::std::fmt::Error> {
                 ::std::fmt::Display::fmt(&self.0, f)
             }
         }
         impl ::std::fmt::Debug for ConversionError {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> Result<(), ::std::fmt::Error> {
+            fn fmt(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> Result<(), ::std::fmt::Error> {
                 ::std::fmt::Debug::fmt(&self.0, f)
             }
         }
@@ -6342,9 +7052,7 @@ impl Client {
         #[cfg(not(target_arch = "wasm32"))]
         let client = {
             let dur = ::std::time::Duration::from_secs(15u64);
-            reqwest::ClientBuilder::new()
-                .connect_timeout(dur)
-                .timeout(dur)
+            reqwest::ClientBuilder::new().connect_timeout(dur).timeout(dur)
         };
         #[cfg(target_arch = "wasm32")]
         let client = reqwest::ClientBuilder::new();
@@ -6381,290 +7089,290 @@ impl ClientHooks<()> for &Client {}
 impl Client {
     /**List available deployments
 
-    Get deployment details where organization can be created.
+Get deployment details where organization can be created.
 
-    Sends a `GET` request to `/v1/deployments`
+Sends a `GET` request to `/v1/deployments`
 
-    Arguments:
-    - `parent_deployment_id`: Deployment on which the calling organization resides.
-    ```ignore
-    let response = client.get_deployments()
-        .parent_deployment_id(parent_deployment_id)
-        .send()
-        .await;
-    ```*/
+Arguments:
+- `parent_deployment_id`: Deployment on which the calling organization resides.
+```ignore
+let response = client.get_deployments()
+    .parent_deployment_id(parent_deployment_id)
+    .send()
+    .await;
+```*/
     pub fn get_deployments(&self) -> builder::GetDeployments<'_> {
         builder::GetDeployments::new(self)
     }
     /**Get a list of organizations
 
-    Get a list of all organizations in this account. The response is paginated with a default limit of 100 organizations per page.
+Get a list of all organizations in this account. The response is paginated with a default limit of 100 organizations per page.
 
-    Sends a `GET` request to `/v1/organizations`
+Sends a `GET` request to `/v1/organizations`
 
-    Arguments:
-    - `limit`: Limit the number of organizations returned in the response. The number of organizations returned may be less than the `limit`.
-    - `status`: Status of an organization, based on its subscription. Valid values are 'Active', 'Inactive', and 'All'. By default, only active organizations are listed.
-    - `token`: Continuation token to get the next page of results. A page object with the next continuation token is returned in the response body. Subsequent GET requests should specify the continuation token to get the next page of results. `token` is set to null when no more pages are left.
-    - `parent_deployment_id`: Deployment on which the calling organization resides.
-    ```ignore
-    let response = client.list_organizations()
-        .limit(limit)
-        .status(status)
-        .token(token)
-        .parent_deployment_id(parent_deployment_id)
-        .send()
-        .await;
-    ```*/
+Arguments:
+- `limit`: Limit the number of organizations returned in the response. The number of organizations returned may be less than the `limit`.
+- `status`: Status of an organization, based on its subscription. Valid values are 'Active', 'Inactive', and 'All'. By default, only active organizations are listed.
+- `token`: Continuation token to get the next page of results. A page object with the next continuation token is returned in the response body. Subsequent GET requests should specify the continuation token to get the next page of results. `token` is set to null when no more pages are left.
+- `parent_deployment_id`: Deployment on which the calling organization resides.
+```ignore
+let response = client.list_organizations()
+    .limit(limit)
+    .status(status)
+    .token(token)
+    .parent_deployment_id(parent_deployment_id)
+    .send()
+    .await;
+```*/
     pub fn list_organizations(&self) -> builder::ListOrganizations<'_> {
         builder::ListOrganizations::new(self)
     }
     /**Create a new organization
 
-    Create a new child organization.
+Create a new child organization.
 
-    Sends a `POST` request to `/v1/organizations`
+Sends a `POST` request to `/v1/organizations`
 
-    Arguments:
-    - `parent_deployment_id`: Deployment on which the calling organization resides.
-    - `body`: Details about the organization to create.
-    ```ignore
-    let response = client.create_organization()
-        .parent_deployment_id(parent_deployment_id)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+Arguments:
+- `parent_deployment_id`: Deployment on which the calling organization resides.
+- `body`: Details about the organization to create.
+```ignore
+let response = client.create_organization()
+    .parent_deployment_id(parent_deployment_id)
+    .body(body)
+    .send()
+    .await;
+```*/
     pub fn create_organization(&self) -> builder::CreateOrganization<'_> {
         builder::CreateOrganization::new(self)
     }
     /**Delink a child Org
 
-    Delink a child Org from Parent Org if it is deactivated already.
+Delink a child Org from Parent Org if it is deactivated already.
 
-    Sends a `PUT` request to `/v1/organizations/delink`
+Sends a `PUT` request to `/v1/organizations/delink`
 
-    Arguments:
-    - `parent_deployment_id`: Deployment on which the calling organization resides.
-    - `body`: Identifier of organizations to delink.
-    ```ignore
-    let response = client.delink_org()
-        .parent_deployment_id(parent_deployment_id)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+Arguments:
+- `parent_deployment_id`: Deployment on which the calling organization resides.
+- `body`: Identifier of organizations to delink.
+```ignore
+let response = client.delink_org()
+    .parent_deployment_id(parent_deployment_id)
+    .body(body)
+    .send()
+    .await;
+```*/
     pub fn delink_org(&self) -> builder::DelinkOrg<'_> {
         builder::DelinkOrg::new(self)
     }
     /**Get an organization's details
 
-    Get details of an existing organization based on an organization identifier.
+Get details of an existing organization based on an organization identifier.
 
-    Sends a `GET` request to `/v1/organizations/{orgId}`
+Sends a `GET` request to `/v1/organizations/{orgId}`
 
-    Arguments:
-    - `org_id`: Identifier of the organization for which the details are required.
-    - `parent_deployment_id`: Deployment on which the calling organization resides.
-    ```ignore
-    let response = client.get_organization()
-        .org_id(org_id)
-        .parent_deployment_id(parent_deployment_id)
-        .send()
-        .await;
-    ```*/
+Arguments:
+- `org_id`: Identifier of the organization for which the details are required.
+- `parent_deployment_id`: Deployment on which the calling organization resides.
+```ignore
+let response = client.get_organization()
+    .org_id(org_id)
+    .parent_deployment_id(parent_deployment_id)
+    .send()
+    .await;
+```*/
     pub fn get_organization(&self) -> builder::GetOrganization<'_> {
         builder::GetOrganization::new(self)
     }
     /**Update an organization
 
-    Update an existing organization's subscription based on its identifier.
+Update an existing organization's subscription based on its identifier.
 
-    Sends a `PUT` request to `/v1/organizations/{orgId}`
+Sends a `PUT` request to `/v1/organizations/{orgId}`
 
-    Arguments:
-    - `org_id`: Identifier of the organization to update.
-    - `parent_deployment_id`: Deployment on which the calling organization resides.
-    - `body`: The utilization baselines for the organization and the updated credits allocation. For organizations on Trial/Free plans, reallocating credits will upgrade their plan type to your plan. The plan change cannot be rolled back.
-    ```ignore
-    let response = client.update_subscription()
-        .org_id(org_id)
-        .parent_deployment_id(parent_deployment_id)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+Arguments:
+- `org_id`: Identifier of the organization to update.
+- `parent_deployment_id`: Deployment on which the calling organization resides.
+- `body`: The utilization baselines for the organization and the updated credits allocation. For organizations on Trial/Free plans, reallocating credits will upgrade their plan type to your plan. The plan change cannot be rolled back.
+```ignore
+let response = client.update_subscription()
+    .org_id(org_id)
+    .parent_deployment_id(parent_deployment_id)
+    .body(body)
+    .send()
+    .await;
+```*/
     pub fn update_subscription(&self) -> builder::UpdateSubscription<'_> {
         builder::UpdateSubscription::new(self)
     }
     /**Deactivate an organization
 
-    Deactivate an organization with the given identifier, deleting all its data and its subscription.
+Deactivate an organization with the given identifier, deleting all its data and its subscription.
 
-    Sends a `DELETE` request to `/v1/organizations/{orgId}`
+Sends a `DELETE` request to `/v1/organizations/{orgId}`
 
-    Arguments:
-    - `org_id`: Identifier of the organization to deactivate.
-    - `parent_deployment_id`: Deployment on which the calling organization resides.
-    ```ignore
-    let response = client.delete_org()
-        .org_id(org_id)
-        .parent_deployment_id(parent_deployment_id)
-        .send()
-        .await;
-    ```*/
+Arguments:
+- `org_id`: Identifier of the organization to deactivate.
+- `parent_deployment_id`: Deployment on which the calling organization resides.
+```ignore
+let response = client.delete_org()
+    .org_id(org_id)
+    .parent_deployment_id(parent_deployment_id)
+    .send()
+    .await;
+```*/
     pub fn delete_org(&self) -> builder::DeleteOrg<'_> {
         builder::DeleteOrg::new(self)
     }
     /**Create access key for organization
 
-    Get an access ID and key pair for an existing organization based on the organization identifier.
+Get an access ID and key pair for an existing organization based on the organization identifier.
 
-    Sends a `POST` request to `/v1/organizations/{orgId}/accessKey`
+Sends a `POST` request to `/v1/organizations/{orgId}/accessKey`
 
-    Arguments:
-    - `org_id`: Identifier of the organization for which the access ID and key pair is required.
-    - `parent_deployment_id`: Deployment on which the calling organization resides.
-    - `body`
-    ```ignore
-    let response = client.create_access_key()
-        .org_id(org_id)
-        .parent_deployment_id(parent_deployment_id)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+Arguments:
+- `org_id`: Identifier of the organization for which the access ID and key pair is required.
+- `parent_deployment_id`: Deployment on which the calling organization resides.
+- `body`
+```ignore
+let response = client.create_access_key()
+    .org_id(org_id)
+    .parent_deployment_id(parent_deployment_id)
+    .body(body)
+    .send()
+    .await;
+```*/
     pub fn create_access_key(&self) -> builder::CreateAccessKey<'_> {
         builder::CreateAccessKey::new(self)
     }
     /**Get usage details
 
-    Get the credits usage and allocation details of the current organization.
+Get the credits usage and allocation details of the current organization.
 
-    Sends a `GET` request to `/v1/organizations/usages`
+Sends a `GET` request to `/v1/organizations/usages`
 
-    Arguments:
-    - `parent_deployment_id`: Deployment on which the calling organization resides.
-    ```ignore
-    let response = client.get_parent_org_details()
-        .parent_deployment_id(parent_deployment_id)
-        .send()
-        .await;
-    ```*/
+Arguments:
+- `parent_deployment_id`: Deployment on which the calling organization resides.
+```ignore
+let response = client.get_parent_org_details()
+    .parent_deployment_id(parent_deployment_id)
+    .send()
+    .await;
+```*/
     pub fn get_parent_org_details(&self) -> builder::GetParentOrgDetails<'_> {
         builder::GetParentOrgDetails::new(self)
     }
     /**Get credits usages for a list of organizations
 
-    Get the credits usage details of all the given organizations. The response is paginated with a default limit of 100 organizations per page.
+Get the credits usage details of all the given organizations. The response is paginated with a default limit of 100 organizations per page.
 
-    Sends a `POST` request to `/v1/organizations/usages`
+Sends a `POST` request to `/v1/organizations/usages`
 
-    Arguments:
-    - `limit`: Limit the number of results returned in the response. The number of results returned may be less than the `limit`.
-    - `token`: Continuation token to get the next page of results. A page object with the next continuation token is returned in the response body. Subsequent GET requests should specify the continuation token to get the next page of results. `token` is set to null when no more pages are left.
-    - `parent_deployment_id`: Deployment on which the calling organization resides.
-    - `body`: List of the organizations for which usage needs to be fetched.
-    ```ignore
-    let response = client.get_usages()
-        .limit(limit)
-        .token(token)
-        .parent_deployment_id(parent_deployment_id)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+Arguments:
+- `limit`: Limit the number of results returned in the response. The number of results returned may be less than the `limit`.
+- `token`: Continuation token to get the next page of results. A page object with the next continuation token is returned in the response body. Subsequent GET requests should specify the continuation token to get the next page of results. `token` is set to null when no more pages are left.
+- `parent_deployment_id`: Deployment on which the calling organization resides.
+- `body`: List of the organizations for which usage needs to be fetched.
+```ignore
+let response = client.get_usages()
+    .limit(limit)
+    .token(token)
+    .parent_deployment_id(parent_deployment_id)
+    .body(body)
+    .send()
+    .await;
+```*/
     pub fn get_usages(&self) -> builder::GetUsages<'_> {
         builder::GetUsages::new(self)
     }
     /**Get allocated credits
 
-    Returns the total allocated credits of all non free and trial child orgs.
+Returns the total allocated credits of all non free and trial child orgs.
 
-    Sends a `GET` request to `/v1/organizations/allocatedCredits`
+Sends a `GET` request to `/v1/organizations/allocatedCredits`
 
-    Arguments:
-    - `parent_deployment_id`: Deployment on which the calling organization resides.
-    ```ignore
-    let response = client.get_allocated_credits()
-        .parent_deployment_id(parent_deployment_id)
-        .send()
-        .await;
-    ```*/
+Arguments:
+- `parent_deployment_id`: Deployment on which the calling organization resides.
+```ignore
+let response = client.get_allocated_credits()
+    .parent_deployment_id(parent_deployment_id)
+    .send()
+    .await;
+```*/
     pub fn get_allocated_credits(&self) -> builder::GetAllocatedCredits<'_> {
         builder::GetAllocatedCredits::new(self)
     }
     /**Get detailed usage of an organization
 
-    Get the detailed usage breakdown of an existing organization based on the organization identifier.
+Get the detailed usage breakdown of an existing organization based on the organization identifier.
 
-    Sends a `GET` request to `/v1/organizations/usages/{orgId}`
+Sends a `GET` request to `/v1/organizations/usages/{orgId}`
 
-    Arguments:
-    - `org_id`: Identifier of the organization for which the details are required.
-    - `parent_deployment_id`: Deployment on which the calling organization resides.
-    ```ignore
-    let response = client.get_org_usage()
-        .org_id(org_id)
-        .parent_deployment_id(parent_deployment_id)
-        .send()
-        .await;
-    ```*/
+Arguments:
+- `org_id`: Identifier of the organization for which the details are required.
+- `parent_deployment_id`: Deployment on which the calling organization resides.
+```ignore
+let response = client.get_org_usage()
+    .org_id(org_id)
+    .parent_deployment_id(parent_deployment_id)
+    .send()
+    .await;
+```*/
     pub fn get_org_usage(&self) -> builder::GetOrgUsage<'_> {
         builder::GetOrgUsage::new(self)
     }
     /**Get an organization's subdomain login URL
 
-    Get the login URL for the subdomain configured organization based on the organization identifier.
+Get the login URL for the subdomain configured organization based on the organization identifier.
 
-    Sends a `GET` request to `/v1/organizations/{orgId}/subdomainLoginUrl`
+Sends a `GET` request to `/v1/organizations/{orgId}/subdomainLoginUrl`
 
-    Arguments:
-    - `org_id`: Identifier of the child organization for which the loginUrl is required.
-    - `parent_deployment_id`: Deployment on which the calling organization resides.
-    ```ignore
-    let response = client.get_subdomain_login_url()
-        .org_id(org_id)
-        .parent_deployment_id(parent_deployment_id)
-        .send()
-        .await;
-    ```*/
+Arguments:
+- `org_id`: Identifier of the child organization for which the loginUrl is required.
+- `parent_deployment_id`: Deployment on which the calling organization resides.
+```ignore
+let response = client.get_subdomain_login_url()
+    .org_id(org_id)
+    .parent_deployment_id(parent_deployment_id)
+    .send()
+    .await;
+```*/
     pub fn get_subdomain_login_url(&self) -> builder::GetSubdomainLoginUrl<'_> {
         builder::GetSubdomainLoginUrl::new(self)
     }
     /**Get parent organization information
 
-    Get information about parent organization.
+Get information about parent organization.
 
-    Sends a `GET` request to `/v1/organizations/parentOrg`
+Sends a `GET` request to `/v1/organizations/parentOrg`
 
-    Arguments:
-    - `parent_deployment_id`: Deployment on which the calling organization resides.
-    ```ignore
-    let response = client.get_parent_org_info()
-        .parent_deployment_id(parent_deployment_id)
-        .send()
-        .await;
-    ```*/
+Arguments:
+- `parent_deployment_id`: Deployment on which the calling organization resides.
+```ignore
+let response = client.get_parent_org_info()
+    .parent_deployment_id(parent_deployment_id)
+    .send()
+    .await;
+```*/
     pub fn get_parent_org_info(&self) -> builder::GetParentOrgInfo<'_> {
         builder::GetParentOrgInfo::new(self)
     }
     /**Get provisioning status for a child organization
 
-    Get provisioning status for a child organization..
+Get provisioning status for a child organization..
 
-    Sends a `GET` request to `/v1/organizations/provisioning/{orgId}`
+Sends a `GET` request to `/v1/organizations/provisioning/{orgId}`
 
-    Arguments:
-    - `org_id`: Identifier of the organization for which the details are required.
-    - `parent_deployment_id`: Deployment on which the calling organization resides.
-    ```ignore
-    let response = client.get_provisioning()
-        .org_id(org_id)
-        .parent_deployment_id(parent_deployment_id)
-        .send()
-        .await;
-    ```*/
+Arguments:
+- `org_id`: Identifier of the organization for which the details are required.
+- `parent_deployment_id`: Deployment on which the calling organization resides.
+```ignore
+let response = client.get_provisioning()
+    .org_id(org_id)
+    .parent_deployment_id(parent_deployment_id)
+    .send()
+    .await;
+```*/
     pub fn get_provisioning(&self) -> builder::GetProvisioning<'_> {
         builder::GetProvisioning::new(self)
     }
@@ -6675,12 +7383,12 @@ pub mod builder {
     use super::types;
     #[allow(unused_imports)]
     use super::{
-        ByteStream, ClientHooks, ClientInfo, Error, OperationInfo, RequestBuilderExt,
-        ResponseValue, encode_path,
+        encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
+        RequestBuilderExt, ResponseValue,
     };
     /**Builder for [`Client::get_deployments`]
 
-    [`Client::get_deployments`]: super::Client::get_deployments*/
+[`Client::get_deployments`]: super::Client::get_deployments*/
     #[derive(Debug, Clone)]
     pub struct GetDeployments<'a> {
         client: &'a super::Client,
@@ -6690,38 +7398,47 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                parent_deployment_id: Err("parent_deployment_id was not initialized".to_string()),
+                parent_deployment_id: Err(
+                    "parent_deployment_id was not initialized".to_string(),
+                ),
             }
         }
         pub fn parent_deployment_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.parent_deployment_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for parent_deployment_id failed"
-                    .to_string()
-            });
+            self.parent_deployment_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for parent_deployment_id failed"
+                        .to_string()
+                });
             self
         }
         ///Sends a `GET` request to `/v1/deployments`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<::std::vec::Vec<types::Deployment>>, Error<ByteStream>> {
-            let Self {
-                client,
-                parent_deployment_id,
-            } = self;
-            let parent_deployment_id = parent_deployment_id.map_err(Error::InvalidRequest)?;
+        ) -> Result<
+            ResponseValue<::std::vec::Vec<types::Deployment>>,
+            Error<ByteStream>,
+        > {
+            let Self { client, parent_deployment_id } = self;
+            let parent_deployment_id = parent_deployment_id
+                .map_err(Error::InvalidRequest)?;
             let url = format!("{}/v1/deployments", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
-            header_map.append(
-                "parentDeploymentId",
-                parent_deployment_id.to_string().try_into()?,
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            header_map
+                .append(
+                    "parentDeploymentId",
+                    parent_deployment_id.to_string().try_into()?,
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -6741,15 +7458,19 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16..=499u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
-                500u16..=599u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+                400u16..=499u16 => {
+                    Err(Error::ErrorResponse(ResponseValue::stream(response)))
+                }
+                500u16..=599u16 => {
+                    Err(Error::ErrorResponse(ResponseValue::stream(response)))
+                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
     /**Builder for [`Client::list_organizations`]
 
-    [`Client::list_organizations`]: super::Client::list_organizations*/
+[`Client::list_organizations`]: super::Client::list_organizations*/
     #[derive(Debug, Clone)]
     pub struct ListOrganizations<'a> {
         client: &'a super::Client,
@@ -6765,71 +7486,86 @@ pub mod builder {
                 limit: Ok(None),
                 status: Ok(None),
                 token: Ok(None),
-                parent_deployment_id: Err("parent_deployment_id was not initialized".to_string()),
+                parent_deployment_id: Err(
+                    "parent_deployment_id was not initialized".to_string(),
+                ),
             }
         }
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::num::NonZeroU32>,
         {
-            self.limit = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: num :: NonZeroU32` for limit failed".to_string()
-            });
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: num :: NonZeroU32` for limit failed"
+                        .to_string()
+                });
             self
         }
         pub fn status<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.status = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: string :: String` for status failed".to_string()
-            });
+            self.status = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for status failed"
+                        .to_string()
+                });
             self
         }
         pub fn token<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.token = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: string :: String` for token failed".to_string()
-            });
+            self.token = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for token failed"
+                        .to_string()
+                });
             self
         }
         pub fn parent_deployment_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.parent_deployment_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for parent_deployment_id failed"
-                    .to_string()
-            });
+            self.parent_deployment_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for parent_deployment_id failed"
+                        .to_string()
+                });
             self
         }
         ///Sends a `GET` request to `/v1/organizations`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ListOrganizationResponse>, Error<ByteStream>> {
-            let Self {
-                client,
-                limit,
-                status,
-                token,
-                parent_deployment_id,
-            } = self;
+            let Self { client, limit, status, token, parent_deployment_id } = self;
             let limit = limit.map_err(Error::InvalidRequest)?;
             let status = status.map_err(Error::InvalidRequest)?;
             let token = token.map_err(Error::InvalidRequest)?;
-            let parent_deployment_id = parent_deployment_id.map_err(Error::InvalidRequest)?;
+            let parent_deployment_id = parent_deployment_id
+                .map_err(Error::InvalidRequest)?;
             let url = format!("{}/v1/organizations", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
-            header_map.append(
-                "parentDeploymentId",
-                parent_deployment_id.to_string().try_into()?,
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            header_map
+                .append(
+                    "parentDeploymentId",
+                    parent_deployment_id.to_string().try_into()?,
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -6852,15 +7588,19 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16..=499u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
-                500u16..=599u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+                400u16..=499u16 => {
+                    Err(Error::ErrorResponse(ResponseValue::stream(response)))
+                }
+                500u16..=599u16 => {
+                    Err(Error::ErrorResponse(ResponseValue::stream(response)))
+                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
     /**Builder for [`Client::create_organization`]
 
-    [`Client::create_organization`]: super::Client::create_organization*/
+[`Client::create_organization`]: super::Client::create_organization*/
     #[derive(Debug, Clone)]
     pub struct CreateOrganization<'a> {
         client: &'a super::Client,
@@ -6871,7 +7611,9 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                parent_deployment_id: Err("parent_deployment_id was not initialized".to_string()),
+                parent_deployment_id: Err(
+                    "parent_deployment_id was not initialized".to_string(),
+                ),
                 body: Ok(::std::default::Default::default()),
             }
         }
@@ -6879,32 +7621,37 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.parent_deployment_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for parent_deployment_id failed"
-                    .to_string()
-            });
+            self.parent_deployment_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for parent_deployment_id failed"
+                        .to_string()
+                });
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::OrganizationWithSubscriptionDetails>,
-            <V as std::convert::TryInto<types::OrganizationWithSubscriptionDetails>>::Error:
-                std::fmt::Display,
+            <V as std::convert::TryInto<
+                types::OrganizationWithSubscriptionDetails,
+            >>::Error: std::fmt::Display,
         {
-            self.body = value.try_into().map(From::from).map_err(|s| {
-                format!(
-                    "conversion to `OrganizationWithSubscriptionDetails` for body failed: {}",
-                    s
-                )
-            });
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `OrganizationWithSubscriptionDetails` for body failed: {}",
+                        s
+                    )
+                });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                    types::builder::OrganizationWithSubscriptionDetails,
-                )
-                    -> types::builder::OrganizationWithSubscriptionDetails,
+                types::builder::OrganizationWithSubscriptionDetails,
+            ) -> types::builder::OrganizationWithSubscriptionDetails,
         {
             self.body = self.body.map(f);
             self
@@ -6913,12 +7660,9 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ReadOrganizationResponse>, Error<ByteStream>> {
-            let Self {
-                client,
-                parent_deployment_id,
-                body,
-            } = self;
-            let parent_deployment_id = parent_deployment_id.map_err(Error::InvalidRequest)?;
+            let Self { client, parent_deployment_id, body } = self;
+            let parent_deployment_id = parent_deployment_id
+                .map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
                     types::OrganizationWithSubscriptionDetails::try_from(v)
@@ -6927,14 +7671,18 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/v1/organizations", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
-            header_map.append(
-                "parentDeploymentId",
-                parent_deployment_id.to_string().try_into()?,
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            header_map
+                .append(
+                    "parentDeploymentId",
+                    parent_deployment_id.to_string().try_into()?,
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -6955,15 +7703,19 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16..=499u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
-                500u16..=599u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+                400u16..=499u16 => {
+                    Err(Error::ErrorResponse(ResponseValue::stream(response)))
+                }
+                500u16..=599u16 => {
+                    Err(Error::ErrorResponse(ResponseValue::stream(response)))
+                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
     /**Builder for [`Client::delink_org`]
 
-    [`Client::delink_org`]: super::Client::delink_org*/
+[`Client::delink_org`]: super::Client::delink_org*/
     #[derive(Debug, Clone)]
     pub struct DelinkOrg<'a> {
         client: &'a super::Client,
@@ -6974,7 +7726,9 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                parent_deployment_id: Err("parent_deployment_id was not initialized".to_string()),
+                parent_deployment_id: Err(
+                    "parent_deployment_id was not initialized".to_string(),
+                ),
                 body: Ok(::std::default::Default::default()),
             }
         }
@@ -6982,55 +7736,66 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.parent_deployment_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for parent_deployment_id failed"
-                    .to_string()
-            });
+            self.parent_deployment_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for parent_deployment_id failed"
+                        .to_string()
+                });
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::DelinkChildOrgsRequest>,
-            <V as std::convert::TryInto<types::DelinkChildOrgsRequest>>::Error: std::fmt::Display,
+            <V as std::convert::TryInto<
+                types::DelinkChildOrgsRequest,
+            >>::Error: std::fmt::Display,
         {
-            self.body = value.try_into().map(From::from).map_err(|s| {
-                format!(
-                    "conversion to `DelinkChildOrgsRequest` for body failed: {}",
-                    s
-                )
-            });
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `DelinkChildOrgsRequest` for body failed: {}", s
+                    )
+                });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                    types::builder::DelinkChildOrgsRequest,
-                ) -> types::builder::DelinkChildOrgsRequest,
+                types::builder::DelinkChildOrgsRequest,
+            ) -> types::builder::DelinkChildOrgsRequest,
         {
             self.body = self.body.map(f);
             self
         }
         ///Sends a `PUT` request to `/v1/organizations/delink`
-        pub async fn send(self) -> Result<ResponseValue<types::SuccessMessage>, Error<ByteStream>> {
-            let Self {
-                client,
-                parent_deployment_id,
-                body,
-            } = self;
-            let parent_deployment_id = parent_deployment_id.map_err(Error::InvalidRequest)?;
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::SuccessMessage>, Error<ByteStream>> {
+            let Self { client, parent_deployment_id, body } = self;
+            let parent_deployment_id = parent_deployment_id
+                .map_err(Error::InvalidRequest)?;
             let body = body
-                .and_then(|v| types::DelinkChildOrgsRequest::try_from(v).map_err(|e| e.to_string()))
+                .and_then(|v| {
+                    types::DelinkChildOrgsRequest::try_from(v).map_err(|e| e.to_string())
+                })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/v1/organizations/delink", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
-            header_map.append(
-                "parentDeploymentId",
-                parent_deployment_id.to_string().try_into()?,
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            header_map
+                .append(
+                    "parentDeploymentId",
+                    parent_deployment_id.to_string().try_into()?,
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -7051,15 +7816,19 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16..=499u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
-                500u16..=599u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+                400u16..=499u16 => {
+                    Err(Error::ErrorResponse(ResponseValue::stream(response)))
+                }
+                500u16..=599u16 => {
+                    Err(Error::ErrorResponse(ResponseValue::stream(response)))
+                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
     /**Builder for [`Client::get_organization`]
 
-    [`Client::get_organization`]: super::Client::get_organization*/
+[`Client::get_organization`]: super::Client::get_organization*/
     #[derive(Debug, Clone)]
     pub struct GetOrganization<'a> {
         client: &'a super::Client,
@@ -7071,7 +7840,9 @@ pub mod builder {
             Self {
                 client: client,
                 org_id: Err("org_id was not initialized".to_string()),
-                parent_deployment_id: Err("parent_deployment_id was not initialized".to_string()),
+                parent_deployment_id: Err(
+                    "parent_deployment_id was not initialized".to_string(),
+                ),
             }
         }
         pub fn org_id<V>(mut self, value: V) -> Self
@@ -7087,37 +7858,39 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.parent_deployment_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for parent_deployment_id failed"
-                    .to_string()
-            });
+            self.parent_deployment_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for parent_deployment_id failed"
+                        .to_string()
+                });
             self
         }
         ///Sends a `GET` request to `/v1/organizations/{orgId}`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ReadOrganizationResponse>, Error<ByteStream>> {
-            let Self {
-                client,
-                org_id,
-                parent_deployment_id,
-            } = self;
+            let Self { client, org_id, parent_deployment_id } = self;
             let org_id = org_id.map_err(Error::InvalidRequest)?;
-            let parent_deployment_id = parent_deployment_id.map_err(Error::InvalidRequest)?;
+            let parent_deployment_id = parent_deployment_id
+                .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1/organizations/{}",
-                client.baseurl,
-                encode_path(&org_id.to_string()),
+                "{}/v1/organizations/{}", client.baseurl, encode_path(& org_id
+                .to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
-            header_map.append(
-                "parentDeploymentId",
-                parent_deployment_id.to_string().try_into()?,
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            header_map
+                .append(
+                    "parentDeploymentId",
+                    parent_deployment_id.to_string().try_into()?,
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -7137,15 +7910,19 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16..=499u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
-                500u16..=599u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+                400u16..=499u16 => {
+                    Err(Error::ErrorResponse(ResponseValue::stream(response)))
+                }
+                500u16..=599u16 => {
+                    Err(Error::ErrorResponse(ResponseValue::stream(response)))
+                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
     /**Builder for [`Client::update_subscription`]
 
-    [`Client::update_subscription`]: super::Client::update_subscription*/
+[`Client::update_subscription`]: super::Client::update_subscription*/
     #[derive(Debug, Clone)]
     pub struct UpdateSubscription<'a> {
         client: &'a super::Client,
@@ -7158,7 +7935,9 @@ pub mod builder {
             Self {
                 client: client,
                 org_id: Err("org_id was not initialized".to_string()),
-                parent_deployment_id: Err("parent_deployment_id was not initialized".to_string()),
+                parent_deployment_id: Err(
+                    "parent_deployment_id was not initialized".to_string(),
+                ),
                 body: Ok(::std::default::Default::default()),
             }
         }
@@ -7175,10 +7954,12 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.parent_deployment_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for parent_deployment_id failed"
-                    .to_string()
-            });
+            self.parent_deployment_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for parent_deployment_id failed"
+                        .to_string()
+                });
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -7189,7 +7970,9 @@ pub mod builder {
             self.body = value
                 .try_into()
                 .map(From::from)
-                .map_err(|s| format!("conversion to `Baselines` for body failed: {}", s));
+                .map_err(|s| {
+                    format!("conversion to `Baselines` for body failed: {}", s)
+                });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
@@ -7203,31 +7986,30 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ReadOrganizationResponse>, Error<ByteStream>> {
-            let Self {
-                client,
-                org_id,
-                parent_deployment_id,
-                body,
-            } = self;
+            let Self { client, org_id, parent_deployment_id, body } = self;
             let org_id = org_id.map_err(Error::InvalidRequest)?;
-            let parent_deployment_id = parent_deployment_id.map_err(Error::InvalidRequest)?;
+            let parent_deployment_id = parent_deployment_id
+                .map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| types::Baselines::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1/organizations/{}",
-                client.baseurl,
-                encode_path(&org_id.to_string()),
+                "{}/v1/organizations/{}", client.baseurl, encode_path(& org_id
+                .to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
-            header_map.append(
-                "parentDeploymentId",
-                parent_deployment_id.to_string().try_into()?,
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            header_map
+                .append(
+                    "parentDeploymentId",
+                    parent_deployment_id.to_string().try_into()?,
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -7248,15 +8030,19 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16..=499u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
-                500u16..=599u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+                400u16..=499u16 => {
+                    Err(Error::ErrorResponse(ResponseValue::stream(response)))
+                }
+                500u16..=599u16 => {
+                    Err(Error::ErrorResponse(ResponseValue::stream(response)))
+                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
     /**Builder for [`Client::delete_org`]
 
-    [`Client::delete_org`]: super::Client::delete_org*/
+[`Client::delete_org`]: super::Client::delete_org*/
     #[derive(Debug, Clone)]
     pub struct DeleteOrg<'a> {
         client: &'a super::Client,
@@ -7268,7 +8054,9 @@ pub mod builder {
             Self {
                 client: client,
                 org_id: Err("org_id was not initialized".to_string()),
-                parent_deployment_id: Err("parent_deployment_id was not initialized".to_string()),
+                parent_deployment_id: Err(
+                    "parent_deployment_id was not initialized".to_string(),
+                ),
             }
         }
         pub fn org_id<V>(mut self, value: V) -> Self
@@ -7284,37 +8072,39 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.parent_deployment_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for parent_deployment_id failed"
-                    .to_string()
-            });
+            self.parent_deployment_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for parent_deployment_id failed"
+                        .to_string()
+                });
             self
         }
         ///Sends a `DELETE` request to `/v1/organizations/{orgId}`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ReadOrganizationResponse>, Error<ByteStream>> {
-            let Self {
-                client,
-                org_id,
-                parent_deployment_id,
-            } = self;
+            let Self { client, org_id, parent_deployment_id } = self;
             let org_id = org_id.map_err(Error::InvalidRequest)?;
-            let parent_deployment_id = parent_deployment_id.map_err(Error::InvalidRequest)?;
+            let parent_deployment_id = parent_deployment_id
+                .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1/organizations/{}",
-                client.baseurl,
-                encode_path(&org_id.to_string()),
+                "{}/v1/organizations/{}", client.baseurl, encode_path(& org_id
+                .to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
-            header_map.append(
-                "parentDeploymentId",
-                parent_deployment_id.to_string().try_into()?,
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            header_map
+                .append(
+                    "parentDeploymentId",
+                    parent_deployment_id.to_string().try_into()?,
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -7334,15 +8124,19 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16..=499u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
-                500u16..=599u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+                400u16..=499u16 => {
+                    Err(Error::ErrorResponse(ResponseValue::stream(response)))
+                }
+                500u16..=599u16 => {
+                    Err(Error::ErrorResponse(ResponseValue::stream(response)))
+                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
     /**Builder for [`Client::create_access_key`]
 
-    [`Client::create_access_key`]: super::Client::create_access_key*/
+[`Client::create_access_key`]: super::Client::create_access_key*/
     #[derive(Debug, Clone)]
     pub struct CreateAccessKey<'a> {
         client: &'a super::Client,
@@ -7355,7 +8149,9 @@ pub mod builder {
             Self {
                 client: client,
                 org_id: Err("org_id was not initialized".to_string()),
-                parent_deployment_id: Err("parent_deployment_id was not initialized".to_string()),
+                parent_deployment_id: Err(
+                    "parent_deployment_id was not initialized".to_string(),
+                ),
                 body: Ok(::std::default::Default::default()),
             }
         }
@@ -7372,61 +8168,70 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.parent_deployment_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for parent_deployment_id failed"
-                    .to_string()
-            });
+            self.parent_deployment_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for parent_deployment_id failed"
+                        .to_string()
+                });
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::AccessKeyCreateRequest>,
-            <V as std::convert::TryInto<types::AccessKeyCreateRequest>>::Error: std::fmt::Display,
+            <V as std::convert::TryInto<
+                types::AccessKeyCreateRequest,
+            >>::Error: std::fmt::Display,
         {
-            self.body = value.try_into().map(From::from).map_err(|s| {
-                format!(
-                    "conversion to `AccessKeyCreateRequest` for body failed: {}",
-                    s
-                )
-            });
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `AccessKeyCreateRequest` for body failed: {}", s
+                    )
+                });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                    types::builder::AccessKeyCreateRequest,
-                ) -> types::builder::AccessKeyCreateRequest,
+                types::builder::AccessKeyCreateRequest,
+            ) -> types::builder::AccessKeyCreateRequest,
         {
             self.body = self.body.map(f);
             self
         }
         ///Sends a `POST` request to `/v1/organizations/{orgId}/accessKey`
-        pub async fn send(self) -> Result<ResponseValue<types::AccessKey>, Error<ByteStream>> {
-            let Self {
-                client,
-                org_id,
-                parent_deployment_id,
-                body,
-            } = self;
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::AccessKey>, Error<ByteStream>> {
+            let Self { client, org_id, parent_deployment_id, body } = self;
             let org_id = org_id.map_err(Error::InvalidRequest)?;
-            let parent_deployment_id = parent_deployment_id.map_err(Error::InvalidRequest)?;
+            let parent_deployment_id = parent_deployment_id
+                .map_err(Error::InvalidRequest)?;
             let body = body
-                .and_then(|v| types::AccessKeyCreateRequest::try_from(v).map_err(|e| e.to_string()))
+                .and_then(|v| {
+                    types::AccessKeyCreateRequest::try_from(v).map_err(|e| e.to_string())
+                })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1/organizations/{}/accessKey",
-                client.baseurl,
-                encode_path(&org_id.to_string()),
+                "{}/v1/organizations/{}/accessKey", client.baseurl, encode_path(& org_id
+                .to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
-            header_map.append(
-                "parentDeploymentId",
-                parent_deployment_id.to_string().try_into()?,
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            header_map
+                .append(
+                    "parentDeploymentId",
+                    parent_deployment_id.to_string().try_into()?,
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -7447,15 +8252,19 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16..=499u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
-                500u16..=599u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+                400u16..=499u16 => {
+                    Err(Error::ErrorResponse(ResponseValue::stream(response)))
+                }
+                500u16..=599u16 => {
+                    Err(Error::ErrorResponse(ResponseValue::stream(response)))
+                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
     /**Builder for [`Client::get_parent_org_details`]
 
-    [`Client::get_parent_org_details`]: super::Client::get_parent_org_details*/
+[`Client::get_parent_org_details`]: super::Client::get_parent_org_details*/
     #[derive(Debug, Clone)]
     pub struct GetParentOrgDetails<'a> {
         client: &'a super::Client,
@@ -7465,36 +8274,44 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                parent_deployment_id: Err("parent_deployment_id was not initialized".to_string()),
+                parent_deployment_id: Err(
+                    "parent_deployment_id was not initialized".to_string(),
+                ),
             }
         }
         pub fn parent_deployment_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.parent_deployment_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for parent_deployment_id failed"
-                    .to_string()
-            });
+            self.parent_deployment_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for parent_deployment_id failed"
+                        .to_string()
+                });
             self
         }
         ///Sends a `GET` request to `/v1/organizations/usages`
-        pub async fn send(self) -> Result<ResponseValue<types::ParentUsage>, Error<ByteStream>> {
-            let Self {
-                client,
-                parent_deployment_id,
-            } = self;
-            let parent_deployment_id = parent_deployment_id.map_err(Error::InvalidRequest)?;
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::ParentUsage>, Error<ByteStream>> {
+            let Self { client, parent_deployment_id } = self;
+            let parent_deployment_id = parent_deployment_id
+                .map_err(Error::InvalidRequest)?;
             let url = format!("{}/v1/organizations/usages", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
-            header_map.append(
-                "parentDeploymentId",
-                parent_deployment_id.to_string().try_into()?,
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            header_map
+                .append(
+                    "parentDeploymentId",
+                    parent_deployment_id.to_string().try_into()?,
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -7514,15 +8331,19 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16..=499u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
-                500u16..=599u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+                400u16..=499u16 => {
+                    Err(Error::ErrorResponse(ResponseValue::stream(response)))
+                }
+                500u16..=599u16 => {
+                    Err(Error::ErrorResponse(ResponseValue::stream(response)))
+                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
     /**Builder for [`Client::get_usages`]
 
-    [`Client::get_usages`]: super::Client::get_usages*/
+[`Client::get_usages`]: super::Client::get_usages*/
     #[derive(Debug, Clone)]
     pub struct GetUsages<'a> {
         client: &'a super::Client,
@@ -7537,7 +8358,9 @@ pub mod builder {
                 client: client,
                 limit: Ok(None),
                 token: Ok(None),
-                parent_deployment_id: Err("parent_deployment_id was not initialized".to_string()),
+                parent_deployment_id: Err(
+                    "parent_deployment_id was not initialized".to_string(),
+                ),
                 body: Err("body was not initialized".to_string()),
             }
         }
@@ -7545,64 +8368,76 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::num::NonZeroU32>,
         {
-            self.limit = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: num :: NonZeroU32` for limit failed".to_string()
-            });
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: num :: NonZeroU32` for limit failed"
+                        .to_string()
+                });
             self
         }
         pub fn token<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.token = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: string :: String` for token failed".to_string()
-            });
+            self.token = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for token failed"
+                        .to_string()
+                });
             self
         }
         pub fn parent_deployment_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.parent_deployment_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for parent_deployment_id failed"
-                    .to_string()
-            });
+            self.parent_deployment_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for parent_deployment_id failed"
+                        .to_string()
+                });
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::vec::Vec<types::ChildOrgId>>,
         {
-            self.body = value.try_into().map_err(|_| {
-                "conversion to `:: std :: vec :: Vec < ChildOrgId >` for body failed".to_string()
-            });
+            self.body = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: vec :: Vec < ChildOrgId >` for body failed"
+                        .to_string()
+                });
             self
         }
         ///Sends a `POST` request to `/v1/organizations/usages`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ListUsagesResponse>, Error<ByteStream>> {
-            let Self {
-                client,
-                limit,
-                token,
-                parent_deployment_id,
-                body,
-            } = self;
+            let Self { client, limit, token, parent_deployment_id, body } = self;
             let limit = limit.map_err(Error::InvalidRequest)?;
             let token = token.map_err(Error::InvalidRequest)?;
-            let parent_deployment_id = parent_deployment_id.map_err(Error::InvalidRequest)?;
+            let parent_deployment_id = parent_deployment_id
+                .map_err(Error::InvalidRequest)?;
             let body = body.map_err(Error::InvalidRequest)?;
             let url = format!("{}/v1/organizations/usages", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
-            header_map.append(
-                "parentDeploymentId",
-                parent_deployment_id.to_string().try_into()?,
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            header_map
+                .append(
+                    "parentDeploymentId",
+                    parent_deployment_id.to_string().try_into()?,
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -7625,15 +8460,19 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16..=499u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
-                500u16..=599u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+                400u16..=499u16 => {
+                    Err(Error::ErrorResponse(ResponseValue::stream(response)))
+                }
+                500u16..=599u16 => {
+                    Err(Error::ErrorResponse(ResponseValue::stream(response)))
+                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
     /**Builder for [`Client::get_allocated_credits`]
 
-    [`Client::get_allocated_credits`]: super::Client::get_allocated_credits*/
+[`Client::get_allocated_credits`]: super::Client::get_allocated_credits*/
     #[derive(Debug, Clone)]
     pub struct GetAllocatedCredits<'a> {
         client: &'a super::Client,
@@ -7643,38 +8482,44 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                parent_deployment_id: Err("parent_deployment_id was not initialized".to_string()),
+                parent_deployment_id: Err(
+                    "parent_deployment_id was not initialized".to_string(),
+                ),
             }
         }
         pub fn parent_deployment_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.parent_deployment_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for parent_deployment_id failed"
-                    .to_string()
-            });
+            self.parent_deployment_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for parent_deployment_id failed"
+                        .to_string()
+                });
             self
         }
         ///Sends a `GET` request to `/v1/organizations/allocatedCredits`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::AllocatedCredits>, Error<ByteStream>> {
-            let Self {
-                client,
-                parent_deployment_id,
-            } = self;
-            let parent_deployment_id = parent_deployment_id.map_err(Error::InvalidRequest)?;
+            let Self { client, parent_deployment_id } = self;
+            let parent_deployment_id = parent_deployment_id
+                .map_err(Error::InvalidRequest)?;
             let url = format!("{}/v1/organizations/allocatedCredits", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
-            header_map.append(
-                "parentDeploymentId",
-                parent_deployment_id.to_string().try_into()?,
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            header_map
+                .append(
+                    "parentDeploymentId",
+                    parent_deployment_id.to_string().try_into()?,
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -7694,15 +8539,19 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16..=499u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
-                500u16..=599u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+                400u16..=499u16 => {
+                    Err(Error::ErrorResponse(ResponseValue::stream(response)))
+                }
+                500u16..=599u16 => {
+                    Err(Error::ErrorResponse(ResponseValue::stream(response)))
+                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
     /**Builder for [`Client::get_org_usage`]
 
-    [`Client::get_org_usage`]: super::Client::get_org_usage*/
+[`Client::get_org_usage`]: super::Client::get_org_usage*/
     #[derive(Debug, Clone)]
     pub struct GetOrgUsage<'a> {
         client: &'a super::Client,
@@ -7714,7 +8563,9 @@ pub mod builder {
             Self {
                 client: client,
                 org_id: Err("org_id was not initialized".to_string()),
-                parent_deployment_id: Err("parent_deployment_id was not initialized".to_string()),
+                parent_deployment_id: Err(
+                    "parent_deployment_id was not initialized".to_string(),
+                ),
             }
         }
         pub fn org_id<V>(mut self, value: V) -> Self
@@ -7730,35 +8581,39 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.parent_deployment_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for parent_deployment_id failed"
-                    .to_string()
-            });
+            self.parent_deployment_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for parent_deployment_id failed"
+                        .to_string()
+                });
             self
         }
         ///Sends a `GET` request to `/v1/organizations/usages/{orgId}`
-        pub async fn send(self) -> Result<ResponseValue<types::DetailedUsage>, Error<ByteStream>> {
-            let Self {
-                client,
-                org_id,
-                parent_deployment_id,
-            } = self;
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::DetailedUsage>, Error<ByteStream>> {
+            let Self { client, org_id, parent_deployment_id } = self;
             let org_id = org_id.map_err(Error::InvalidRequest)?;
-            let parent_deployment_id = parent_deployment_id.map_err(Error::InvalidRequest)?;
+            let parent_deployment_id = parent_deployment_id
+                .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1/organizations/usages/{}",
-                client.baseurl,
-                encode_path(&org_id.to_string()),
+                "{}/v1/organizations/usages/{}", client.baseurl, encode_path(& org_id
+                .to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
-            header_map.append(
-                "parentDeploymentId",
-                parent_deployment_id.to_string().try_into()?,
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            header_map
+                .append(
+                    "parentDeploymentId",
+                    parent_deployment_id.to_string().try_into()?,
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -7778,15 +8633,19 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16..=499u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
-                500u16..=599u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+                400u16..=499u16 => {
+                    Err(Error::ErrorResponse(ResponseValue::stream(response)))
+                }
+                500u16..=599u16 => {
+                    Err(Error::ErrorResponse(ResponseValue::stream(response)))
+                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
     /**Builder for [`Client::get_subdomain_login_url`]
 
-    [`Client::get_subdomain_login_url`]: super::Client::get_subdomain_login_url*/
+[`Client::get_subdomain_login_url`]: super::Client::get_subdomain_login_url*/
     #[derive(Debug, Clone)]
     pub struct GetSubdomainLoginUrl<'a> {
         client: &'a super::Client,
@@ -7798,7 +8657,9 @@ pub mod builder {
             Self {
                 client: client,
                 org_id: Err("org_id was not initialized".to_string()),
-                parent_deployment_id: Err("parent_deployment_id was not initialized".to_string()),
+                parent_deployment_id: Err(
+                    "parent_deployment_id was not initialized".to_string(),
+                ),
             }
         }
         pub fn org_id<V>(mut self, value: V) -> Self
@@ -7814,35 +8675,39 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.parent_deployment_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for parent_deployment_id failed"
-                    .to_string()
-            });
+            self.parent_deployment_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for parent_deployment_id failed"
+                        .to_string()
+                });
             self
         }
         ///Sends a `GET` request to `/v1/organizations/{orgId}/subdomainLoginUrl`
-        pub async fn send(self) -> Result<ResponseValue<types::Subdomain>, Error<ByteStream>> {
-            let Self {
-                client,
-                org_id,
-                parent_deployment_id,
-            } = self;
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::Subdomain>, Error<ByteStream>> {
+            let Self { client, org_id, parent_deployment_id } = self;
             let org_id = org_id.map_err(Error::InvalidRequest)?;
-            let parent_deployment_id = parent_deployment_id.map_err(Error::InvalidRequest)?;
+            let parent_deployment_id = parent_deployment_id
+                .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1/organizations/{}/subdomainLoginUrl",
-                client.baseurl,
-                encode_path(&org_id.to_string()),
+                "{}/v1/organizations/{}/subdomainLoginUrl", client.baseurl, encode_path(&
+                org_id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
-            header_map.append(
-                "parentDeploymentId",
-                parent_deployment_id.to_string().try_into()?,
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            header_map
+                .append(
+                    "parentDeploymentId",
+                    parent_deployment_id.to_string().try_into()?,
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -7862,15 +8727,19 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16..=499u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
-                500u16..=599u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+                400u16..=499u16 => {
+                    Err(Error::ErrorResponse(ResponseValue::stream(response)))
+                }
+                500u16..=599u16 => {
+                    Err(Error::ErrorResponse(ResponseValue::stream(response)))
+                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
     /**Builder for [`Client::get_parent_org_info`]
 
-    [`Client::get_parent_org_info`]: super::Client::get_parent_org_info*/
+[`Client::get_parent_org_info`]: super::Client::get_parent_org_info*/
     #[derive(Debug, Clone)]
     pub struct GetParentOrgInfo<'a> {
         client: &'a super::Client,
@@ -7880,36 +8749,44 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                parent_deployment_id: Err("parent_deployment_id was not initialized".to_string()),
+                parent_deployment_id: Err(
+                    "parent_deployment_id was not initialized".to_string(),
+                ),
             }
         }
         pub fn parent_deployment_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.parent_deployment_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for parent_deployment_id failed"
-                    .to_string()
-            });
+            self.parent_deployment_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for parent_deployment_id failed"
+                        .to_string()
+                });
             self
         }
         ///Sends a `GET` request to `/v1/organizations/parentOrg`
-        pub async fn send(self) -> Result<ResponseValue<types::ParentOrgInfo>, Error<ByteStream>> {
-            let Self {
-                client,
-                parent_deployment_id,
-            } = self;
-            let parent_deployment_id = parent_deployment_id.map_err(Error::InvalidRequest)?;
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::ParentOrgInfo>, Error<ByteStream>> {
+            let Self { client, parent_deployment_id } = self;
+            let parent_deployment_id = parent_deployment_id
+                .map_err(Error::InvalidRequest)?;
             let url = format!("{}/v1/organizations/parentOrg", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
-            header_map.append(
-                "parentDeploymentId",
-                parent_deployment_id.to_string().try_into()?,
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            header_map
+                .append(
+                    "parentDeploymentId",
+                    parent_deployment_id.to_string().try_into()?,
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -7929,15 +8806,19 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16..=499u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
-                500u16..=599u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+                400u16..=499u16 => {
+                    Err(Error::ErrorResponse(ResponseValue::stream(response)))
+                }
+                500u16..=599u16 => {
+                    Err(Error::ErrorResponse(ResponseValue::stream(response)))
+                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
     /**Builder for [`Client::get_provisioning`]
 
-    [`Client::get_provisioning`]: super::Client::get_provisioning*/
+[`Client::get_provisioning`]: super::Client::get_provisioning*/
     #[derive(Debug, Clone)]
     pub struct GetProvisioning<'a> {
         client: &'a super::Client,
@@ -7949,7 +8830,9 @@ pub mod builder {
             Self {
                 client: client,
                 org_id: Err("org_id was not initialized".to_string()),
-                parent_deployment_id: Err("parent_deployment_id was not initialized".to_string()),
+                parent_deployment_id: Err(
+                    "parent_deployment_id was not initialized".to_string(),
+                ),
             }
         }
         pub fn org_id<V>(mut self, value: V) -> Self
@@ -7965,35 +8848,39 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.parent_deployment_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for parent_deployment_id failed"
-                    .to_string()
-            });
+            self.parent_deployment_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for parent_deployment_id failed"
+                        .to_string()
+                });
             self
         }
         ///Sends a `GET` request to `/v1/organizations/provisioning/{orgId}`
-        pub async fn send(self) -> Result<ResponseValue<types::Provisioning>, Error<ByteStream>> {
-            let Self {
-                client,
-                org_id,
-                parent_deployment_id,
-            } = self;
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::Provisioning>, Error<ByteStream>> {
+            let Self { client, org_id, parent_deployment_id } = self;
             let org_id = org_id.map_err(Error::InvalidRequest)?;
-            let parent_deployment_id = parent_deployment_id.map_err(Error::InvalidRequest)?;
+            let parent_deployment_id = parent_deployment_id
+                .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1/organizations/provisioning/{}",
-                client.baseurl,
-                encode_path(&org_id.to_string()),
+                "{}/v1/organizations/provisioning/{}", client.baseurl, encode_path(&
+                org_id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
-            header_map.append(
-                "parentDeploymentId",
-                parent_deployment_id.to_string().try_into()?,
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            header_map
+                .append(
+                    "parentDeploymentId",
+                    parent_deployment_id.to_string().try_into()?,
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -8013,8 +8900,12 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16..=499u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
-                500u16..=599u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+                400u16..=499u16 => {
+                    Err(Error::ErrorResponse(ResponseValue::stream(response)))
+                }
+                500u16..=599u16 => {
+                    Err(Error::ErrorResponse(ResponseValue::stream(response)))
+                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }

@@ -19,7 +19,7 @@ pub struct Api {
 /// The regional API, served by every deployment.
 pub const REGIONAL: Api = Api {
     name: "regional",
-    title: "Sumo Logic API (regional: every deployment's api.<deployment>.sumologic.com/api)",
+    title: "Sumo Logic API, regional: served by every deployment at `https://api.<deployment>.sumologic.com/api`",
     overlay: "openapi/overlays/regional.yaml",
     module_path: "generated-client/src/regional.rs",
     module: "regional",
@@ -29,7 +29,7 @@ pub const REGIONAL: Api = Api {
 /// assembly.
 pub const ORGANIZATIONS: Api = Api {
     name: "organizations",
-    title: "Sumo Logic Organizations Management API (organizations.sumologic.com)",
+    title: "Sumo Logic Organizations Management API, of the `organizations.sumologic.com` assembly",
     overlay: "openapi/overlays/organizations.yaml",
     module_path: "generated-client/src/organizations.rs",
     module: "organizations",

@@ -77,7 +77,7 @@ pub fn lib_rs(apis: &[Api]) -> String {
     );
     for api in apis {
         text.push_str(&format!(
-            "#[allow(clippy::all, clippy::pedantic)]\npub mod {};\n",
+            "#[allow(clippy::all, clippy::pedantic)]\n#[rustfmt::skip]\npub mod {};\n",
             api.module
         ));
     }
