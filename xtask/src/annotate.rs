@@ -90,10 +90,10 @@ const FALLBACK_NAMES: [&str; 3] = ["Unknown", "Other", "UnknownValue"];
 pub fn open_enums(items: &mut [Item]) -> usize {
     let mut opened: HashMap<Ident, Ident> = HashMap::new();
     for item in items.iter_mut() {
-        if let Item::Enum(item) = item {
-            if let Some(fallback) = open_enum(item) {
-                opened.insert(item.ident.clone(), fallback);
-            }
+        if let Item::Enum(item) = item
+            && let Some(fallback) = open_enum(item)
+        {
+            opened.insert(item.ident.clone(), fallback);
         }
     }
     let mut count = opened.len();
@@ -179,10 +179,10 @@ fn extend_display(imp: &mut syn::ItemImpl, fallback: &Ident) {
 fn extend_from_str(imp: &mut syn::ItemImpl, fallback: &Ident) {
     let arm: syn::Arm = parse_quote!(other => Ok(Self::#fallback(other.to_string())),);
     for_each_match(imp, |m| {
-        if let Some(last) = m.arms.last_mut() {
-            if matches!(last.pat, syn::Pat::Wild(_)) {
-                *last = arm.clone();
-            }
+        if let Some(last) = m.arms.last_mut()
+            && matches!(last.pat, syn::Pat::Wild(_))
+        {
+            *last = arm.clone();
         }
     });
 }

@@ -37,10 +37,10 @@ pub fn display_relative(path: &Path, root: &Path) -> String {
     if let Ok(inside) = absolute.strip_prefix(&root) {
         return inside.display().to_string();
     }
-    if let Some(parent) = root.parent() {
-        if let Ok(beside) = absolute.strip_prefix(parent) {
-            return Path::new("..").join(beside).display().to_string();
-        }
+    if let Some(parent) = root.parent()
+        && let Ok(beside) = absolute.strip_prefix(parent)
+    {
+        return Path::new("..").join(beside).display().to_string();
     }
     absolute.display().to_string()
 }

@@ -141,22 +141,22 @@ fn variants(
     base: &str,
     discriminator: &Value,
 ) -> Result<Vec<(String, String)>, String> {
-    if let Some(Value::Object(mapping)) = discriminator.get("mapping") {
-        if !mapping.is_empty() {
-            return mapping
-                .iter()
-                .map(|(tag, target)| {
-                    let name = target
-                        .as_str()
-                        .and_then(schema_ref_name)
-                        .filter(|name| schemas.contains_key(*name))
-                        .ok_or_else(|| {
-                            format!("{base}: mapping `{tag}` points at unknown schema {target}")
-                        })?;
-                    Ok((tag.clone(), name.to_string()))
-                })
-                .collect();
-        }
+    if let Some(Value::Object(mapping)) = discriminator.get("mapping")
+        && !mapping.is_empty()
+    {
+        return mapping
+            .iter()
+            .map(|(tag, target)| {
+                let name = target
+                    .as_str()
+                    .and_then(schema_ref_name)
+                    .filter(|name| schemas.contains_key(*name))
+                    .ok_or_else(|| {
+                        format!("{base}: mapping `{tag}` points at unknown schema {target}")
+                    })?;
+                Ok((tag.clone(), name.to_string()))
+            })
+            .collect();
     }
     let base_ref = schema_ref(base);
     Ok(schemas

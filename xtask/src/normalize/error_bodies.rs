@@ -123,14 +123,13 @@ fn make_raw(response: &mut Value, error_schemas: &mut BTreeSet<String>) -> bool 
         return false;
     }
     for key in json_types {
-        if let Some(media) = content.shift_remove(&key) {
-            if let Some(name) = media
+        if let Some(media) = content.shift_remove(&key)
+            && let Some(name) = media
                 .pointer("/schema/$ref")
                 .and_then(Value::as_str)
                 .and_then(schema_ref_name)
-            {
-                error_schemas.insert(name.to_string());
-            }
+        {
+            error_schemas.insert(name.to_string());
         }
     }
     content.insert(
