@@ -17,6 +17,16 @@ pub struct AnnotationReport {
     pub opened_enums: usize,
 }
 
+impl AnnotationReport {
+    /// Sums two reports (of parts of one file).
+    pub fn merge(self, other: AnnotationReport) -> AnnotationReport {
+        AnnotationReport {
+            schemars_gated: self.schemars_gated + other.schemars_gated,
+            opened_enums: self.opened_enums + other.opened_enums,
+        }
+    }
+}
+
 /// Runs every annotation pass over a generated file.
 pub fn annotate(file: &mut syn::File) -> AnnotationReport {
     let mut report = AnnotationReport::default();

@@ -7,6 +7,7 @@ use serde_json::Value;
 
 use crate::annotate;
 use crate::apis::Api;
+use crate::format::{format_parallel, panic_message};
 
 /// The first lines of every generated file.
 pub const HEADER: &str = "\
@@ -25,39 +26,35 @@ pub struct GeneratedSource {
 pub fn generate(document: Value) -> Result<GeneratedSource, String> {
     let spec: openapiv3::OpenAPI = serde_json::from_value(document)
         .map_err(|e| format!("the normalized spec does not match the OpenAPI 3.0 model: {e}"))?;
-    let mut settings = GenerationSettings::new();
-    settings
-        .with_interface(InterfaceStyle::Builder)
-        .with_tag(TagStyle::Merged)
-        .with_derive("schemars::JsonSchema");
-    let mut generator = Generator::new(&settings);
-    let tokens = quietly(|| generator.generate_tokens(&spec))
-        .map_err(|panic| format!("progenitor rejected the spec: {panic}"))?
-        .map_err(|e| format!("progenitor rejected the spec: {e}"))?;
-    let mut file: syn::File = syn::parse2(tokens)
-        .map_err(|e| format!("progenitor produced code that does not parse: {e}"))?;
-    let annotations = annotate::annotate(&mut file);
-    let body = prettyplease::unparse(&file);
+    // Called once per formatting thread; progenitor is deterministic.
+    let make_tokens = || {
+        let mut settings = GenerationSettings::new();
+        settings
+            .with_interface(InterfaceStyle::Builder)
+            .with_tag(TagStyle::Merged)
+            .with_derive("schemars::JsonSchema");
+        catch_unwind(AssertUnwindSafe(|| {
+            Generator::new(&settings).generate_tokens(&spec)
+        }))
+        .map_err(|payload| panic_message(&*payload))
+        .and_then(|result| result.map_err(|e| e.to_string()))
+        .map_err(|e| format!("progenitor rejected the spec: {e}"))
+    };
+    let (body, annotations) = quietly(|| format_parallel(make_tokens)).and_then(|result| result)?;
     Ok(GeneratedSource {
         text: format!("{HEADER}\n{body}"),
         annotations,
     })
 }
 
-/// Runs `f`, turning a panic into an error message without printing the
-/// default panic report.
+/// Runs `f` with the default panic report silenced, turning a panic into an
+/// error message.
 fn quietly<T>(f: impl FnOnce() -> T) -> Result<T, String> {
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));
     let result = catch_unwind(AssertUnwindSafe(f));
     std::panic::set_hook(previous);
-    result.map_err(|payload| {
-        payload
-            .downcast_ref::<String>()
-            .cloned()
-            .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
-            .unwrap_or_else(|| "no message".into())
-    })
+    result.map_err(|payload| panic_message(&*payload))
 }
 
 /// The crate root of `generated-client`: one module per API.

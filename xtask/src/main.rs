@@ -2,10 +2,14 @@
 
 use clap::{Parser, Subcommand};
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod annotate;
 mod apis;
 mod check;
 mod commands;
+mod format;
 mod fsutil;
 mod generate;
 mod load;
