@@ -13,6 +13,10 @@ pub struct Lock {
     /// Per generated API (`regional`, `organizations`).
     #[serde(default)]
     pub api: BTreeMap<String, LockedSpec>,
+    /// Per fetch target (lower-case deployment code, or `organizations`): the
+    /// spec last accepted by `cargo xtask fetch`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub deployments: BTreeMap<String, FetchedSpec>,
     #[serde(flatten)]
     pub rest: toml::Table,
 }
@@ -25,6 +29,17 @@ pub struct LockedSpec {
     pub source: String,
     pub sha256: String,
     pub size: u64,
+    pub operations: usize,
+}
+
+/// A spec accepted by `cargo xtask fetch`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct FetchedSpec {
+    pub url: String,
+    pub sha256: String,
+    pub size: u64,
+    /// RFC 3339, UTC.
+    pub fetched_at: String,
     pub operations: usize,
 }
 
@@ -63,7 +78,7 @@ mod tests {
         let path = dir.path().join("lock.toml");
         std::fs::write(
             &path,
-            "[api.regional]\nsource = \"a.yaml\"\nsha256 = \"ab\"\nsize = 3\noperations = 2\n\n[deployments.us2]\nurl = \"https://x\"\n",
+            "[api.regional]\nsource = \"a.yaml\"\nsha256 = \"ab\"\nsize = 3\noperations = 2\n\n[future.section]\nurl = \"https://x\"\n",
         )
         .unwrap();
         let mut lock = Lock::read(&path).unwrap();
@@ -73,7 +88,7 @@ mod tests {
         let again = Lock::read(&path).unwrap();
         assert_eq!(again.api["regional"].operations, 5);
         assert_eq!(
-            again.rest["deployments"]["us2"]["url"].as_str(),
+            again.rest["future"]["section"]["url"].as_str(),
             Some("https://x")
         );
         assert!(

@@ -9,6 +9,9 @@ mod annotate;
 mod apis;
 mod check;
 mod commands;
+mod deployments;
+mod diff;
+mod fetch;
 mod format;
 mod fsutil;
 mod generate;
@@ -34,8 +37,17 @@ enum Command {
     /// Generate and `cargo check` a client from each spec release, with the
     /// same passes: proves a new release needs no code change.
     VerifyReleases(commands::releases::ReleasesArgs),
+    /// Fetch every deployment's spec (and the organizations spec), verify,
+    /// cache, record in the lock, and write the availability matrix.
+    Fetch(commands::fetch::FetchArgs),
+    /// The main job: fetch, print API changes against the pinned spec,
+    /// regenerate from the canonical deployment's spec, compile.
+    Sync(commands::fetch::FetchArgs),
     /// Run every test: the workspace's tests, then verify-releases.
     Test(commands::test::TestArgs),
+    /// API changes between two spec releases, with severities, Rust effects
+    /// and the semver bump (exit 1 with --fail-on, 2 on bad input).
+    Diff(commands::diff::DiffArgs),
 }
 
 fn main() -> std::process::ExitCode {
@@ -44,6 +56,9 @@ fn main() -> std::process::ExitCode {
         Command::Generate(args) => commands::generate::run(args),
         Command::VerifyReleases(args) => commands::releases::run(args),
         Command::Test(args) => commands::test::run(args),
+        Command::Fetch(args) => commands::fetch::run(args),
+        Command::Sync(args) => commands::sync::run(args),
+        Command::Diff(args) => return commands::diff::main(args),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -1,5 +1,8 @@
 //! One module per `cargo xtask` subcommand.
 
+pub mod diff;
+pub mod fetch;
 pub mod generate;
 pub mod releases;
+pub mod sync;
 pub mod test;

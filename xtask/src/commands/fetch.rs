@@ -1,0 +1,183 @@
+//! `cargo xtask fetch`: see `crate::fetch`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{Result, anyhow, bail};
+
+use crate::commands::generate::LOCK_PATH;
+use crate::deployments::{DEPLOYMENTS_PATH, ORGANIZATIONS, Table};
+use crate::fetch::cache::{CACHE_DIR, Cache};
+use crate::fetch::http::RetryPolicy;
+use crate::fetch::matrix::{self, AVAILABILITY_PATH};
+use crate::fetch::{self, Outcome, Settings, Source};
+use crate::fsutil::{workspace_root, write_atomically};
+use crate::load;
+use crate::lock::Lock;
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct FetchArgs {
+    /// Only this deployment (code, any case, or `organizations`); repeatable.
+    #[arg(long = "region", value_name = "CODE")]
+    pub regions: Vec<String>,
+    /// Fetch from a mirror instead of Sumo's hosts: a directory or an
+    /// http(s) URL laid out as `<mirror>/<code>/sumologic-api.yaml` and
+    /// `<mirror>/organizations/openapi.yaml` (codes in lower case).
+    #[arg(long, value_name = "DIR|URL")]
+    pub mirror: Option<String>,
+    /// Exit 0 even when some deployments failed (the others are kept).
+    #[arg(long)]
+    pub allow_partial: bool,
+    /// Downloads at once.
+    #[arg(long, default_value_t = 4)]
+    pub concurrency: usize,
+    /// Connect timeout, seconds.
+    #[arg(long, default_value_t = 10.0)]
+    pub connect_timeout: f64,
+    /// Whole-request timeout per attempt (connect + read), seconds.
+    #[arg(long, default_value_t = 60.0)]
+    pub timeout: f64,
+    /// Attempts per spec (timeouts, connection failures and 5xx are retried).
+    #[arg(long, default_value_t = 4)]
+    pub attempts: u32,
+    /// Delay before the first retry, seconds; doubles each retry.
+    #[arg(long, default_value_t = 0.5)]
+    pub retry_delay: f64,
+    /// Workspace root holding openapi/ and .cache/ (default: this workspace).
+    #[arg(long, hide = true)]
+    pub workspace: Option<PathBuf>,
+}
+
+/// What a fetch run ended with, for `sync`.
+pub struct FetchSummary {
+    pub root: PathBuf,
+    pub table: Table,
+    pub cache: Cache,
+    pub failed: Vec<String>,
+}
+
+pub fn run(args: FetchArgs) -> Result<()> {
+    let allow_partial = args.allow_partial;
+    let summary = fetch(args)?;
+    if !summary.failed.is_empty() && !allow_partial {
+        bail!(
+            "{} spec(s) could not be fetched: {} (the others were kept; --allow-partial exits 0)",
+            summary.failed.len(),
+            summary.failed.join(", ")
+        );
+    }
+    Ok(())
+}
+
+fn seconds(value: f64, what: &str) -> Result<Duration> {
+    Duration::try_from_secs_f64(value).map_err(|e| anyhow!("--{what} {value}: {e}"))
+}
+
+/// Fetches, updates the lock and the availability matrix; failures are
+/// returned in the summary, not as an error.
+pub fn fetch(args: FetchArgs) -> Result<FetchSummary> {
+    let root = args.workspace.clone().unwrap_or_else(workspace_root);
+    // Everything about the input is checked before any request is sent.
+    let table = Table::load(&root.join(DEPLOYMENTS_PATH))?;
+    let targets = table.targets(&args.regions).map_err(|e| anyhow!(e))?;
+    let lock_path = root.join(LOCK_PATH);
+    let mut lock = Lock::read(&lock_path).map_err(|e| anyhow!(e))?;
+    if args.attempts == 0 {
+        bail!("--attempts must be at least 1");
+    }
+    let settings = Settings {
+        source: args
+            .mirror
+            .as_deref()
+            .map_or(Source::Upstream, Source::mirror),
+        concurrency: args.concurrency,
+        connect_timeout: seconds(args.connect_timeout, "connect-timeout")?,
+        timeout: seconds(args.timeout, "timeout")?,
+        retry: RetryPolicy {
+            attempts: args.attempts,
+            base_delay: seconds(args.retry_delay, "retry-delay")?,
+        },
+    };
+    let cache = Cache::new(root.join(CACHE_DIR));
+
+    let results = fetch::fetch_all(&targets, &cache, &settings).map_err(|e| anyhow!(e))?;
+    let mut failed = Vec::new();
+    let mut updated = 0;
+    for (key, result) in &results {
+        match result {
+            Ok(Outcome::Updated(spec)) => {
+                lock.deployments.insert(key.clone(), spec.clone());
+                updated += 1;
+            }
+            Ok(Outcome::Unchanged) => {}
+            Err(reason) => {
+                eprintln!("error: {reason}");
+                failed.push(key.to_uppercase());
+            }
+        }
+    }
+    if updated > 0 {
+        lock.write(&lock_path).map_err(|e| anyhow!(e))?;
+    }
+    let availability = root.join(AVAILABILITY_PATH);
+    if updated > 0 || !availability.exists() {
+        write_matrix(&table, &cache, &lock, &availability)?;
+    }
+    println!(
+        "fetch: {} updated, {} unchanged, {} failed",
+        updated,
+        results.len() - updated - failed.len(),
+        failed.len()
+    );
+    Ok(FetchSummary {
+        root,
+        table,
+        cache,
+        failed,
+    })
+}
+
+/// Recomputes the matrix from every cached deployment spec.
+fn write_matrix(table: &Table, cache: &Cache, lock: &Lock, path: &Path) -> Result<()> {
+    let mut specs = BTreeMap::new();
+    for deployment in &table.deployments {
+        let key = deployment.code.to_ascii_lowercase();
+        let file = cache.spec_path(&key);
+        if key == ORGANIZATIONS || !file.is_file() {
+            continue;
+        }
+        let spec = load::load_file(&file)?;
+        let sha = lock
+            .deployments
+            .get(&key)
+            .map_or_else(|| spec.sha256.clone(), |f| f.sha256.clone());
+        specs.insert(deployment.code.to_ascii_uppercase(), (sha, spec.document));
+    }
+    let canonical = table.canonical.to_ascii_uppercase();
+    match matrix::compute(&canonical, &specs) {
+        Some(m) => {
+            write_atomically(path, m.render().map_err(|e| anyhow!(e))?.as_bytes())
+                .map_err(|e| anyhow!(e))?;
+            let gaps: Vec<String> = m
+                .deployments
+                .iter()
+                .filter(|(_, a)| !a.missing.is_empty())
+                .map(|(code, a)| format!("{code} lacks {}", a.missing.len()))
+                .collect();
+            println!(
+                "availability: {} deployment(s) against {canonical}{}",
+                m.deployments.len(),
+                if gaps.is_empty() {
+                    String::new()
+                } else {
+                    format!("; {}", gaps.join(", "))
+                }
+            );
+        }
+        None => println!(
+            "availability: not written ({canonical}, the canonical deployment, has no cached spec)"
+        ),
+    }
+    Ok(())
+}

@@ -1,0 +1,102 @@
+//! `cargo xtask diff`: what changed between two OpenAPI 3.0 documents, with a
+//! severity per change (rules in `rules.rs`, documented in docs/diff.md) and
+//! its effect on the generated Rust API.
+
+pub mod discriminator;
+pub mod enums;
+pub mod flatten;
+pub mod ignore;
+pub mod input;
+pub mod operations;
+pub mod parameters;
+pub mod refs;
+pub mod render;
+pub mod rules;
+pub mod rust_effect;
+pub mod schemas;
+pub mod semver;
+
+use serde::Serialize;
+use serde_json::Value;
+
+pub use rules::{Kind, Severity};
+pub use rust_effect::RustEffect;
+
+/// One change between the two documents.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Change {
+    /// Stable identifier: `<kind>:<METHOD> <path><pointer>`; the ignore file names it.
+    pub id: String,
+    pub kind: Kind,
+    pub severity: Severity,
+    /// `METHOD /path` (the new path when the operation exists in both), or
+    /// `*` for document-wide changes.
+    pub operation: String,
+    /// JSON pointer inside the operation, through resolved `$ref`s.
+    pub pointer: String,
+    pub message: String,
+    pub rust: RustEffect,
+    /// Set when the ignore file names this change.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub ignored: bool,
+}
+
+impl Change {
+    pub fn new(
+        kind: Kind,
+        severity: Severity,
+        operation: &str,
+        pointer: String,
+        message: String,
+        rust: RustEffect,
+    ) -> Change {
+        Change {
+            id: format!("{}:{operation}{pointer}", kind.id()),
+            kind,
+            severity,
+            operation: operation.to_string(),
+            pointer,
+            message,
+            rust,
+            ignored: false,
+        }
+    }
+}
+
+/// Operations added, removed and modified, as `METHOD /path`.
+#[derive(Debug, Default, Clone, Serialize, PartialEq)]
+pub struct OperationSummary {
+    pub added: Vec<String>,
+    pub removed: Vec<String>,
+    pub modified: Vec<String>,
+}
+
+/// The result of comparing two documents.
+#[derive(Debug, Clone, Serialize)]
+pub struct Diff {
+    pub operations: OperationSummary,
+    pub changes: Vec<Change>,
+}
+
+/// Compares two OpenAPI documents. Never panics, whatever their shape.
+pub fn diff(old: &Value, new: &Value) -> Diff {
+    operations::compare_documents(old, new)
+}
+
+/// Escapes one JSON-pointer token (RFC 6901).
+pub fn escape(token: &str) -> String {
+    token.replace('~', "~0").replace('/', "~1")
+}
+
+#[cfg(test)]
+pub(crate) mod testutil {
+    use serde_json::Value;
+
+    /// A minimal document with `paths` and `components.schemas` from YAML.
+    pub fn doc(yaml: &str) -> Value {
+        crate::load::parse_document(yaml.as_bytes()).expect("fixture parses")
+    }
+}
+
+#[cfg(test)]
+mod tests;

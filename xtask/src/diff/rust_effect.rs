@@ -1,0 +1,258 @@
+//! What a change does to the generated Rust API (progenitor builder
+//! interface, typify types): a method, builder argument, field or variant
+//! added, removed or retyped, and the semver bump that implies.
+
+use serde::Serialize;
+
+use super::rules::Kind;
+use super::semver::Bump;
+
+/// The effect of one change on the generated crate.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct RustEffect {
+    /// `method-added`, `field-removed`, `variant-added`, `retyped`, `none`, …
+    pub effect: &'static str,
+    /// The Rust item, as progenitor/typify name it (e.g. `Client::get_user`,
+    /// `AppListItem::children`); empty when `effect` is `none`.
+    pub item: String,
+    pub bump: Bump,
+}
+
+impl RustEffect {
+    pub fn none() -> RustEffect {
+        RustEffect {
+            effect: "none",
+            item: String::new(),
+            bump: Bump::None,
+        }
+    }
+
+    fn of(effect: &'static str, item: String, bump: Bump) -> RustEffect {
+        RustEffect { effect, item, bump }
+    }
+}
+
+/// Where a schema sits in an operation.
+#[derive(Debug, Clone, Copy)]
+pub enum Site<'a> {
+    Parameter { method: &'a str, name: &'a str },
+    Body { method: &'a str },
+    Response { method: &'a str },
+}
+
+/// Effect of an operation-level change. `method` is the Rust method name;
+/// `subject` the parameter, media type or status concerned.
+pub fn operation_effect(kind: Kind, method: &str, subject: &str) -> RustEffect {
+    let builder = |arg: &str| format!("Client::{method}().{}()", snake(arg));
+    let is_json = subject.contains("json");
+    let is_success = subject.starts_with('2');
+    match kind {
+        Kind::OperationAdded => {
+            RustEffect::of("method-added", format!("Client::{method}"), Bump::Minor)
+        }
+        Kind::OperationRemoved => {
+            RustEffect::of("method-removed", format!("Client::{method}"), Bump::Major)
+        }
+        Kind::OperationIdChanged => RustEffect::of(
+            "method-renamed",
+            format!("Client::{} -> Client::{method}", snake(subject)),
+            Bump::Major,
+        ),
+        Kind::PathParameterRenamed => {
+            RustEffect::of("builder-argument-renamed", builder(subject), Bump::Major)
+        }
+        // A required argument left unset fails at `send()`: existing calls break.
+        Kind::ParameterAddedRequired | Kind::RequestBodyAddedRequired => {
+            RustEffect::of("builder-argument-added", builder(subject), Bump::Major)
+        }
+        Kind::ParameterAddedOptional | Kind::RequestBodyAddedOptional => {
+            RustEffect::of("builder-argument-added", builder(subject), Bump::Minor)
+        }
+        Kind::ParameterRemoved | Kind::RequestBodyRemoved => {
+            RustEffect::of("builder-argument-removed", builder(subject), Bump::Major)
+        }
+        Kind::ParameterBecameRequired | Kind::RequestBodyBecameRequired => {
+            RustEffect::of("builder-argument-required", builder(subject), Bump::Major)
+        }
+        Kind::MediaTypeAdded | Kind::MediaTypeRemoved if is_json => {
+            RustEffect::of("retyped", format!("Client::{method}"), Bump::Major)
+        }
+        Kind::ResponseAdded | Kind::SuccessResponseRemoved if is_success => {
+            RustEffect::of("response-retyped", format!("Client::{method}"), Bump::Major)
+        }
+        _ => RustEffect::none(),
+    }
+}
+
+/// Effect of a change inside a schema. `rust_type` is the typify name of the
+/// schema that changed (when known); `subject` the property, value or tag.
+pub fn schema_effect(
+    kind: Kind,
+    site: Site<'_>,
+    rust_type: Option<&str>,
+    subject: &str,
+    formats: (Option<&str>, Option<&str>),
+) -> RustEffect {
+    let owner = match (rust_type, site) {
+        (Some(name), _) => name.to_string(),
+        (None, Site::Parameter { method, name }) => format!("Client::{method}().{}()", snake(name)),
+        (None, Site::Body { method }) => format!("body of Client::{method}"),
+        (None, Site::Response { method }) => format!("response of Client::{method}"),
+    };
+    let field = format!("{owner}::{}", snake(subject));
+    let variant = format!("{owner}::{}", pascal(subject));
+    match kind {
+        Kind::PropertyAddedRequired | Kind::PropertyAddedOptional => {
+            // A new pub field breaks struct literals: major.
+            RustEffect::of("field-added", field, Bump::Major)
+        }
+        Kind::PropertyRemoved => RustEffect::of("field-removed", field, Bump::Major),
+        Kind::PropertyBecameRequired | Kind::PropertyBecameOptional => {
+            RustEffect::of("field-retyped", field, Bump::Major)
+        }
+        Kind::FormatChanged if !typed_format(formats.0) && !typed_format(formats.1) => {
+            RustEffect::none()
+        }
+        Kind::TypeChanged
+        | Kind::FormatChanged
+        | Kind::BecameNullable
+        | Kind::BecameNotNullable
+        | Kind::EnumIntroduced
+        | Kind::EnumDropped
+        | Kind::AdditionalPropertiesChanged => RustEffect::of("retyped", owner, Bump::Major),
+        Kind::EnumValueAdded | Kind::SubtypeAdded | Kind::VariantAdded => {
+            RustEffect::of("variant-added", variant, Bump::Major)
+        }
+        Kind::EnumValueRemoved | Kind::SubtypeRemoved | Kind::VariantRemoved => {
+            RustEffect::of("variant-removed", variant, Bump::Major)
+        }
+        Kind::PatternChanged
+        | Kind::ConstraintTightened
+        | Kind::ConstraintLoosened
+        | Kind::DefaultChanged => RustEffect::of("validation-changed", owner, Bump::Patch),
+        _ => RustEffect::none(),
+    }
+}
+
+/// Formats typify maps to a distinct Rust type.
+fn typed_format(format: Option<&str>) -> bool {
+    matches!(
+        format,
+        Some(
+            "date-time"
+                | "date"
+                | "uuid"
+                | "int32"
+                | "int64"
+                | "float"
+                | "double"
+                | "ip"
+                | "ipv4"
+                | "ipv6"
+        )
+    )
+}
+
+/// `getUserById` / `user-id` → `get_user_by_id` / `user_id` (progenitor's rule, simplified).
+pub fn snake(name: &str) -> String {
+    let mut out = String::with_capacity(name.len() + 4);
+    let mut previous_lower = false;
+    for c in name.chars() {
+        if c.is_ascii_uppercase() {
+            if previous_lower {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+            previous_lower = false;
+        } else if c.is_ascii_alphanumeric() {
+            out.push(c);
+            previous_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+        } else {
+            if !out.ends_with('_') && !out.is_empty() {
+                out.push('_');
+            }
+            previous_lower = false;
+        }
+    }
+    out.trim_end_matches('_').to_string()
+}
+
+/// `dark-mode` / `itemType` → `DarkMode` / `ItemType` (typify's rule, simplified).
+pub fn pascal(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut upper = true;
+    for c in name.chars() {
+        if c.is_ascii_alphanumeric() {
+            if upper {
+                out.push(c.to_ascii_uppercase());
+            } else {
+                out.push(c);
+            }
+            upper = false;
+        } else {
+            upper = true;
+        }
+    }
+    if out.is_empty() || out.starts_with(|c: char| c.is_ascii_digit()) {
+        out.insert(0, 'X');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_follow_the_generators() {
+        assert_eq!(snake("getUserById"), "get_user_by_id");
+        assert_eq!(snake("user-id"), "user_id");
+        assert_eq!(snake("ID"), "id");
+        assert_eq!(pascal("itemType"), "ItemType");
+        assert_eq!(pascal("dark-mode"), "DarkMode");
+        assert_eq!(pascal("<="), "X");
+    }
+
+    #[test]
+    fn effects_and_bumps() {
+        let e = operation_effect(Kind::OperationAdded, "list_apps", "");
+        assert_eq!(
+            (e.effect, e.item.as_str(), e.bump),
+            ("method-added", "Client::list_apps", Bump::Minor)
+        );
+        let e = operation_effect(Kind::ParameterAddedOptional, "list_apps", "pageSize");
+        assert_eq!(e.item, "Client::list_apps().page_size()");
+        let site = Site::Response {
+            method: "list_apps",
+        };
+        let e = schema_effect(
+            Kind::PropertyRemoved,
+            site,
+            Some("AppListItem"),
+            "screenshotUrl",
+            (None, None),
+        );
+        assert_eq!(
+            (e.effect, e.item.as_str()),
+            ("field-removed", "AppListItem::screenshot_url")
+        );
+        let e = schema_effect(
+            Kind::EnumValueAdded,
+            site,
+            Some("AppListItemItemType"),
+            "Folder",
+            (None, None),
+        );
+        assert_eq!(e.item, "AppListItemItemType::Folder");
+        let e = schema_effect(Kind::FormatChanged, site, None, "", (Some("email"), None));
+        assert_eq!(e, RustEffect::none());
+        let e = schema_effect(
+            Kind::FormatChanged,
+            site,
+            None,
+            "",
+            (None, Some("date-time")),
+        );
+        assert_eq!(e.bump, Bump::Major);
+    }
+}
