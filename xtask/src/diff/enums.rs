@@ -22,27 +22,7 @@ pub fn values(schema: &Value) -> Option<Vec<String>> {
         .and_then(literal_alternatives)
 }
 
-/// `^(A|B)$`, `^A$`, either optionally followed by `|^$` → `[A, B]`. Each
-/// literal must hold no regex metacharacter; anything else → `None`.
-pub fn literal_alternatives(pattern: &str) -> Option<Vec<String>> {
-    let body = pattern.strip_suffix("|^$").unwrap_or(pattern);
-    let body = body.strip_prefix('^')?.strip_suffix('$')?;
-    let body = match body.strip_prefix('(') {
-        Some(inner) => inner.strip_suffix(')')?,
-        None => body,
-    };
-    let mut values: Vec<String> = Vec::new();
-    for literal in body.split('|') {
-        let plain = !literal.is_empty() && !literal.chars().any(|c| "\\.^$*+?()[]{}|".contains(c));
-        if !plain {
-            return None;
-        }
-        if !values.iter().any(|v| v == literal) {
-            values.push(literal.to_string());
-        }
-    }
-    Some(values)
-}
+pub use crate::normalize::literal_alternatives;
 
 #[cfg(test)]
 mod tests {

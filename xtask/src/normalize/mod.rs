@@ -18,7 +18,7 @@ pub use discriminators::Discriminators;
 pub use error_bodies::ErrorBodies;
 pub use multipart_bodies::MultipartBodies;
 pub use noop_constraints::NoopConstraints;
-pub use pattern_enums::PatternEnums;
+pub use pattern_enums::{PatternEnums, literal_alternatives};
 
 /// What one pass did to a document.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]

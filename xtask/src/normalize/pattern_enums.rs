@@ -42,7 +42,7 @@ impl Pass for PatternEnums {
             let Some(Value::String(pattern)) = schema.get("pattern") else {
                 return;
             };
-            match literal_alternatives(pattern) {
+            match literal_alternatives(pattern).filter(|values| nameable(values)) {
                 Some(values) if differ_only_by_case(&values) => {
                     schema.remove("pattern");
                     report.changes += 1;
@@ -84,7 +84,9 @@ fn differ_only_by_case(values: &[String]) -> bool {
     folded.windows(2).any(|pair| pair[0] == pair[1])
 }
 
-/// `^(A|B)$`, `^A$`, `^(A|B)$|^$` → `[A, B]`; anything else → `None`.
+/// `^(A|B)$`, `^A$`, either optionally followed by `|^$` → `[A, B]`. Each
+/// literal must hold no regex metacharacter; anything else → `None`. Shared
+/// with `cargo xtask diff`, which treats such patterns as enums.
 pub fn literal_alternatives(pattern: &str) -> Option<Vec<String>> {
     let body = pattern.strip_suffix("|^$").unwrap_or(pattern);
     let body = body.strip_prefix('^')?.strip_suffix('$')?;
@@ -92,20 +94,25 @@ pub fn literal_alternatives(pattern: &str) -> Option<Vec<String>> {
         Some(inner) => inner.strip_suffix(')')?,
         None => body,
     };
-    let mut values = Vec::new();
+    let mut values: Vec<String> = Vec::new();
     for literal in body.split('|') {
         let plain = !literal.is_empty()
-            && literal
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+            && !literal.chars().any(|c| "\\.^$*+?()[]{}|".contains(c));
         if !plain {
             return None;
         }
-        if !values.iter().any(|v: &String| v == literal) {
+        if !values.iter().any(|v| v == literal) {
             values.push(literal.to_string());
         }
     }
     Some(values)
+}
+
+/// Whether every value can name a Rust variant (letters, digits, `_`, `-`).
+fn nameable(values: &[String]) -> bool {
+    values
+        .iter()
+        .all(|v| v.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-'))
 }
 
 #[cfg(test)]
@@ -115,7 +122,7 @@ mod tests {
 
     #[test]
     fn recognises_literal_alternations_only() {
-        let cases: [(&str, Option<&[&str]>); 9] = [
+        let cases: [(&str, Option<&[&str]>); 10] = [
             ("^(Logs|Metrics)$", Some(&["Logs", "Metrics"])),
             (
                 "^DirectDownloadReportAction$",
@@ -130,6 +137,7 @@ mod tests {
             (r"^\s*\S.*$", None),
             (r"^v(0|[1-9]\d*)\.(0|[1-9]\d*)$", None),
             ("^(a|)$", None),
+            ("^(<|<=)$", Some(&["<", "<="])),
             ("(a|b)", None),
         ];
         for (pattern, expected) in cases {
@@ -145,6 +153,7 @@ mod tests {
                 "Theme": {"type": "string", "pattern": "^(light|dark)$", "example": "dark"},
                 "Version": {"type": "string", "pattern": "^v\\d+$"},
                 "Mode": {"type": "string", "pattern": "^(light|Light)$"},
+                "Op": {"type": "string", "pattern": "^(<|<=)$"},
                 "Both": {"type": "string", "pattern": "^(a|b)$", "enum": ["a"]},
                 "Obj": {"type": "object", "properties": {
                     "pattern": {"type": "string", "pattern": "^(x|y)$"},
@@ -158,6 +167,7 @@ mod tests {
         let report = PatternEnums.run(&mut doc).unwrap();
         assert_eq!(report.changes, 4);
         assert_eq!(report.notes.len(), 2);
+        assert!(report.notes[1].starts_with("2 pattern(s)"), "{:?}", report.notes);
         assert_eq!(
             doc["components"]["schemas"]["Mode"],
             json!({"type": "string"})
