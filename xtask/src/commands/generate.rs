@@ -7,6 +7,7 @@ use anyhow::{Result, anyhow, bail};
 
 use crate::apis::{self, Api};
 use crate::check::unified_diff;
+use crate::fetch::cache::pinned_store;
 use crate::fsutil::{display_relative, resolve, workspace_root, write_atomically};
 use crate::generate::lib_rs;
 use crate::lock::{Lock, LockedSpec};
@@ -117,10 +118,15 @@ pub fn run(args: GenerateArgs) -> Result<()> {
         }
     }
     let mut new_lock = lock.clone();
+    let store = pinned_store(&root);
     for run in &generated.runs {
         new_lock
             .api
             .insert(run.api.name.to_string(), locked(run, &root));
+        // Keep every pinned spec, so `diff pinned ...` works after the lock moves.
+        store
+            .keep(&run.spec.sha256, &run.spec.path)
+            .map_err(|e| anyhow!(e))?;
     }
     if new_lock != lock {
         new_lock.write(&lock_path).map_err(|e| anyhow!(e))?;

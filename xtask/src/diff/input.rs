@@ -4,12 +4,19 @@
 //! - `pinned` / `pinned:<api>`: the spec `openapi/lock.toml` names for the
 //!   API (default `regional`), checked against the lock's sha256;
 //! - an `http(s)://` URL: fetched (no cache);
-//! - a deployment code (`us2`, `fed`, …): needs the spec fetch cache, which
-//!   `diff` does not use yet; fails with a clear error.
+//! - a deployment code (`us2`, `fed`, …, or `organizations`): that
+//!   deployment's spec in the fetch cache (`cargo xtask fetch`), so two
+//!   deployments can be compared (`diff us2 fed`).
+//!
+//! `pinned` falls back to the pinned-spec store (`.cache/specs/pinned/
+//! <sha256>.yaml`, kept by `cargo xtask generate`) when the lock's source file
+//! is gone or has changed, so earlier releases stay comparable.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use crate::deployments::{DEPLOYMENTS_PATH, ORGANIZATIONS, Table};
+use crate::fetch::cache::{CACHE_DIR, Cache, pinned_store};
 use crate::fsutil::resolve;
 use crate::load::{self, LoadError, LoadedSpec};
 use crate::lock::Lock;
@@ -26,10 +33,8 @@ pub enum InputError {
     Pinned { input: String, reason: String },
     #[error("cannot fetch spec {input}: {reason}")]
     Url { input: String, reason: String },
-    #[error(
-        "`{input}` is not a file; as a deployment code it needs the spec fetch cache, which `diff` does not use yet; pass a file path, a URL or `pinned`"
-    )]
-    Deployment { input: String },
+    #[error("`{input}` is not a file, and as a deployment code: {reason}")]
+    Deployment { input: String, reason: String },
 }
 
 /// A parsed `OLD`/`NEW` argument.
@@ -58,7 +63,7 @@ impl Input {
         }
         let code_like =
             (2..=4).contains(&arg.len()) && arg.chars().all(|c| c.is_ascii_alphanumeric());
-        if code_like {
+        if code_like || arg.eq_ignore_ascii_case(ORGANIZATIONS) {
             return Input::Deployment(arg.into());
         }
         Input::File(arg.into())
@@ -78,7 +83,7 @@ pub fn load(arg: &str, root: &Path) -> Result<Loaded, InputError> {
         Input::File(path) => load::load_file(&path)?,
         Input::Pinned(api) => load_pinned(arg, &api, root)?,
         Input::Url(url) => load_url(&url)?,
-        Input::Deployment(_) => return Err(InputError::Deployment { input: arg.into() }),
+        Input::Deployment(code) => load_deployment(arg, &code, root)?,
     };
     Ok(Loaded {
         input: arg.into(),
@@ -111,6 +116,33 @@ fn load_url(url: &str) -> Result<LoadedSpec, InputError> {
     Ok(load::load_bytes(Path::new(url), &bytes)?)
 }
 
+fn load_deployment(arg: &str, code: &str, root: &Path) -> Result<LoadedSpec, InputError> {
+    let fail = |reason: String| InputError::Deployment {
+        input: arg.into(),
+        reason,
+    };
+    let table = Table::load(&root.join(DEPLOYMENTS_PATH)).map_err(|e| fail(e.to_string()))?;
+    let target = table
+        .targets(&[code.to_string()])
+        .map_err(|_| {
+            let known: Vec<&str> = table.deployments.iter().map(|d| d.code.as_str()).collect();
+            fail(format!(
+                "not in {DEPLOYMENTS_PATH} (known: {})",
+                known.join(", ")
+            ))
+        })?
+        .remove(0);
+    let path = Cache::new(root.join(CACHE_DIR)).spec_path(&target.key);
+    if !path.is_file() {
+        return Err(fail(format!(
+            "no fetched spec at {}; run `cargo xtask fetch --region {}`",
+            path.display(),
+            target.key
+        )));
+    }
+    Ok(load::load_file(&path)?)
+}
+
 fn load_pinned(arg: &str, api: &str, root: &Path) -> Result<LoadedSpec, InputError> {
     let pinned = |reason: String| InputError::Pinned {
         input: arg.into(),
@@ -124,14 +156,26 @@ fn load_pinned(arg: &str, api: &str, root: &Path) -> Result<LoadedSpec, InputErr
             known.join(", ")
         )));
     };
-    let spec = load::load_file(&resolve(&locked.source, root))?;
-    if spec.sha256 != locked.sha256 {
-        return Err(pinned(format!(
-            "{LOCK_PATH} pins sha256 {} but {} now has {}; the pinned spec is gone (the spec cache that would keep it is not implemented yet)",
-            locked.sha256, locked.source, spec.sha256
-        )));
+    let source = load::load_file(&resolve(&locked.source, root));
+    if let Ok(spec) = &source
+        && spec.sha256 == locked.sha256
+    {
+        return source.map_err(Into::into);
     }
-    Ok(spec)
+    let stored = pinned_store(root).path(&locked.sha256);
+    if stored.is_file() {
+        return Ok(load::load_file(&stored)?);
+    }
+    Err(pinned(format!(
+        "{LOCK_PATH} pins {} with sha256 {}, but that file {} and the pinned-spec store has no {}",
+        locked.source,
+        locked.sha256,
+        match source {
+            Ok(spec) => format!("now has sha256 {}", spec.sha256),
+            Err(e) => format!("cannot be read ({e})"),
+        },
+        stored.display()
+    )))
 }
 
 #[cfg(test)]
@@ -180,7 +224,45 @@ mod tests {
         assert!(err.contains("pins no API `organizations`"), "{err}");
         std::fs::write(dir.path().join(LOCK_PATH), lock("00")).unwrap();
         let err = load("pinned", dir.path()).unwrap_err().to_string();
-        assert!(err.contains("pins sha256 00"), "{err}");
+        assert!(
+            err.contains("with sha256 00") && err.contains("now has sha256"),
+            "{err}"
+        );
+        // The pinned-spec store keeps specs the lock once named.
+        let store = pinned_store(dir.path());
+        std::fs::create_dir_all(dir.path().join(".cache/specs/pinned")).unwrap();
+        std::fs::write(
+            store.path("00"),
+            "openapi: 3.0.0\npaths: {/b: {get: {responses: {}}}, /c: {get: {responses: {}}}}\n",
+        )
+        .unwrap();
+        let loaded = load("pinned", dir.path()).expect("pinned falls back to the store");
+        assert_eq!(loaded.spec.operation_count(), 2);
+    }
+
+    #[test]
+    fn deployment_codes_read_the_fetch_cache() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("openapi")).unwrap();
+        std::fs::copy(
+            crate::fsutil::workspace_root().join(DEPLOYMENTS_PATH),
+            dir.path().join(DEPLOYMENTS_PATH),
+        )
+        .unwrap();
+        let err = load("fed", dir.path()).unwrap_err().to_string();
+        assert!(err.contains("cargo xtask fetch --region fed"), "{err}");
+        let err = load("xx", dir.path()).unwrap_err().to_string();
+        assert!(
+            err.contains("not in openapi/deployments.toml") && err.contains("US2"),
+            "{err}"
+        );
+        std::fs::create_dir_all(dir.path().join(CACHE_DIR)).unwrap();
+        std::fs::write(
+            Cache::new(dir.path().join(CACHE_DIR)).spec_path("fed"),
+            "openapi: 3.0.0\npaths: {/a: {get: {responses: {}}}}\n",
+        )
+        .unwrap();
+        assert_eq!(load("FED", dir.path()).unwrap().spec.operation_count(), 1);
     }
 
     /// Serves `status` and `body` once on a loopback port; returns the URL.

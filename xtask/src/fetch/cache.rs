@@ -64,9 +64,57 @@ impl Cache {
     }
 }
 
+/// Every spec that was once pinned in the lock, by sha256:
+/// `.cache/specs/pinned/<sha256>.yaml`, so earlier releases stay comparable
+/// (`cargo xtask diff pinned ...`) after the lock moves on.
+pub struct PinnedStore {
+    dir: PathBuf,
+}
+
+/// The pinned-spec store of the workspace at `root`.
+pub fn pinned_store(root: &std::path::Path) -> PinnedStore {
+    PinnedStore {
+        dir: root.join(CACHE_DIR).join("pinned"),
+    }
+}
+
+impl PinnedStore {
+    /// Where the spec with this sha256 is kept.
+    pub fn path(&self, sha256: &str) -> PathBuf {
+        self.dir.join(format!("{sha256}.yaml"))
+    }
+
+    /// Keeps a copy of `source` (whose sha256 is `sha256`) unless one exists.
+    pub fn keep(&self, sha256: &str, source: &std::path::Path) -> Result<(), String> {
+        let target = self.path(sha256);
+        if target.is_file() {
+            return Ok(());
+        }
+        let bytes = std::fs::read(source)
+            .map_err(|e| format!("cannot read {} to keep it: {e}", source.display()))?;
+        write_atomically(&target, &bytes)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pinned_specs_are_kept_once_by_sha() {
+        let dir = tempfile::tempdir().unwrap();
+        let source = dir.path().join("spec.yaml");
+        std::fs::write(&source, "openapi: 3.0.0").unwrap();
+        let store = pinned_store(dir.path());
+        store.keep("abc", &source).unwrap();
+        std::fs::write(&source, "changed").unwrap();
+        store.keep("abc", &source).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(store.path("abc")).unwrap(),
+            "openapi: 3.0.0"
+        );
+        assert!(store.keep("def", &dir.path().join("missing.yaml")).is_err());
+    }
 
     #[test]
     fn validators_need_the_spec_beside_them() {
