@@ -11,7 +11,9 @@
 //! Every module has a builder-style `Client`, its `types` and `builder`
 //! modules. Error responses arrive as `Error::ErrorResponse` holding the HTTP
 //! status, headers and raw body; `types::ErrorResponse` parses either of
-//! Sumo's error shapes.
+//! Sumo's error shapes. Every `Client` holds a [`Hooks`]
+//! (`Client::new(url, Hooks::default())`), through which an optional
+//! [`Transport`] sends each request.
 
 #[allow(clippy::all, clippy::pedantic)]
 #[rustfmt::skip]
@@ -19,3 +21,122 @@ pub mod regional;
 #[allow(clippy::all, clippy::pedantic)]
 #[rustfmt::skip]
 pub mod organizations;
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+/// The future returned by [`Transport::execute`].
+pub type TransportFuture<'a> =
+    Pin<Box<dyn Future<Output = reqwest::Result<reqwest::Response>> + Send + 'a>>;
+
+/// Sends the requests of every generated `Client` that holds it (through
+/// progenitor's `ClientHooks`): the place for retries, rate limiting and
+/// tracing. `sumo-ext` implements it.
+pub trait Transport: Send + Sync {
+    /// Refuses an operation before anything is sent; the message says why.
+    fn check(&self, operation_id: &'static str) -> Result<(), String> {
+        let _ = operation_id;
+        Ok(())
+    }
+
+    /// Sends `request` (built for `operation_id`) with `client`, the
+    /// `reqwest::Client` of the generated `Client`.
+    fn execute<'a>(
+        &'a self,
+        client: &'a reqwest::Client,
+        request: reqwest::Request,
+        operation_id: &'static str,
+    ) -> TransportFuture<'a>;
+}
+
+/// The inner value of every generated `Client`: an optional [`Transport`].
+/// `Hooks::default()` sends each request once with the `reqwest::Client`.
+#[derive(Clone, Default)]
+pub struct Hooks(Option<Arc<dyn Transport>>);
+
+impl Hooks {
+    /// Sends every request through `transport`.
+    pub fn new(transport: Arc<dyn Transport>) -> Self {
+        Self(Some(transport))
+    }
+
+    /// The transport, if any.
+    pub fn transport(&self) -> Option<&Arc<dyn Transport>> {
+        self.0.as_ref()
+    }
+
+    fn check(&self, operation_id: &'static str) -> Result<(), String> {
+        match &self.0 {
+            Some(transport) => transport.check(operation_id),
+            None => Ok(()),
+        }
+    }
+
+    async fn execute(
+        &self,
+        client: &reqwest::Client,
+        request: reqwest::Request,
+        operation_id: &'static str,
+    ) -> reqwest::Result<reqwest::Response> {
+        match &self.0 {
+            Some(transport) => transport.execute(client, request, operation_id).await,
+            None => client.execute(request).await,
+        }
+    }
+}
+
+impl std::fmt::Debug for Hooks {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let kind = if self.0.is_some() {
+            "transport"
+        } else {
+            "none"
+        };
+        f.debug_tuple("Hooks").field(&kind).finish()
+    }
+}
+
+impl progenitor_client::ClientHooks<Hooks> for regional::Client {
+    async fn pre<E>(
+        &self,
+        _request: &mut reqwest::Request,
+        info: &progenitor_client::OperationInfo,
+    ) -> Result<(), progenitor_client::Error<E>> {
+        self.inner
+            .check(info.operation_id)
+            .map_err(progenitor_client::Error::Custom)
+    }
+
+    async fn exec(
+        &self,
+        request: reqwest::Request,
+        info: &progenitor_client::OperationInfo,
+    ) -> reqwest::Result<reqwest::Response> {
+        self.inner
+            .execute(&self.client, request, info.operation_id)
+            .await
+    }
+}
+
+impl progenitor_client::ClientHooks<Hooks> for organizations::Client {
+    async fn pre<E>(
+        &self,
+        _request: &mut reqwest::Request,
+        info: &progenitor_client::OperationInfo,
+    ) -> Result<(), progenitor_client::Error<E>> {
+        self.inner
+            .check(info.operation_id)
+            .map_err(progenitor_client::Error::Custom)
+    }
+
+    async fn exec(
+        &self,
+        request: reqwest::Request,
+        info: &progenitor_client::OperationInfo,
+    ) -> reqwest::Result<reqwest::Response> {
+        self.inner
+            .execute(&self.client, request, info.operation_id)
+            .await
+    }
+}

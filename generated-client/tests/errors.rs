@@ -89,7 +89,7 @@ async fn both_error_shapes_and_html_keep_status_and_body() {
         ("/v1/users/ok", (200, "application/json", r#"{"firstName":"A","lastName":"B","email":"a@b.c","roleIds":[],"createdAt":"2024-01-01T00:00:00Z","createdBy":"x","modifiedAt":"2024-01-01T00:00:00Z","modifiedBy":"x","id":"ok","isActive":true}"#)),
     ]))
     .await;
-    let client = Client::new(&base);
+    let client = Client::new(&base, sumo_generated_client::Hooks::default());
 
     let (status, body) =
         error_body(client.get_user().id("current").send().await.unwrap_err()).await;

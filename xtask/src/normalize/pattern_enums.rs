@@ -96,8 +96,7 @@ pub fn literal_alternatives(pattern: &str) -> Option<Vec<String>> {
     };
     let mut values: Vec<String> = Vec::new();
     for literal in body.split('|') {
-        let plain = !literal.is_empty()
-            && !literal.chars().any(|c| "\\.^$*+?()[]{}|".contains(c));
+        let plain = !literal.is_empty() && !literal.chars().any(|c| "\\.^$*+?()[]{}|".contains(c));
         if !plain {
             return None;
         }
@@ -110,9 +109,10 @@ pub fn literal_alternatives(pattern: &str) -> Option<Vec<String>> {
 
 /// Whether every value can name a Rust variant (letters, digits, `_`, `-`).
 fn nameable(values: &[String]) -> bool {
-    values
-        .iter()
-        .all(|v| v.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+    values.iter().all(|v| {
+        v.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    })
 }
 
 #[cfg(test)]
@@ -167,7 +167,11 @@ mod tests {
         let report = PatternEnums.run(&mut doc).unwrap();
         assert_eq!(report.changes, 4);
         assert_eq!(report.notes.len(), 2);
-        assert!(report.notes[1].starts_with("2 pattern(s)"), "{:?}", report.notes);
+        assert!(
+            report.notes[1].starts_with("2 pattern(s)"),
+            "{:?}",
+            report.notes
+        );
         assert_eq!(
             doc["components"]["schemas"]["Mode"],
             json!({"type": "string"})
