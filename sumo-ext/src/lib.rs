@@ -1,2 +1,57 @@
-//! Hand-written extensions over the generated Sumo Logic client.
+//! Sumo Logic API client for applications: deployments, credentials, a
+//! resilient transport, typed errors, pagination streams, and wrappers for
+//! the users and organizations APIs, over the generated client
+//! ([`raw`], crate `sumo-generated-client`).
+//!
+//! ```no_run
+//! use futures::TryStreamExt;
+//!
+//! # async fn example() -> Result<(), sumo_ext::Error> {
+//! // SUMO_ACCESS_ID, SUMO_ACCESS_KEY and SUMO_DEPLOYMENT (or SUMO_ENDPOINT)
+//! let client = sumo_ext::SumoClient::from_env()?;
+//! let users: Vec<_> = client.users().list().stream().try_collect().await?;
+//! println!("{} users", users.len());
+//! # Ok(()) }
+//! ```
+//!
+//! Every request, including those made through [`SumoClient::raw`], goes
+//! through one transport (progenitor's `ClientHooks`): the availability
+//! check, the client-side limiter ([`Limits`]), retries ([`RetryPolicy`])
+//! and a `sumo_request` tracing span.
+
 pub use sumo_generated_client as raw;
+
+pub mod availability;
+mod client;
+pub mod credentials;
+pub mod deployment;
+pub mod error;
+mod lookup;
+pub mod organizations;
+pub mod pagination;
+mod transport;
+pub mod users;
+
+pub use availability::Availability;
+pub use client::{SumoClient, SumoClientBuilder};
+pub use credentials::{ConfigError, Credentials, EnvConfig, Secret};
+pub use deployment::{Deployment, DeploymentError};
+pub use error::{ApiError, Error};
+pub use lookup::UploadOptions;
+pub use organizations::OrganizationsClient;
+pub use transport::{Limits, RetryPolicy};
+
+use sumo_generated_client::regional::{ByteStream, ResponseValue};
+
+/// Awaits a generated call and converts its error.
+pub(crate) async fn call<T>(
+    operation: &'static str,
+    request: impl std::future::Future<
+        Output = Result<ResponseValue<T>, sumo_generated_client::regional::Error<ByteStream>>,
+    >,
+) -> Result<T, Error> {
+    match request.await {
+        Ok(value) => Ok(value.into_inner()),
+        Err(error) => Err(Error::from_generated(operation, error).await),
+    }
+}

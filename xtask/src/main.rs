@@ -45,6 +45,8 @@ enum Command {
     Sync(commands::fetch::FetchArgs),
     /// Run every test: the workspace's tests, then verify-releases.
     Test(commands::test::TestArgs),
+    /// Write a spec as JSON, read by our loader (for Prism).
+    SpecJson(commands::spec_json::SpecJsonArgs),
     /// API changes between two spec releases, with severities, Rust effects
     /// and the semver bump (exit 1 with --fail-on, 2 on bad input).
     Diff(commands::diff::DiffArgs),
@@ -56,6 +58,7 @@ fn main() -> std::process::ExitCode {
         Command::Generate(args) => commands::generate::run(args),
         Command::VerifyReleases(args) => commands::releases::run(args),
         Command::Test(args) => commands::test::run(args),
+        Command::SpecJson(args) => commands::spec_json::run(args),
         Command::Fetch(args) => commands::fetch::run(args),
         Command::Sync(args) => commands::sync::run(args),
         Command::Diff(args) => return commands::diff::main(args),

@@ -1,26 +1,55 @@
 //! `cargo xtask test`: every test of the workspace, one command.
+//!
+//! Before `cargo test` it converts the locked specs to JSON (our loader;
+//! Prism's YAML parser fails on `!!binary`) and starts one Stoplight Prism
+//! mock server per API on 127.0.0.1 with port 0, exporting their URLs as
+//! `SUMO_PRISM_REGIONAL_URL` and `SUMO_PRISM_ORGANIZATIONS_URL`. The servers
+//! are stopped by PID afterwards, also when the tests fail.
 
-use std::process::Command;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result, anyhow, bail};
 
 use crate::commands::releases::{self, ReleasesArgs};
+use crate::commands::spec_json::{self, SpecJsonArgs};
 use crate::fsutil::workspace_root;
+
+/// Where `npm ci --prefix .ci/prism` installs Prism.
+const PRISM_BIN: &str = ".ci/prism/node_modules/.bin/prism";
 
 #[derive(Debug, clap::Args)]
 pub struct TestArgs {
     /// Skip verify-releases (the slowest part).
     #[arg(long)]
     pub skip_releases: bool,
+    /// Do not start Prism (its tests then skip, or fail under CI=true).
+    #[arg(long)]
+    pub no_prism: bool,
 }
 
 pub fn run(args: TestArgs) -> Result<()> {
+    let root = workspace_root();
+    let servers = if args.no_prism {
+        Vec::new()
+    } else {
+        start_prism_servers(&root)?
+    };
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let status = Command::new(&cargo)
+    let mut command = Command::new(&cargo);
+    command
         .args(["test", "--workspace", "--all-features"])
-        .current_dir(workspace_root())
-        .status()
-        .context("cannot run cargo test")?;
+        .current_dir(&root);
+    for server in &servers {
+        command.env(server.env_var, &server.url);
+    }
+    let status = command.status().context("cannot run cargo test");
+    // Stop the mock servers before anything else can fail.
+    drop(servers);
+    let status = status?;
     if !status.success() {
         bail!("cargo test failed ({status})");
     }
@@ -28,4 +57,158 @@ pub fn run(args: TestArgs) -> Result<()> {
         releases::run(ReleasesArgs { specs: Vec::new() })?;
     }
     Ok(())
+}
+
+/// A running Prism, killed (by PID) when dropped.
+struct Prism {
+    child: Child,
+    env_var: &'static str,
+    url: String,
+}
+
+impl Drop for Prism {
+    fn drop(&mut self) {
+        let pid = self.child.id();
+        match self.child.kill() {
+            Ok(()) => println!("prism: stopped pid {pid} ({})", self.env_var),
+            Err(e) => eprintln!("prism: cannot stop pid {pid}: {e}"),
+        }
+        let _ = self.child.wait();
+    }
+}
+
+fn start_prism_servers(root: &Path) -> Result<Vec<Prism>> {
+    let prism = root.join(PRISM_BIN);
+    if !prism.is_file() {
+        let message = format!(
+            "{} is missing: run `npm ci --ignore-scripts --prefix .ci/prism`",
+            prism.display()
+        );
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            bail!("{message}");
+        }
+        println!("prism: {message}; the Prism tests will be skipped");
+        return Ok(Vec::new());
+    }
+    let dir = root.join("target/xtask/prism");
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let mut servers = Vec::new();
+    for (organizations, name, env_var) in [
+        (false, "regional", "SUMO_PRISM_REGIONAL_URL"),
+        (true, "organizations", "SUMO_PRISM_ORGANIZATIONS_URL"),
+    ] {
+        let out = dir.join(format!("{name}.json"));
+        spec_json::run(SpecJsonArgs {
+            out: out.clone(),
+            regional: !organizations,
+            organizations,
+            spec: None,
+        })?;
+        // On error, the servers started so far are dropped, hence stopped.
+        servers.push(start_prism(&prism, &out, env_var)?);
+    }
+    Ok(servers)
+}
+
+fn start_prism(prism: &Path, spec: &PathBuf, env_var: &'static str) -> Result<Prism> {
+    let mut child = Command::new(prism)
+        .args(["mock", "-h", "127.0.0.1", "-p", "0"])
+        .arg(spec)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .with_context(|| format!("cannot start {}", prism.display()))?;
+    let stdout = child.stdout.take().expect("piped");
+    let stderr = child.stderr.take().expect("piped");
+    let mut prism = Prism {
+        child,
+        env_var,
+        url: String::new(),
+    };
+    let (found, receive) = mpsc::channel();
+    for stream in [
+        Box::new(stdout) as Box<dyn std::io::Read + Send>,
+        Box::new(stderr),
+    ] {
+        let found = found.clone();
+        // Reads the log for the URL, then keeps draining it so Prism never
+        // blocks on a full pipe.
+        std::thread::spawn(move || {
+            for line in BufReader::new(stream).lines().map_while(Result::ok) {
+                if let Some(url) = listening_url(&line) {
+                    let _ = found.send(Ok(url));
+                } else if line.contains("error") || line.contains("Error") {
+                    let _ = found.send(Err(line));
+                }
+            }
+        });
+    }
+    drop(found);
+    let deadline = std::time::Instant::now() + Duration::from_secs(120);
+    let mut errors = Vec::new();
+    loop {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        match receive.recv_timeout(left) {
+            Ok(Ok(url)) => {
+                println!(
+                    "prism: {} on {url} (pid {}), exported as {env_var}",
+                    spec.display(),
+                    prism.child.id()
+                );
+                prism.url = url;
+                return Ok(prism);
+            }
+            Ok(Err(line)) => errors.push(line),
+            Err(_) => {
+                return Err(anyhow!(
+                    "prism did not report its port for {} within 120 s{}",
+                    spec.display(),
+                    if errors.is_empty() {
+                        String::new()
+                    } else {
+                        format!(": {}", errors.join(" | "))
+                    }
+                ));
+            }
+        }
+    }
+}
+
+/// The URL in Prism's "Prism is listening on http://127.0.0.1:PORT" line.
+fn listening_url(line: &str) -> Option<String> {
+    let rest = &line[line.find("listening on")?..];
+    let start = rest.find("http://")?;
+    let url: String = rest[start..]
+        .chars()
+        .take_while(|c| !c.is_whitespace() && !c.is_control())
+        .collect();
+    let port = url.rsplit(':').next()?;
+    (port.parse::<u16>().is_ok_and(|p| p != 0)).then_some(url)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::listening_url;
+
+    #[test]
+    fn reads_the_port_from_the_log_line() {
+        assert_eq!(
+            listening_url(
+                "[10:00:00 AM] › [CLI] ▶  start     Prism is listening on http://127.0.0.1:41231"
+            ),
+            Some("http://127.0.0.1:41231".into())
+        );
+        assert_eq!(
+            listening_url(
+                "\u{1b}[32minfo\u{1b}[39m Prism is listening on http://127.0.0.1:5000\u{1b}[39m"
+            ),
+            Some("http://127.0.0.1:5000".into())
+        );
+        assert_eq!(
+            listening_url("Prism is listening on http://127.0.0.1:0"),
+            None
+        );
+        assert_eq!(listening_url("GET /v1/users ✔ success"), None);
+    }
 }

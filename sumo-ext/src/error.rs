@@ -1,0 +1,329 @@
+//! One error type for every call.
+
+use bytes::Bytes;
+use futures::StreamExt;
+use reqwest::StatusCode;
+use sumo_generated_client::regional::{ByteStream, types::ErrorResponse};
+
+use crate::credentials::ConfigError;
+use crate::deployment::DeploymentError;
+
+/// How many bytes of an error body are kept in [`ApiError::body`].
+pub const MAX_ERROR_BODY: usize = 4096;
+/// How many bytes of an error body are read at most (to parse it).
+const MAX_READ: usize = 64 * 1024;
+
+/// Every failure of `sumo-ext`.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Missing or conflicting configuration.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// An unusable deployment or endpoint.
+    #[error(transparent)]
+    Deployment(#[from] DeploymentError),
+    /// The HTTP client could not be built (TLS backend, settings).
+    #[error("cannot build the HTTP client: {0}")]
+    HttpClient(#[source] reqwest::Error),
+    /// Sumo Logic answered with an error status.
+    #[error(transparent)]
+    Api(Box<ApiError>),
+    /// The account lives on another deployment (301 `moved`).
+    #[error("{operation}: the account is on another deployment ({location})")]
+    Moved {
+        operation: String,
+        location: String,
+        /// The deployment at `location`, when it is one of the table.
+        deployment: Option<crate::Deployment>,
+    },
+    /// The operation is not published by the client's deployment; nothing
+    /// was sent.
+    #[error("operation `{operation}` is not available on deployment {deployment}")]
+    Unavailable {
+        operation: String,
+        deployment: String,
+    },
+    /// The request could not be built from the arguments.
+    #[error("{operation}: invalid request: {message}")]
+    InvalidRequest { operation: String, message: String },
+    /// The request could not be sent or its answer not read (connection,
+    /// timeout, TLS), after the retries the policy allows.
+    #[error("{operation}: request failed: {source}")]
+    Transport {
+        operation: String,
+        #[source]
+        source: reqwest::Error,
+    },
+    /// A success status whose body is not what the spec says.
+    #[error("{operation}: unexpected response body (status {status}): {message}")]
+    InvalidResponse {
+        operation: String,
+        status: u16,
+        message: String,
+        /// At most [`MAX_ERROR_BODY`] bytes of the body.
+        body: Bytes,
+    },
+}
+
+/// An error answer of the Sumo Logic API.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{operation}: HTTP {status}{}{}", self.summary(), self.id.as_ref().map(|id| format!(" (error id {id})")).unwrap_or_default())]
+pub struct ApiError {
+    /// The operation (progenitor's name, e.g. `get_user`).
+    pub operation: String,
+    /// HTTP status.
+    pub status: StatusCode,
+    /// Sumo's error id, unique to the failed request (give it to support).
+    pub id: Option<String>,
+    /// Error codes (`user:not_found`), from either body shape.
+    pub codes: Vec<String>,
+    /// Error messages, from either body shape.
+    pub messages: Vec<String>,
+    /// The `Retry-After` header, when present.
+    pub retry_after: Option<String>,
+    /// At most [`MAX_ERROR_BODY`] bytes of the raw body.
+    pub body: Bytes,
+    /// Whether `body` was cut.
+    pub body_truncated: bool,
+}
+
+impl ApiError {
+    fn summary(&self) -> String {
+        let parts: Vec<String> = self
+            .codes
+            .iter()
+            .zip(
+                self.messages
+                    .iter()
+                    .map(Some)
+                    .chain(std::iter::repeat(None)),
+            )
+            .map(|(code, message)| match message {
+                Some(m) if !m.is_empty() => format!("{code}: {m}"),
+                _ => code.clone(),
+            })
+            .collect();
+        if parts.is_empty() {
+            match self.messages.first() {
+                Some(m) => format!(": {m}"),
+                None if !self.body.is_empty() => {
+                    let text = String::from_utf8_lossy(&self.body[..self.body.len().min(200)])
+                        .split_whitespace()
+                        .collect::<Vec<_>>()
+                        .join(" ");
+                    format!(": {text}")
+                }
+                None => String::new(),
+            }
+        } else {
+            format!(": {}", parts.join("; "))
+        }
+    }
+
+    /// Builds the error from a status and (possibly partial) body bytes.
+    pub fn from_parts(
+        operation: &str,
+        status: StatusCode,
+        retry_after: Option<String>,
+        body: &[u8],
+        body_truncated: bool,
+    ) -> Self {
+        let (mut codes, mut messages, mut id) = (Vec::new(), Vec::new(), None);
+        if let Ok(parsed) = serde_json::from_slice::<ErrorResponse>(body) {
+            id = parsed.id;
+            for e in parsed.errors {
+                codes.push(e.code);
+                messages.push(e.message);
+            }
+            if let Some(code) = parsed.code {
+                codes.push(code);
+            }
+            if let Some(message) = parsed.message {
+                messages.push(message);
+            }
+        }
+        let kept = body.len().min(MAX_ERROR_BODY);
+        ApiError {
+            operation: operation.to_string(),
+            status,
+            id,
+            codes,
+            messages,
+            retry_after,
+            body: Bytes::copy_from_slice(&body[..kept]),
+            body_truncated: body_truncated || kept < body.len(),
+        }
+    }
+
+    /// Whether any error code equals `code`.
+    pub fn has_code(&self, code: &str) -> bool {
+        self.codes.iter().any(|c| c == code)
+    }
+}
+
+impl Error {
+    /// The HTTP status of an API error.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Error::Api(e) => Some(e.status),
+            Error::Moved { .. } => Some(StatusCode::MOVED_PERMANENTLY),
+            _ => None,
+        }
+    }
+
+    /// The API error, if this is one.
+    pub fn api(&self) -> Option<&ApiError> {
+        match self {
+            Error::Api(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// Converts an error of the generated client.
+    pub async fn from_generated(
+        operation: &str,
+        error: sumo_generated_client::regional::Error<ByteStream>,
+    ) -> Self {
+        use sumo_generated_client::regional::Error as G;
+        match error {
+            G::ErrorResponse(response) => {
+                let status = response.status();
+                let retry_after = header(response.headers(), reqwest::header::RETRY_AFTER);
+                let (body, truncated) = read_bounded(response.into_inner_stream()).await;
+                Error::Api(Box::new(ApiError::from_parts(
+                    operation,
+                    status,
+                    retry_after,
+                    &body,
+                    truncated,
+                )))
+            }
+            G::UnexpectedResponse(response) => Self::from_response(operation, response).await,
+            G::InvalidRequest(message) => Error::InvalidRequest {
+                operation: operation.to_string(),
+                message,
+            },
+            G::Custom(message) => match crate::availability::parse_refusal(&message) {
+                Some((op, deployment)) => Error::Unavailable {
+                    operation: op,
+                    deployment,
+                },
+                None => Error::InvalidRequest {
+                    operation: operation.to_string(),
+                    message,
+                },
+            },
+            G::CommunicationError(source)
+            | G::InvalidUpgrade(source)
+            | G::ResponseBodyError(source) => Error::Transport {
+                operation: operation.to_string(),
+                source,
+            },
+            G::InvalidResponsePayload(body, e) => Error::InvalidResponse {
+                operation: operation.to_string(),
+                status: 200,
+                message: e.to_string(),
+                body: body.slice(..body.len().min(MAX_ERROR_BODY)),
+            },
+        }
+    }
+
+    /// Converts a raw response that is not a success (`301` → [`Error::Moved`]).
+    pub async fn from_response(operation: &str, response: reqwest::Response) -> Self {
+        let status = response.status();
+        if status.is_redirection() {
+            let location =
+                header(response.headers(), reqwest::header::LOCATION).unwrap_or_default();
+            return Error::Moved {
+                operation: operation.to_string(),
+                deployment: crate::Deployment::from_location(&location),
+                location,
+            };
+        }
+        let retry_after = header(response.headers(), reqwest::header::RETRY_AFTER);
+        let stream = response.bytes_stream().boxed();
+        let (body, truncated) = read_bounded(stream).await;
+        Error::Api(Box::new(ApiError::from_parts(
+            operation,
+            status,
+            retry_after,
+            &body,
+            truncated,
+        )))
+    }
+}
+
+fn header(
+    headers: &reqwest::header::HeaderMap,
+    name: reqwest::header::HeaderName,
+) -> Option<String> {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
+}
+
+/// Reads at most [`MAX_READ`] bytes of a body; errors end the read.
+async fn read_bounded<S>(stream: S) -> (Vec<u8>, bool)
+where
+    S: futures::Stream<Item = reqwest::Result<Bytes>> + Unpin,
+{
+    let mut stream = stream;
+    let mut body = Vec::new();
+    while let Some(Ok(chunk)) = stream.next().await {
+        let room = MAX_READ - body.len();
+        if chunk.len() > room {
+            body.extend_from_slice(&chunk[..room]);
+            return (body, true);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    (body, false)
+}
+
+/// Result with [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_body_shapes() {
+        let current = br#"{"id":"IUUQI-DGH5I-TJ045","errors":[{"code":"user:not_found","message":"User not found."}]}"#;
+        let e = ApiError::from_parts("get_user", StatusCode::NOT_FOUND, None, current, false);
+        assert_eq!(e.id.as_deref(), Some("IUUQI-DGH5I-TJ045"));
+        assert_eq!(e.codes, ["user:not_found"]);
+        assert_eq!(e.messages, ["User not found."]);
+        assert_eq!(
+            e.to_string(),
+            "get_user: HTTP 404 Not Found: user:not_found: User not found. (error id IUUQI-DGH5I-TJ045)"
+        );
+
+        let legacy = br#"{"status":500,"id":"Q2ZFU","code":"internal.error","message":"Internal server error."}"#;
+        let e = ApiError::from_parts(
+            "list_users",
+            StatusCode::INTERNAL_SERVER_ERROR,
+            None,
+            legacy,
+            false,
+        );
+        assert_eq!(e.codes, ["internal.error"]);
+        assert_eq!(e.messages, ["Internal server error."]);
+        assert_eq!(e.id.as_deref(), Some("Q2ZFU"));
+
+        let html = b"<html><body>502 Bad Gateway</body></html>";
+        let e = ApiError::from_parts("list_users", StatusCode::BAD_GATEWAY, None, html, false);
+        assert!(e.codes.is_empty());
+        assert!(e.to_string().contains("502 Bad Gateway</body>"), "{e}");
+    }
+
+    #[test]
+    fn body_is_bounded() {
+        let big = vec![b'x'; MAX_ERROR_BODY * 3];
+        let e = ApiError::from_parts("op", StatusCode::BAD_REQUEST, None, &big, false);
+        assert_eq!(e.body.len(), MAX_ERROR_BODY);
+        assert!(e.body_truncated);
+        assert!(e.to_string().len() < 400);
+    }
+}

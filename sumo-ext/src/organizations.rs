@@ -1,0 +1,182 @@
+//! Organizations: the regional child-org credits usage, and the
+//! `organizations.sumologic.com` assembly (Organizations Management API).
+
+use std::num::NonZeroU32;
+
+use chrono::NaiveDate;
+use futures::Stream;
+use sumo_generated_client::organizations::{self as orgs, types as ot};
+use sumo_generated_client::regional::types::ChildUsageDetailsResponse;
+
+use crate::pagination::{items, pages};
+use crate::{Error, SumoClient, call};
+
+impl SumoClient {
+    /// Credits usage of the child organizations between two dates (both
+    /// included), through the regional API (`POST /v1/organizations/usages`).
+    pub async fn child_org_usages(
+        &self,
+        start: NaiveDate,
+        end: NaiveDate,
+    ) -> Result<ChildUsageDetailsResponse, Error> {
+        if end < start {
+            return Err(Error::InvalidRequest {
+                operation: "get_child_usages".into(),
+                message: format!("the end date {end} is before the start date {start}"),
+            });
+        }
+        let request = self.raw.get_child_usages().body_map(|b| {
+            b.start_date(Some(start.format("%Y-%m-%d").to_string()))
+                .end_date(Some(end.format("%Y-%m-%d").to_string()))
+        });
+        call("get_child_usages", request.send()).await
+    }
+}
+
+/// A client for the `organizations.sumologic.com` assembly, from
+/// [`SumoClient::organizations_management`]. Every call sends the
+/// `parentDeploymentId` header: the caller's deployment, in lower case.
+#[derive(Debug, Clone)]
+pub struct OrganizationsClient {
+    raw: orgs::Client,
+    parent_deployment_id: String,
+}
+
+impl OrganizationsClient {
+    pub(crate) fn new(raw: orgs::Client, parent_deployment_id: String) -> Self {
+        Self {
+            raw,
+            parent_deployment_id,
+        }
+    }
+
+    /// The generated client, for the operations not wrapped here (pass
+    /// [`Self::parent_deployment_id`] yourself).
+    pub fn raw(&self) -> &orgs::Client {
+        &self.raw
+    }
+
+    /// The same client sending `deployment` as `parentDeploymentId`.
+    pub fn with_parent_deployment(mut self, deployment: &crate::Deployment) -> Self {
+        self.parent_deployment_id = deployment.code().to_ascii_lowercase();
+        self
+    }
+
+    /// The `parentDeploymentId` sent with every call (`us2`).
+    pub fn parent_deployment_id(&self) -> &str {
+        &self.parent_deployment_id
+    }
+
+    /// Child organizations, optionally only those with `status` (`Active`,
+    /// `Inactive`), as a stream.
+    pub fn list(
+        &self,
+        status: Option<&str>,
+        page_size: Option<NonZeroU32>,
+    ) -> impl Stream<Item = Result<ot::ReadOrganizationResponse, Error>> + '_ {
+        let status = status.map(str::to_string);
+        items(pages(move |token: Option<String>| {
+            let mut request = self
+                .raw
+                .list_organizations()
+                .parent_deployment_id(self.parent_deployment_id.as_str());
+            if let Some(status) = &status {
+                request = request.status(status.as_str());
+            }
+            if let Some(limit) = page_size {
+                request = request.limit(limit);
+            }
+            if let Some(token) = token {
+                request = request.token(token);
+            }
+            call("list_organizations", request.send())
+        }))
+    }
+
+    /// One child organization.
+    pub async fn get(&self, org_id: &str) -> Result<ot::ReadOrganizationResponse, Error> {
+        let request = self
+            .raw
+            .get_organization()
+            .org_id(org_id)
+            .parent_deployment_id(self.parent_deployment_id.as_str());
+        call("get_organization", request.send()).await
+    }
+
+    /// Credits usage of the given child organizations, as a stream.
+    pub fn usages(
+        &self,
+        org_ids: &[&str],
+    ) -> impl Stream<Item = Result<ot::BasicUsage, Error>> + '_ {
+        let ids: Vec<String> = org_ids.iter().map(|s| s.to_string()).collect();
+        items(pages(move |token: Option<String>| {
+            let ids = ids.clone();
+            async move {
+                let body = ids
+                    .iter()
+                    .map(|id| {
+                        ot::ChildOrgId::try_from(id.as_str()).map_err(|e| Error::InvalidRequest {
+                            operation: "get_usages".into(),
+                            message: format!("organization id `{id}`: {e}"),
+                        })
+                    })
+                    .collect::<Result<Vec<_>, _>>()?;
+                let mut request = self
+                    .raw
+                    .get_usages()
+                    .parent_deployment_id(self.parent_deployment_id.as_str())
+                    .body(body);
+                if let Some(token) = token {
+                    request = request.token(token);
+                }
+                call("get_usages", request.send()).await
+            }
+        }))
+    }
+
+    /// Credits usage of one child organization.
+    pub async fn org_usage(&self, org_id: &str) -> Result<ot::DetailedUsage, Error> {
+        let request = self
+            .raw
+            .get_org_usage()
+            .org_id(org_id)
+            .parent_deployment_id(self.parent_deployment_id.as_str());
+        call("get_org_usage", request.send()).await
+    }
+
+    /// Deployments where child organizations can be created.
+    pub async fn deployments(&self) -> Result<Vec<ot::Deployment>, Error> {
+        let request = self
+            .raw
+            .get_deployments()
+            .parent_deployment_id(self.parent_deployment_id.as_str());
+        call("get_deployments", request.send()).await
+    }
+
+    /// The parent organization.
+    pub async fn parent_org(&self) -> Result<ot::ParentOrgInfo, Error> {
+        let request = self
+            .raw
+            .get_parent_org_info()
+            .parent_deployment_id(self.parent_deployment_id.as_str());
+        call("get_parent_org_info", request.send()).await
+    }
+
+    /// Usage of the parent organization.
+    pub async fn parent_usage(&self) -> Result<ot::ParentUsage, Error> {
+        let request = self
+            .raw
+            .get_parent_org_details()
+            .parent_deployment_id(self.parent_deployment_id.as_str());
+        call("get_parent_org_details", request.send()).await
+    }
+
+    /// Credits allocated to child organizations.
+    pub async fn allocated_credits(&self) -> Result<ot::AllocatedCredits, Error> {
+        let request = self
+            .raw
+            .get_allocated_credits()
+            .parent_deployment_id(self.parent_deployment_id.as_str());
+        call("get_allocated_credits", request.send()).await
+    }
+}

@@ -1,0 +1,390 @@
+//! The transport every request goes through (progenitor's `ClientHooks`,
+//! via [`sumo_generated_client::Transport`]): availability check, limiter,
+//! retries with backoff, tracing.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant, SystemTime};
+
+use reqwest::{Method, Response, StatusCode};
+use sumo_generated_client::{Transport, TransportFuture};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tracing::Instrument;
+
+use crate::{Availability, Deployment};
+
+/// When and how often to retry.
+///
+/// Retried: 429, 502, 503, 504 and connection failures. Requests that are
+/// not idempotent (POST) are retried only where the server cannot have
+/// acted: 429 and failures to connect.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RetryPolicy {
+    /// Attempts in all, the first included (1 disables retries).
+    pub max_attempts: u32,
+    /// Delay before the first retry; doubled each time.
+    pub initial_backoff: Duration,
+    /// Upper bound of one delay (also caps `Retry-After`).
+    pub max_backoff: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self {
+            max_attempts: 4,
+            initial_backoff: Duration::from_millis(250),
+            max_backoff: Duration::from_secs(30),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// No retries.
+    pub fn none() -> Self {
+        Self {
+            max_attempts: 1,
+            ..Self::default()
+        }
+    }
+
+    /// Full-jitter exponential backoff before retry number `retry` (1-based).
+    fn backoff(&self, retry: u32) -> Duration {
+        let exp = self
+            .initial_backoff
+            .saturating_mul(1u32 << retry.saturating_sub(1).min(20))
+            .min(self.max_backoff);
+        // Full jitter between half and all of the exponential delay.
+        exp.mul_f64(0.5 + fastrand::f64() * 0.5)
+    }
+}
+
+/// Sumo Logic's documented limits, enforced on the client side.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Limits {
+    /// Requests started per second, per user (Sumo: 4). `0` = unlimited.
+    pub requests_per_second: u32,
+    /// Requests in flight, per access key (Sumo: 10). `0` = unlimited.
+    pub max_concurrent: u32,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            requests_per_second: 4,
+            max_concurrent: 10,
+        }
+    }
+}
+
+impl Limits {
+    /// No client-side limits.
+    pub fn unlimited() -> Self {
+        Self {
+            requests_per_second: 0,
+            max_concurrent: 0,
+        }
+    }
+}
+
+/// A sliding-window rate limiter plus a concurrency cap. Hand-written (about
+/// 40 lines) rather than `governor`: it guarantees exactly "no more than N
+/// starts in any window of one second", which is what Sumo counts, and it
+/// also needs the concurrency semaphore, which `governor` does not offer.
+#[derive(Debug)]
+pub(crate) struct Limiter {
+    limits: Limits,
+    window: Duration,
+    starts: Mutex<VecDeque<Instant>>,
+    in_flight: Option<Arc<Semaphore>>,
+}
+
+impl Limiter {
+    pub(crate) fn new(limits: Limits) -> Self {
+        Self {
+            limits,
+            window: Duration::from_secs(1),
+            starts: Mutex::new(VecDeque::new()),
+            in_flight: (limits.max_concurrent > 0)
+                .then(|| Arc::new(Semaphore::new(limits.max_concurrent as usize))),
+        }
+    }
+
+    /// The limiter shared by every client of this process using `access_id`
+    /// with the same limits.
+    pub(crate) fn shared(access_id: &str, limits: Limits) -> Arc<Self> {
+        type Registry = Mutex<HashMap<(String, Limits), Arc<Limiter>>>;
+        static REGISTRY: OnceLock<Registry> = OnceLock::new();
+        let registry = REGISTRY.get_or_init(Default::default);
+        let mut map = registry.lock().unwrap_or_else(|e| e.into_inner());
+        map.entry((access_id.to_string(), limits))
+            .or_insert_with(|| Arc::new(Limiter::new(limits)))
+            .clone()
+    }
+
+    /// Waits for a concurrency slot, then for a start slot.
+    pub(crate) async fn acquire(&self) -> Option<OwnedSemaphorePermit> {
+        let permit = match &self.in_flight {
+            Some(semaphore) => semaphore.clone().acquire_owned().await.ok(),
+            None => None,
+        };
+        self.wait_for_start().await;
+        permit
+    }
+
+    async fn wait_for_start(&self) {
+        let rate = self.limits.requests_per_second as usize;
+        if rate == 0 {
+            return;
+        }
+        loop {
+            let wait = {
+                let mut starts = self.starts.lock().unwrap_or_else(|e| e.into_inner());
+                let now = Instant::now();
+                while starts
+                    .front()
+                    .is_some_and(|t| now.duration_since(*t) >= self.window)
+                {
+                    starts.pop_front();
+                }
+                if starts.len() < rate {
+                    starts.push_back(now);
+                    return;
+                }
+                let oldest = *starts.front().expect("len >= rate > 0");
+                self.window.saturating_sub(now.duration_since(oldest))
+            };
+            tokio::time::sleep(wait + Duration::from_millis(1)).await;
+        }
+    }
+}
+
+/// The [`Transport`] of a [`crate::SumoClient`].
+pub(crate) struct SumoTransport {
+    pub(crate) deployment: Deployment,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) limiter: Arc<Limiter>,
+    pub(crate) availability: Option<Availability>,
+}
+
+impl SumoTransport {
+    /// Sends `request`, retrying as the policy says.
+    pub(crate) async fn send(
+        &self,
+        client: &reqwest::Client,
+        request: reqwest::Request,
+        operation: &'static str,
+    ) -> reqwest::Result<Response> {
+        let span = tracing::info_span!(
+            "sumo_request",
+            operation,
+            deployment = %self.deployment,
+            method = %request.method(),
+            status = tracing::field::Empty,
+            attempts = tracing::field::Empty,
+            duration_ms = tracing::field::Empty,
+        );
+        async move {
+            let started = Instant::now();
+            let idempotent = is_idempotent(request.method());
+            let mut pending = Some(request);
+            let mut attempt = 0u32;
+            let result = loop {
+                attempt += 1;
+                let current = pending.take().expect("a request for every attempt");
+                // Keep a copy for the next attempt; a streaming body cannot
+                // be copied and is sent once.
+                let spare = if attempt < self.retry.max_attempts {
+                    current.try_clone()
+                } else {
+                    None
+                };
+                let permit = self.limiter.acquire().await;
+                let outcome = client.execute(current).await;
+                drop(permit);
+                let delay = match &outcome {
+                    Ok(response) => retry_delay_for_status(
+                        response.status(),
+                        idempotent,
+                        response.headers(),
+                        &self.retry,
+                        attempt,
+                    ),
+                    Err(error) => {
+                        let can_retry = error.is_connect() || (idempotent && error.is_timeout());
+                        can_retry.then(|| self.retry.backoff(attempt))
+                    }
+                };
+                match (delay, spare) {
+                    (Some(delay), Some(spare)) => {
+                        tracing::debug!(
+                            attempt,
+                            delay_ms = delay.as_millis() as u64,
+                            status = outcome.as_ref().ok().map(|r| r.status().as_u16()),
+                            "retrying"
+                        );
+                        drop(outcome);
+                        tokio::time::sleep(delay).await;
+                        pending = Some(spare);
+                    }
+                    _ => break outcome,
+                }
+            };
+            let span = tracing::Span::current();
+            span.record("attempts", attempt);
+            span.record("duration_ms", started.elapsed().as_millis() as u64);
+            match &result {
+                Ok(response) => {
+                    span.record("status", response.status().as_u16());
+                    tracing::debug!("done");
+                }
+                Err(error) => tracing::warn!(error = %error, "request failed"),
+            }
+            result
+        }
+        .instrument(span)
+        .await
+    }
+}
+
+fn is_idempotent(method: &Method) -> bool {
+    matches!(
+        *method,
+        Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS
+    )
+}
+
+fn retry_delay_for_status(
+    status: StatusCode,
+    idempotent: bool,
+    headers: &reqwest::header::HeaderMap,
+    policy: &RetryPolicy,
+    attempt: u32,
+) -> Option<Duration> {
+    let retryable = match status.as_u16() {
+        429 => true,
+        502..=504 => idempotent,
+        _ => false,
+    };
+    if !retryable || attempt >= policy.max_attempts {
+        return None;
+    }
+    let backoff = policy.backoff(attempt);
+    let delay = headers
+        .get(reqwest::header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(parse_retry_after)
+        .map(|d| d.max(backoff / 4))
+        .unwrap_or(backoff);
+    Some(delay.min(policy.max_backoff))
+}
+
+/// `Retry-After`: delay seconds or an HTTP date.
+pub(crate) fn parse_retry_after(value: &str) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    if let Ok(seconds) = value.parse::<f64>() {
+        return (seconds.is_finite() && seconds >= 0.0).then(|| Duration::from_secs_f64(seconds));
+    }
+    let when = httpdate::parse_http_date(value).ok()?;
+    Some(
+        when.duration_since(SystemTime::now())
+            .unwrap_or(Duration::ZERO),
+    )
+}
+
+impl Transport for SumoTransport {
+    fn check(&self, operation_id: &'static str) -> Result<(), String> {
+        match &self.availability {
+            Some(matrix) if !matrix.publishes(&self.deployment, operation_id) => {
+                Err(crate::availability::refusal(operation_id, &self.deployment))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    fn execute<'a>(
+        &'a self,
+        client: &'a reqwest::Client,
+        request: reqwest::Request,
+        operation_id: &'static str,
+    ) -> TransportFuture<'a> {
+        Box::pin(self.send(client, request, operation_id))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_forms() {
+        assert_eq!(parse_retry_after("3"), Some(Duration::from_secs(3)));
+        assert_eq!(parse_retry_after(" 0 "), Some(Duration::ZERO));
+        assert_eq!(parse_retry_after("1.5"), Some(Duration::from_millis(1500)));
+        let past = httpdate::fmt_http_date(SystemTime::now() - Duration::from_secs(60));
+        assert_eq!(parse_retry_after(&past), Some(Duration::ZERO));
+        let future = httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(120));
+        let d = parse_retry_after(&future).unwrap();
+        assert!(
+            d > Duration::from_secs(100) && d <= Duration::from_secs(120),
+            "{d:?}"
+        );
+        assert_eq!(parse_retry_after("soon"), None);
+        assert_eq!(parse_retry_after("-1"), None);
+    }
+
+    #[test]
+    fn which_answers_are_retried() {
+        let policy = RetryPolicy::default();
+        let h = reqwest::header::HeaderMap::new();
+        let s = |code| StatusCode::from_u16(code).unwrap();
+        assert!(retry_delay_for_status(s(429), false, &h, &policy, 1).is_some());
+        assert!(retry_delay_for_status(s(503), true, &h, &policy, 1).is_some());
+        assert!(retry_delay_for_status(s(503), false, &h, &policy, 1).is_none());
+        assert!(retry_delay_for_status(s(500), true, &h, &policy, 1).is_none());
+        assert!(retry_delay_for_status(s(404), true, &h, &policy, 1).is_none());
+        assert!(retry_delay_for_status(s(429), true, &h, &policy, 4).is_none());
+    }
+
+    #[test]
+    fn backoff_grows_with_jitter_and_is_capped() {
+        let policy = RetryPolicy {
+            max_attempts: 10,
+            initial_backoff: Duration::from_millis(100),
+            max_backoff: Duration::from_secs(1),
+        };
+        for _ in 0..50 {
+            let first = policy.backoff(1);
+            assert!(first >= Duration::from_millis(50) && first <= Duration::from_millis(100));
+            let third = policy.backoff(3);
+            assert!(third >= Duration::from_millis(200) && third <= Duration::from_millis(400));
+            assert!(policy.backoff(30) <= Duration::from_secs(1));
+        }
+    }
+
+    #[tokio::test]
+    async fn limiter_allows_rate_starts_per_second() {
+        let limiter = Limiter::new(Limits {
+            requests_per_second: 4,
+            max_concurrent: 0,
+        });
+        let started = Instant::now();
+        for _ in 0..8 {
+            limiter.acquire().await;
+        }
+        let elapsed = started.elapsed();
+        assert!(elapsed >= Duration::from_secs(1), "{elapsed:?}");
+        assert!(elapsed < Duration::from_millis(1600), "{elapsed:?}");
+    }
+
+    #[test]
+    fn shared_limiter_per_access_id() {
+        let a = Limiter::shared("id-a", Limits::default());
+        let b = Limiter::shared("id-a", Limits::default());
+        let c = Limiter::shared("id-c", Limits::default());
+        assert!(Arc::ptr_eq(&a, &b));
+        assert!(!Arc::ptr_eq(&a, &c));
+    }
+}
