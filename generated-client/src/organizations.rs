@@ -3504,6 +3504,24 @@ Sumo Logic will reject:
             value.parse()
         }
     }
+    impl crate::Page for ListOrganizationResponse {
+        type Item = ReadOrganizationResponse;
+        fn next_token(&self) -> ::std::option::Option<&str> {
+            self.next.as_deref().filter(|token| !token.is_empty())
+        }
+        fn into_items(self) -> ::std::vec::Vec<Self::Item> {
+            self.data
+        }
+    }
+    impl crate::Page for ListUsagesResponse {
+        type Item = BasicUsage;
+        fn next_token(&self) -> ::std::option::Option<&str> {
+            self.next.as_deref().filter(|token| !token.is_empty())
+        }
+        fn into_items(self) -> ::std::vec::Vec<Self::Item> {
+            self.data
+        }
+    }
     /// Types for composing complex structures.
     pub mod builder {
         #[derive(Clone, Debug)]

@@ -122,3 +122,39 @@ fn methods_exist(
     let _ = regional.upload_file().id("table");
     let _ = orgs.list_organizations().parent_deployment_id("us2");
 }
+
+/// Every operation that pages with a `token` query parameter has a page type
+/// implementing `Page`, unless its response has no list to page through.
+#[test]
+fn every_token_paged_response_implements_page() {
+    let (source, _) = locked("regional");
+    let text = std::fs::read_to_string(&source).unwrap();
+    let doc: Value = serde_norway::from_str(&text).unwrap();
+    let generated =
+        std::fs::read_to_string(root().join("generated-client/src/regional.rs")).unwrap();
+    let mut paged = 0;
+    let mut without = Vec::new();
+    for (_, item) in doc["paths"].as_object().unwrap() {
+        for method in METHODS {
+            let Some(op) = item.get(method) else { continue };
+            let params = op["parameters"].as_array().cloned().unwrap_or_default();
+            if !params
+                .iter()
+                .any(|p| p["name"] == "token" && p["in"] == "query")
+            {
+                continue;
+            }
+            paged += 1;
+            let schema = op["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
+                .as_str()
+                .and_then(|r| r.rsplit('/').next())
+                .unwrap_or("?");
+            if !generated.contains(&format!("impl crate::Page for {schema} {{")) {
+                without.push(op["operationId"].as_str().unwrap().to_string());
+            }
+        }
+    }
+    assert!(paged >= 31, "{paged} token-paged operations");
+    // TraceLightEventsResponse carries `next` but no array of items.
+    assert_eq!(without, ["getTraceLightEvents"]);
+}

@@ -126,3 +126,23 @@ fn error_schema_reads_both_shapes() {
     assert_eq!(legacy.message.as_deref(), Some("User not found"));
     assert!(legacy.errors.is_empty());
 }
+
+#[test]
+fn page_types_of_every_shape_implement_page() {
+    use sumo_generated_client::Page;
+    let dashboards: types::PaginatedDashboards = serde_json::from_value(json!({
+        "dashboards": [], "next": "t2"
+    }))
+    .unwrap();
+    assert_eq!(dashboards.next_token(), Some("t2"));
+    assert!(dashboards.into_items().is_empty());
+    let buckets: types::GetDataForwardingDestinations = serde_json::from_value(json!({
+        "data": [], "nextToken": ""
+    }))
+    .unwrap();
+    // An empty token means the last page.
+    assert_eq!(buckets.next_token(), None);
+    let users: types::ListUserModelsResponse =
+        serde_json::from_value(json!({"data": [], "next": null})).unwrap();
+    assert_eq!(users.next_token(), None);
+}

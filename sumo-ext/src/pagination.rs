@@ -2,9 +2,37 @@
 //!
 //! [`pages`] turns "fetch the page after this token" into a stream of
 //! pages, holding one page in memory at a time; [`items`] flattens it. The
-//! [`Page`] trait is implemented here for the page types of the users and
-//! organizations operations (`data` + `next`); other paging operations can
-//! use [`pages`] with their own `Page` impl.
+//! [`Page`] trait comes from the generated client, which implements it for
+//! the page type of every operation that takes a `token` (generated from the
+//! spec: the items and token fields differ between operations), so any of
+//! them streams:
+//!
+//! ```no_run
+//! # async fn example(client: &sumo_ext::SumoClient) -> Result<(), sumo_ext::Error> {
+//! use futures::TryStreamExt;
+//! use sumo_ext::pagination::items;
+//!
+//! use sumo_ext::pagination::pages;
+//!
+//! let raw = client.raw();
+//! let dashboards: Vec<_> = items(pages(|token: Option<String>| {
+//!     let mut request = raw.list_dashboards();
+//!     if let Some(token) = token {
+//!         request = request.token(token);
+//!     }
+//!     async move {
+//!         match request.send().await {
+//!             Ok(page) => Ok(page.into_inner()),
+//!             Err(e) => Err(sumo_ext::Error::from_generated("list_dashboards", e).await),
+//!         }
+//!     }
+//! }))
+//! .try_collect()
+//! .await?;
+//! # let _ = dashboards;
+//! # Ok(())
+//! # }
+//! ```
 
 use std::future::Future;
 
@@ -12,61 +40,10 @@ use futures::{Stream, StreamExt, stream};
 
 use crate::Error;
 
-/// One page of a `token`-paged operation.
-pub trait Page {
-    /// What the page lists.
-    type Item;
-    /// The token of the next page; `None` on the last page.
-    fn next_token(&self) -> Option<&str>;
-    /// The page's items.
-    fn into_items(self) -> Vec<Self::Item>;
-}
-
-macro_rules! data_next_page {
-    ($($page:path => $item:path),* $(,)?) => {$(
-        impl Page for $page {
-            type Item = $item;
-            fn next_token(&self) -> Option<&str> {
-                self.next.as_deref()
-            }
-            fn into_items(self) -> Vec<Self::Item> {
-                self.data
-            }
-        }
-    )*};
-}
-
-// Hand-kept list: the `token`-paged operations whose page is `data` +
-// `next` (the rest of the 31 have other shapes). Generating these impls from
-// the spec (in xtask) is left to do.
-data_next_page! {
-    sumo_generated_client::regional::types::ListUserModelsResponse
-        => sumo_generated_client::regional::types::UserModel,
-    sumo_generated_client::regional::types::ListRoleModelsResponse
-        => sumo_generated_client::regional::types::RoleModel,
-    sumo_generated_client::regional::types::ListRoleModelsResponseV2
-        => sumo_generated_client::regional::types::GetRoleDefinitionV2,
-    sumo_generated_client::regional::types::ListConnectionsResponse
-        => sumo_generated_client::regional::types::Connection,
-    sumo_generated_client::regional::types::ListPartitionsResponse
-        => sumo_generated_client::regional::types::Partition,
-    sumo_generated_client::regional::types::ListDynamicRulesResponse
-        => sumo_generated_client::regional::types::DynamicRule,
-    sumo_generated_client::regional::types::ListIngestBudgetsResponse
-        => sumo_generated_client::regional::types::IngestBudget,
-    sumo_generated_client::regional::types::ListHealthEventResponse
-        => sumo_generated_client::regional::types::HealthEvent,
-    sumo_generated_client::regional::types::ListArchiveJobsResponse
-        => sumo_generated_client::regional::types::ArchiveJob,
-    sumo_generated_client::regional::types::ScanBudgetList
-        => sumo_generated_client::regional::types::ScanBudget,
-    sumo_generated_client::regional::types::ScanBudgetUsageList
-        => sumo_generated_client::regional::types::ScanBudgetUsage,
-    sumo_generated_client::organizations::types::ListOrganizationResponse
-        => sumo_generated_client::organizations::types::ReadOrganizationResponse,
-    sumo_generated_client::organizations::types::ListUsagesResponse
-        => sumo_generated_client::organizations::types::BasicUsage,
-}
+/// One page of a `token`-paged operation. The generator implements it for
+/// the response type of every such operation (28 regional, 2 organizations),
+/// whatever its shape.
+pub use sumo_generated_client::Page;
 
 /// A stream of pages: `fetch(None)` first, then `fetch(Some(next))` while
 /// the last page names a next token. The stream ends after an error, and

@@ -487,3 +487,56 @@ async fn discovers_the_deployment_from_a_301() {
     let c = client(&ok, ID, Limits::unlimited(), RetryPolicy::none());
     assert!(c.discover_deployment().await.unwrap().is_custom());
 }
+
+/// Any token-paged operation streams through the generic `pages`/`items`,
+/// whatever its page shape (here `dashboards` + `next`).
+#[tokio::test]
+async fn any_paged_operation_streams_with_its_generated_page_type() {
+    use sumo_ext::pagination::{items, pages};
+    let server = MockServer::start().await;
+    let dashboard = |id: &str| {
+        serde_json::json!({"id": id, "title": id, "folderId": "f", "topologyLabelMap": {"data": {}},
+            "refreshInterval": 0, "timeRange": {"type": "BeginBoundedTimeRange",
+            "from": {"type": "RelativeTimeRangeBoundary", "relativeTime": "-15m"}},
+            "panels": [], "layout": {"layoutType": "Grid", "layoutStructures": []}, "variables": []})
+    };
+    Mock::given(path("/v2/dashboards"))
+        .and(query_param_is_missing("token"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(
+            serde_json::json!({"dashboards": [dashboard("a"), dashboard("b")], "next": "p2"}),
+        ))
+        .mount(&server)
+        .await;
+    Mock::given(path("/v2/dashboards"))
+        .and(query_param("token", "p2"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(serde_json::json!({"dashboards": [dashboard("c")]})),
+        )
+        .mount(&server)
+        .await;
+    let c = client(
+        &server,
+        "suPAGEDDASHBOARDS",
+        Limits::unlimited(),
+        RetryPolicy::none(),
+    );
+    let raw = c.raw();
+    let ids: Vec<String> = items(pages(|token: Option<String>| {
+        let mut request = raw.list_dashboards();
+        if let Some(token) = token {
+            request = request.token(token);
+        }
+        async move {
+            match request.send().await {
+                Ok(page) => Ok(page.into_inner()),
+                Err(e) => Err(sumo_ext::Error::from_generated("list_dashboards", e).await),
+            }
+        }
+    }))
+    .map_ok(|d| d.id.unwrap_or_default())
+    .try_collect()
+    .await
+    .unwrap();
+    assert_eq!(ids, ["a", "b", "c"]);
+}

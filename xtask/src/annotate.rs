@@ -6,6 +6,8 @@
 use std::collections::HashMap;
 
 use syn::visit_mut::VisitMut;
+
+use crate::paging::{PagedType, add_page_impls};
 use syn::{Attribute, Fields, Ident, ImplItem, Item, ItemEnum, parse_quote};
 
 /// What the annotation passes changed.
@@ -15,6 +17,8 @@ pub struct AnnotationReport {
     pub schemars_gated: usize,
     /// String enums that gained a fallback variant.
     pub opened_enums: usize,
+    /// Page types that gained an `impl crate::Page`.
+    pub page_impls: usize,
 }
 
 impl AnnotationReport {
@@ -23,17 +27,19 @@ impl AnnotationReport {
         AnnotationReport {
             schemars_gated: self.schemars_gated + other.schemars_gated,
             opened_enums: self.opened_enums + other.opened_enums,
+            page_impls: self.page_impls + other.page_impls,
         }
     }
 }
 
 /// Runs every annotation pass over a generated file.
-pub fn annotate(file: &mut syn::File) -> AnnotationReport {
+pub fn annotate(file: &mut syn::File, paged: &[PagedType]) -> AnnotationReport {
     let mut report = AnnotationReport::default();
     let mut gate = SchemarsGate { count: 0 };
     gate.visit_file_mut(file);
     report.schemars_gated = gate.count;
     report.opened_enums = open_enums(&mut file.items);
+    report.page_impls = add_page_impls(&mut file.items, paged);
     report
 }
 
@@ -232,7 +238,7 @@ mod tests {
                 pub struct C;
             }",
         );
-        let report = annotate(&mut f);
+        let report = annotate(&mut f, &[]);
         assert_eq!(report.schemars_gated, 2);
         let out = prettyplease::unparse(&f);
         assert!(!out.contains("#[derive(schemars"), "{out}");
@@ -272,7 +278,7 @@ mod tests {
     #[test]
     fn string_enums_gain_a_fallback_and_tags_stay_closed() {
         let mut f = file(ENUM);
-        let report = annotate(&mut f);
+        let report = annotate(&mut f, &[]);
         assert_eq!(report.opened_enums, 2);
         let out = prettyplease::unparse(&f);
         assert!(

@@ -19,15 +19,19 @@ use proc_macro2::{Delimiter, Group, TokenStream, TokenTree};
 use quote::quote;
 
 use crate::annotate::{self, AnnotationReport};
+use crate::paging::PagedType;
 
 /// Formats the tokens `make_tokens` produces (called once per thread).
-pub fn format_parallel<F>(make_tokens: F) -> Result<(String, AnnotationReport), String>
+pub fn format_parallel<F>(
+    make_tokens: F,
+    paged: &[PagedType],
+) -> Result<(String, AnnotationReport), String>
 where
     F: Fn() -> Result<TokenStream, String> + Sync,
 {
     std::thread::scope(|scope| {
-        let modules = scope.spawn(|| caught(|| format_type_modules(make_tokens()?)));
-        let main = caught(|| format_main(make_tokens()?));
+        let modules = scope.spawn(|| caught(|| format_type_modules(make_tokens()?, paged)));
+        let main = caught(|| format_main(make_tokens()?, paged));
         let modules = modules
             .join()
             .map_err(|_| "the formatting thread panicked".to_string())??;
@@ -45,17 +49,20 @@ where
 /// Formats everything except the modules nested in `types`. Returns the text
 /// up to (not including) the closing brace of `types`, and the rest.
 #[allow(clippy::type_complexity)]
-fn format_main(tokens: TokenStream) -> Result<((String, String), AnnotationReport), String> {
+fn format_main(
+    tokens: TokenStream,
+    paged: &[PagedType],
+) -> Result<((String, String), AnnotationReport), String> {
     let trees: Vec<TokenTree> = tokens.into_iter().collect();
     let Some(types) = module_range(&trees, "types") else {
-        let (text, report) = print(parse(collect(&trees))?);
+        let (text, report) = print(parse(collect(&trees))?, paged);
         return Ok(((text, String::new()), report));
     };
     let body = module_body(&trees[types.clone()]);
     let inner: Vec<TokenTree> = body.stream().into_iter().collect();
     let nested = nested_modules(&inner);
     if nested.is_empty() {
-        let (text, report) = print(parse(collect(&trees))?);
+        let (text, report) = print(parse(collect(&trees))?, paged);
         return Ok(((text, String::new()), report));
     }
     let plain: TokenStream = inner
@@ -67,18 +74,21 @@ fn format_main(tokens: TokenStream) -> Result<((String, String), AnnotationRepor
     let header = collect(&trees[types.start..types.end - 1]);
     let before = collect(&trees[..types.start]);
     let after = collect(&trees[types.end..]);
-    let (head, head_report) = print(parse(quote!(#before #header { #plain }))?);
+    let (head, head_report) = print(parse(quote!(#before #header { #plain }))?, paged);
     let head = head
         .strip_suffix("}\n")
         .ok_or("unexpected end of the formatted `types` module")?
         .to_string();
-    let (tail, tail_report) = print(parse(after)?);
+    let (tail, tail_report) = print(parse(after)?, paged);
     Ok(((head, tail), head_report.merge(tail_report)))
 }
 
 /// Formats the modules nested in `types`, indented as inside it, followed by
 /// the closing brace of `types`. `None` when there are none.
-fn format_type_modules(tokens: TokenStream) -> Result<Option<(String, AnnotationReport)>, String> {
+fn format_type_modules(
+    tokens: TokenStream,
+    paged: &[PagedType],
+) -> Result<Option<(String, AnnotationReport)>, String> {
     let trees: Vec<TokenTree> = tokens.into_iter().collect();
     let Some(types) = module_range(&trees, "types") else {
         return Ok(None);
@@ -92,7 +102,7 @@ fn format_type_modules(tokens: TokenStream) -> Result<Option<(String, Annotation
         .into_iter()
         .flat_map(|r| collect(&inner[r]))
         .collect();
-    let (text, report) = print(parse(quote!(mod types { #modules }))?);
+    let (text, report) = print(parse(quote!(mod types { #modules }))?, paged);
     let text = text
         .strip_prefix("mod types {\n")
         .ok_or("unexpected start of the formatted type modules")?
@@ -121,8 +131,8 @@ fn parse(tokens: TokenStream) -> Result<syn::File, String> {
     syn::parse2(tokens).map_err(|e| format!("progenitor produced code that does not parse: {e}"))
 }
 
-fn print(mut file: syn::File) -> (String, AnnotationReport) {
-    let report = annotate::annotate(&mut file);
+fn print(mut file: syn::File, paged: &[PagedType]) -> (String, AnnotationReport) {
+    let report = annotate::annotate(&mut file, paged);
     (prettyplease::unparse(&file), report)
 }
 
@@ -195,13 +205,13 @@ mod tests {
 
     fn whole(tokens: TokenStream) -> String {
         let mut file: syn::File = syn::parse2(tokens).unwrap();
-        annotate::annotate(&mut file);
+        annotate::annotate(&mut file, &[]);
         prettyplease::unparse(&file)
     }
 
     #[test]
     fn stitched_halves_equal_the_whole_file() {
-        let (split, report) = format_parallel(|| Ok(sample())).unwrap();
+        let (split, report) = format_parallel(|| Ok(sample()), &[]).unwrap();
         assert_eq!(split, whole(sample()));
         assert_eq!(report.opened_enums, 1);
         assert_eq!(report.schemars_gated, 1);
@@ -210,18 +220,21 @@ mod tests {
     #[test]
     fn without_nested_modules_the_file_is_formatted_whole() {
         let plain = || quote! { pub mod types { pub struct A; } pub struct Client; };
-        let (text, _) = format_parallel(|| Ok(plain())).unwrap();
+        let (text, _) = format_parallel(|| Ok(plain()), &[]).unwrap();
         assert_eq!(text, whole(plain()));
         let flat = || quote! { pub struct Client; };
-        assert_eq!(format_parallel(|| Ok(flat())).unwrap().0, whole(flat()));
+        assert_eq!(
+            format_parallel(|| Ok(flat()), &[]).unwrap().0,
+            whole(flat())
+        );
     }
 
     #[test]
     fn errors_and_panics_of_the_token_source_are_reported() {
-        let err = format_parallel(|| Err("no tokens".to_string())).unwrap_err();
+        let err = format_parallel(|| Err("no tokens".to_string()), &[]).unwrap_err();
         assert_eq!(err, "no tokens");
         let err =
-            format_parallel(|| -> Result<TokenStream, String> { panic!("boom") }).unwrap_err();
+            format_parallel(|| -> Result<TokenStream, String> { panic!("boom") }, &[]).unwrap_err();
         assert_eq!(err, "boom");
     }
 

@@ -8,6 +8,7 @@ use serde_json::Value;
 use crate::annotate;
 use crate::apis::Api;
 use crate::format::{format_parallel, panic_message};
+use crate::paging::paged_types;
 
 /// The first lines of every generated file.
 pub const HEADER: &str = "\
@@ -24,6 +25,7 @@ pub struct GeneratedSource {
 
 /// Generates the client module for one normalized spec.
 pub fn generate(document: Value) -> Result<GeneratedSource, String> {
+    let (paged, _) = paged_types(&document);
     let spec: openapiv3::OpenAPI = serde_json::from_value(document)
         .map_err(|e| format!("the normalized spec does not match the OpenAPI 3.0 model: {e}"))?;
     // Called once per formatting thread; progenitor is deterministic.
@@ -47,7 +49,8 @@ pub fn generate(document: Value) -> Result<GeneratedSource, String> {
         .and_then(|result| result.map_err(|e| e.to_string()))
         .map_err(|e| format!("progenitor rejected the spec: {e}"))
     };
-    let (body, annotations) = quietly(|| format_parallel(make_tokens)).and_then(|result| result)?;
+    let (body, annotations) =
+        quietly(|| format_parallel(make_tokens, &paged)).and_then(|result| result)?;
     Ok(GeneratedSource {
         text: format!("{HEADER}\n{body}"),
         annotations,
@@ -97,6 +100,18 @@ pub fn lib_rs(apis: &[Api]) -> String {
 /// The transport seam of every generated `Client` (formatted as rustfmt
 /// would: lib.rs is not skipped by rustfmt).
 const TRANSPORT_RS: &str = r#"
+/// One page of an operation that pages with a `token` query parameter.
+/// Implemented by the generator for every such operation's response type
+/// (their shapes vary: `data` + `next`, `dashboards` + `next`, ...).
+pub trait Page {
+    /// What the page lists.
+    type Item;
+    /// The token of the next page; `None` on the last page.
+    fn next_token(&self) -> Option<&str>;
+    /// The page's items.
+    fn into_items(self) -> Vec<Self::Item>;
+}
+
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;

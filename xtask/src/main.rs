@@ -19,6 +19,7 @@ mod load;
 mod lock;
 mod normalize;
 mod overlay;
+mod paging;
 mod pipeline;
 mod report;
 

@@ -45,9 +45,10 @@ pub fn print_run(run: &ApiRun, root: &Path) {
     }
     let lines = run.source.text.lines().count();
     println!(
-        "  generated  {}: {lines} lines; {} enums opened, {} types with JsonSchema behind `schemars` ({})",
+        "  generated  {}: {lines} lines; {} enums opened, {} Page impls, {} types with JsonSchema behind `schemars` ({})",
         run.api.module_path,
         run.source.annotations.opened_enums,
+        run.source.annotations.page_impls,
         run.source.annotations.schemars_gated,
         ms(run.timings.generate)
     );
