@@ -2,7 +2,7 @@
 //! via [`sumo_generated_client::Transport`]): availability check, limiter,
 //! retries with backoff, tracing.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant, SystemTime};
 
@@ -61,7 +61,9 @@ impl RetryPolicy {
 /// Sumo Logic's documented limits, enforced on the client side.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Limits {
-    /// Requests started per second, per user (Sumo: 4). `0` = unlimited.
+    /// Requests per second, per user (Sumo: 4), as the server counts them:
+    /// a request holds its place in the window from its start and, once its
+    /// answer arrives, from its answer. `0` = unlimited.
     pub requests_per_second: u32,
     /// Requests in flight, per access key (Sumo: 10). `0` = unlimited.
     pub max_concurrent: u32,
@@ -87,23 +89,35 @@ impl Limits {
 }
 
 /// A sliding-window rate limiter plus a concurrency cap. Hand-written (about
-/// 40 lines) rather than `governor`: it guarantees exactly "no more than N
-/// starts in any window of one second", which is what Sumo counts, and it
-/// also needs the concurrency semaphore, which `governor` does not offer.
+/// 50 lines) rather than `governor`: it guarantees "no more than N requests
+/// in any window of one second" as the server counts them, and it also
+/// needs the concurrency semaphore, which `governor` does not offer. The
+/// server sees a request some time between its start and its answer (a new
+/// connection or a scheduling delay can make that milliseconds), so a
+/// request's place in the window counts from its start and, once its
+/// answer arrives, from its answer: a server counting arrivals never sees
+/// more than N in a second, at the cost of a rate of N per (1 s + latency)
+/// when requests wait for earlier answers.
 #[derive(Debug)]
 pub(crate) struct Limiter {
     limits: Limits,
     window: Duration,
-    starts: Mutex<VecDeque<Instant>>,
+    /// The requests of the last window: an id and when the request
+    /// started, moved to when its answer arrived once it has (the server
+    /// saw the request at some time in between).
+    starts: Mutex<(u64, Vec<(u64, Instant)>)>,
     in_flight: Option<Arc<Semaphore>>,
 }
+
+/// A request's place in the limiter's window (see [`Limiter::finished`]).
+pub(crate) struct Slot(Option<u64>);
 
 impl Limiter {
     pub(crate) fn new(limits: Limits) -> Self {
         Self {
             limits,
             window: Duration::from_secs(1),
-            starts: Mutex::new(VecDeque::new()),
+            starts: Mutex::new((0, Vec::new())),
             in_flight: (limits.max_concurrent > 0)
                 .then(|| Arc::new(Semaphore::new(limits.max_concurrent as usize))),
         }
@@ -122,38 +136,52 @@ impl Limiter {
     }
 
     /// Waits for a concurrency slot, then for a start slot.
-    pub(crate) async fn acquire(&self) -> Option<OwnedSemaphorePermit> {
+    pub(crate) async fn acquire(&self) -> (Option<OwnedSemaphorePermit>, Slot) {
         let permit = match &self.in_flight {
             Some(semaphore) => semaphore.clone().acquire_owned().await.ok(),
             None => None,
         };
-        self.wait_for_start().await;
-        permit
+        let slot = self.wait_for_start().await;
+        (permit, slot)
     }
 
-    async fn wait_for_start(&self) {
+    async fn wait_for_start(&self) -> Slot {
         let rate = self.limits.requests_per_second as usize;
         if rate == 0 {
-            return;
+            return Slot(None);
         }
         loop {
             let wait = {
-                let mut starts = self.starts.lock().unwrap_or_else(|e| e.into_inner());
+                let mut guard = self.starts.lock().unwrap_or_else(|e| e.into_inner());
+                let (next_id, starts) = &mut *guard;
                 let now = Instant::now();
-                while starts
-                    .front()
-                    .is_some_and(|t| now.duration_since(*t) >= self.window)
-                {
-                    starts.pop_front();
-                }
+                starts.retain(|(_, t)| now.saturating_duration_since(*t) < self.window);
                 if starts.len() < rate {
-                    starts.push_back(now);
-                    return;
+                    *next_id += 1;
+                    starts.push((*next_id, now));
+                    return Slot(Some(*next_id));
                 }
-                let oldest = *starts.front().expect("len >= rate > 0");
-                self.window.saturating_sub(now.duration_since(oldest))
+                let oldest = starts
+                    .iter()
+                    .map(|(_, t)| *t)
+                    .min()
+                    .expect("len >= rate > 0");
+                self.window
+                    .saturating_sub(now.saturating_duration_since(oldest))
             };
             tokio::time::sleep(wait + Duration::from_millis(1)).await;
+        }
+    }
+
+    /// The answer to the request of `slot` arrived: the server saw the
+    /// request by now, so its place in the window counts from now.
+    pub(crate) fn finished(&self, slot: Slot) {
+        let Slot(Some(id)) = slot else { return };
+        let mut guard = self.starts.lock().unwrap_or_else(|e| e.into_inner());
+        let now = Instant::now();
+        match guard.1.iter_mut().find(|(i, _)| *i == id) {
+            Some(entry) => entry.1 = now,
+            None => guard.1.push((id, now)),
         }
     }
 }
@@ -198,8 +226,9 @@ impl SumoTransport {
                 } else {
                     None
                 };
-                let permit = self.limiter.acquire().await;
+                let (permit, slot) = self.limiter.acquire().await;
                 let outcome = client.execute(current).await;
+                self.limiter.finished(slot);
                 drop(permit);
                 let delay = match &outcome {
                     Ok(response) => retry_delay_for_status(
@@ -376,6 +405,25 @@ mod tests {
         }
         let elapsed = started.elapsed();
         assert!(elapsed >= Duration::from_secs(1), "{elapsed:?}");
+        assert!(elapsed < Duration::from_millis(1600), "{elapsed:?}");
+    }
+
+    #[tokio::test]
+    async fn a_place_counts_from_the_answer() {
+        let limiter = Limiter::new(Limits {
+            requests_per_second: 2,
+            max_concurrent: 0,
+        });
+        let started = Instant::now();
+        let (_, a) = limiter.acquire().await;
+        let (_, b) = limiter.acquire().await;
+        // Both answers arrive 300 ms after the starts.
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        limiter.finished(a);
+        limiter.finished(b);
+        limiter.acquire().await;
+        let elapsed = started.elapsed();
+        assert!(elapsed >= Duration::from_millis(1300), "{elapsed:?}");
         assert!(elapsed < Duration::from_millis(1600), "{elapsed:?}");
     }
 
