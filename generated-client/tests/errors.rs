@@ -2,6 +2,9 @@
 //! whatever the body's shape, through a real HTTP exchange with a loopback
 //! server started by the test.
 
+// The types and operations of every area.
+#![cfg(feature = "full")]
+
 use std::collections::HashMap;
 use std::sync::Arc;
 

@@ -2,6 +2,9 @@
 //! unknown), open enums accept values the spec does not list, and the error
 //! schema reads both of Sumo's error shapes.
 
+// The types and operations of every area.
+#![cfg(feature = "full")]
+
 use serde_json::json;
 use sumo_generated_client::regional::types;
 

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use sumo_generated_client::{Hooks, organizations, regional};
+use sumo_generated_client::{Hooks, regional};
 
 use crate::transport::{Limiter, SumoTransport};
 use crate::{Availability, Credentials, Deployment, EnvConfig, Error, Limits, RetryPolicy};
@@ -26,9 +26,12 @@ use crate::{Availability, Credentials, Deployment, EnvConfig, Error, Limits, Ret
 #[derive(Clone)]
 pub struct SumoClient {
     pub(crate) raw: regional::Client,
+    /// For the organizations client.
+    #[cfg_attr(not(feature = "organizations-management"), allow(dead_code))]
     pub(crate) http: reqwest::Client,
     pub(crate) transport: Arc<SumoTransport>,
     pub(crate) credentials: Credentials,
+    #[cfg_attr(not(feature = "organizations-management"), allow(dead_code))]
     pub(crate) organizations_url: String,
 }
 
@@ -97,6 +100,7 @@ impl SumoClient {
 
     /// Finds the deployment of the account: asks this client's deployment
     /// for the first user; a `301 moved` answer names the right one.
+    #[cfg(feature = "user-management")]
     pub async fn discover_deployment(&self) -> Result<Deployment, Error> {
         let result = self
             .raw
@@ -121,9 +125,10 @@ impl SumoClient {
     /// deployment as `parentDeploymentId` (for a custom endpoint, the
     /// assembly's own deployment, US2; see
     /// [`OrganizationsClient::with_parent_deployment`](crate::OrganizationsClient::with_parent_deployment)).
+    #[cfg(feature = "organizations-management")]
     pub fn organizations_management(&self) -> crate::organizations::OrganizationsClient {
         crate::organizations::OrganizationsClient::new(
-            organizations::Client::new_with_client(
+            sumo_generated_client::organizations::Client::new_with_client(
                 &self.organizations_url,
                 self.http.clone(),
                 Hooks::new(self.transport.clone()),

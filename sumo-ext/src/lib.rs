@@ -18,6 +18,16 @@
 //! through one transport (progenitor's `ClientHooks`): the availability
 //! check, the client-side limiter ([`Limits`]), retries ([`RetryPolicy`])
 //! and a `sumo_request` tracing span.
+//!
+//! # Cargo features
+//! One feature per API area (a tag of Sumo's spec), forwarded to the
+//! generated client, which compiles only the operations and types of the
+//! enabled areas: `user-management`, `dashboard-management`,
+//! `lookup-management`, ... (the list is in `Cargo.toml`, generated from the
+//! spec), and `full` for all of them. The defaults are the users and
+//! organizations areas: `user-management`, `orgs-management` (the regional
+//! child-organization usages) and `organizations-management` (the
+//! `organizations.sumologic.com` assembly), plus `rustls`.
 
 pub use sumo_generated_client as raw;
 
@@ -26,10 +36,15 @@ mod client;
 pub mod credentials;
 pub mod deployment;
 pub mod error;
+#[cfg(feature = "lookup-management")]
 mod lookup;
+#[cfg(feature = "organizations-management")]
 pub mod organizations;
 pub mod pagination;
 mod transport;
+#[cfg(feature = "orgs-management")]
+mod usages;
+#[cfg(feature = "user-management")]
 pub mod users;
 
 pub use availability::Availability;
@@ -37,13 +52,23 @@ pub use client::{SumoClient, SumoClientBuilder};
 pub use credentials::{ConfigError, Credentials, EnvConfig, Secret};
 pub use deployment::{Deployment, DeploymentError};
 pub use error::{ApiError, Error};
+#[cfg(feature = "lookup-management")]
 pub use lookup::UploadOptions;
+#[cfg(feature = "organizations-management")]
 pub use organizations::OrganizationsClient;
 pub use transport::{Limits, RetryPolicy};
 
 use sumo_generated_client::regional::{ByteStream, ResponseValue};
 
 /// Awaits a generated call and converts its error.
+#[cfg_attr(
+    not(any(
+        feature = "orgs-management",
+        feature = "organizations-management",
+        feature = "user-management"
+    )),
+    allow(dead_code)
+)]
 pub(crate) async fn call<T>(
     operation: &'static str,
     request: impl std::future::Future<

@@ -1,40 +1,16 @@
-//! Organizations: the regional child-org credits usage, and the
-//! `organizations.sumologic.com` assembly (Organizations Management API).
+//! The `organizations.sumologic.com` assembly (Organizations Management
+//! API; feature `organizations-management`).
 
 use std::num::NonZeroU32;
 
-use chrono::NaiveDate;
 use futures::Stream;
 use sumo_generated_client::organizations::{self as orgs, types as ot};
-use sumo_generated_client::regional::types::ChildUsageDetailsResponse;
 
 use crate::pagination::{items, pages};
-use crate::{Error, SumoClient, call};
-
-impl SumoClient {
-    /// Credits usage of the child organizations between two dates (both
-    /// included), through the regional API (`POST /v1/organizations/usages`).
-    pub async fn child_org_usages(
-        &self,
-        start: NaiveDate,
-        end: NaiveDate,
-    ) -> Result<ChildUsageDetailsResponse, Error> {
-        if end < start {
-            return Err(Error::InvalidRequest {
-                operation: "get_child_usages".into(),
-                message: format!("the end date {end} is before the start date {start}"),
-            });
-        }
-        let request = self.raw.get_child_usages().body_map(|b| {
-            b.start_date(Some(start.format("%Y-%m-%d").to_string()))
-                .end_date(Some(end.format("%Y-%m-%d").to_string()))
-        });
-        call("get_child_usages", request.send()).await
-    }
-}
+use crate::{Error, call};
 
 /// A client for the `organizations.sumologic.com` assembly, from
-/// [`SumoClient::organizations_management`]. Every call sends the
+/// [`SumoClient::organizations_management`](crate::SumoClient::organizations_management). Every call sends the
 /// `parentDeploymentId` header: the caller's deployment, in lower case.
 #[derive(Debug, Clone)]
 pub struct OrganizationsClient {

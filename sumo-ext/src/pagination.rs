@@ -14,22 +14,24 @@
 //!
 //! use sumo_ext::pagination::pages;
 //!
+//! // Roles (feature `role-management`) page as `data` + `next`; dashboards
+//! // as `dashboards` + `next`, ...: the same two calls stream any of them.
 //! let raw = client.raw();
-//! let dashboards: Vec<_> = items(pages(|token: Option<String>| {
-//!     let mut request = raw.list_dashboards();
+//! let users: Vec<_> = items(pages(|token: Option<String>| {
+//!     let mut request = raw.list_users();
 //!     if let Some(token) = token {
 //!         request = request.token(token);
 //!     }
 //!     async move {
 //!         match request.send().await {
 //!             Ok(page) => Ok(page.into_inner()),
-//!             Err(e) => Err(sumo_ext::Error::from_generated("list_dashboards", e).await),
+//!             Err(e) => Err(sumo_ext::Error::from_generated("list_users", e).await),
 //!         }
 //!     }
 //! }))
 //! .try_collect()
 //! .await?;
-//! # let _ = dashboards;
+//! # let _ = users;
 //! # Ok(())
 //! # }
 //! ```

@@ -4,10 +4,8 @@
 use chrono::NaiveDate;
 use futures::TryStreamExt;
 use sumo_ext::users::{DeleteContent, NewUser, UserUpdate};
-use sumo_ext::{Credentials, Deployment, Limits, RetryPolicy, SumoClient, UploadOptions};
-use wiremock::matchers::{
-    body_json, body_string_contains, header, header_regex, method, path, query_param,
-};
+use sumo_ext::{Credentials, Deployment, Limits, RetryPolicy, SumoClient};
+use wiremock::matchers::{body_json, header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 fn user(id: &str) -> serde_json::Value {
@@ -269,7 +267,11 @@ async fn organizations_send_parent_deployment_id() {
 }
 
 #[tokio::test]
+#[cfg(feature = "lookup-management")]
 async fn lookup_upload_is_multipart() {
+    use sumo_ext::UploadOptions;
+    use wiremock::matchers::{body_string_contains, header_regex};
+
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path("/v1/lookupTables/0000000001/upload"))

@@ -19,6 +19,8 @@ pub struct AnnotationReport {
     pub opened_enums: usize,
     /// Page types that gained an `impl crate::Page`.
     pub page_impls: usize,
+    /// Items that got a `#[cfg]` of the per-tag features.
+    pub cfg_gated: usize,
 }
 
 impl AnnotationReport {
@@ -28,6 +30,7 @@ impl AnnotationReport {
             schemars_gated: self.schemars_gated + other.schemars_gated,
             opened_enums: self.opened_enums + other.opened_enums,
             page_impls: self.page_impls + other.page_impls,
+            cfg_gated: self.cfg_gated + other.cfg_gated,
         }
     }
 }

@@ -18,52 +18,93 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use proc_macro2::{Delimiter, Group, TokenStream, TokenTree};
 use quote::quote;
 
+use std::sync::Arc;
+use std::sync::mpsc::{self, Receiver, Sender};
+
 use crate::annotate::{self, AnnotationReport};
+use crate::features::SpecFeatures;
+use crate::features::gate::gate_file;
+use crate::features::plan::Plan;
+use crate::features::split::{file_of, split_file};
 use crate::paging::PagedType;
 
-/// Formats the tokens `make_tokens` produces (called once per thread).
+/// A formatted module: its main text, the split-out files of its cfg'd
+/// items, and what the annotation passes did.
+#[derive(Debug, Default)]
+pub struct Formatted {
+    pub text: String,
+    pub parts: Vec<PartText>,
+    pub report: AnnotationReport,
+}
+
+/// One file of cfg'd items (see [`crate::features::split`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartText {
+    /// Relative to the module's directory: `types/user-management.rs`.
+    pub path: String,
+    /// The cfg it is included under.
+    pub cfg: String,
+    pub text: String,
+}
+
+/// Formats the tokens `make_tokens` produces (called once per thread) as
+/// the module `module`. The feature plan needs the main part (types and
+/// operations); the main thread builds it and hands it to the other thread,
+/// which has parsed its part in the meantime.
 pub fn format_parallel<F>(
     make_tokens: F,
     paged: &[PagedType],
-) -> Result<(String, AnnotationReport), String>
+    spec: &SpecFeatures,
+    module: &str,
+) -> Result<Formatted, String>
 where
     F: Fn() -> Result<TokenStream, String> + Sync,
 {
     std::thread::scope(|scope| {
-        let modules = scope.spawn(|| caught(|| format_type_modules(make_tokens()?, paged)));
-        let main = caught(|| format_main(make_tokens()?, paged));
+        let (send_plan, receive_plan) = mpsc::channel();
+        let modules = scope
+            .spawn(|| caught(|| format_type_modules(make_tokens()?, paged, receive_plan, module)));
+        let main = caught(|| format_main(make_tokens()?, paged, spec, send_plan, module));
         let modules = modules
             .join()
-            .map_err(|_| "the formatting thread panicked".to_string())??;
-        let (text, report) = main?;
-        match modules {
-            Some((inner, modules_report)) => {
-                let (head, tail) = text;
-                Ok((format!("{head}{inner}{tail}"), report.merge(modules_report)))
+            .map_err(|_| "the formatting thread panicked".to_string())?;
+        let ((head, tail), mut formatted) = main?;
+        match modules? {
+            Some(modules) => {
+                formatted.text = format!("{head}{}{tail}", modules.text);
+                formatted.parts.extend(modules.parts);
+                formatted.report = formatted.report.merge(modules.report);
             }
-            None => Ok((format!("{}{}", text.0, text.1), report)),
+            None => formatted.text = format!("{head}{tail}"),
         }
+        formatted.parts.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok(formatted)
     })
 }
 
 /// Formats everything except the modules nested in `types`. Returns the text
 /// up to (not including) the closing brace of `types`, and the rest.
-#[allow(clippy::type_complexity)]
 fn format_main(
     tokens: TokenStream,
     paged: &[PagedType],
-) -> Result<((String, String), AnnotationReport), String> {
+    spec: &SpecFeatures,
+    send_plan: Sender<Arc<Plan>>,
+    module: &str,
+) -> Result<((String, String), Formatted), String> {
     let trees: Vec<TokenTree> = tokens.into_iter().collect();
+    let whole = |trees: &[TokenTree]| -> Result<((String, String), Formatted), String> {
+        let mut formatted = format_whole(parse(collect(trees))?, paged, spec, module);
+        let text = std::mem::take(&mut formatted.text);
+        Ok(((text, String::new()), formatted))
+    };
     let Some(types) = module_range(&trees, "types") else {
-        let (text, report) = print(parse(collect(&trees))?, paged);
-        return Ok(((text, String::new()), report));
+        return whole(&trees);
     };
     let body = module_body(&trees[types.clone()]);
     let inner: Vec<TokenTree> = body.stream().into_iter().collect();
     let nested = nested_modules(&inner);
     if nested.is_empty() {
-        let (text, report) = print(parse(collect(&trees))?, paged);
-        return Ok(((text, String::new()), report));
+        return whole(&trees);
     }
     let plain: TokenStream = inner
         .iter()
@@ -74,13 +115,64 @@ fn format_main(
     let header = collect(&trees[types.start..types.end - 1]);
     let before = collect(&trees[..types.start]);
     let after = collect(&trees[types.end..]);
-    let (head, head_report) = print(parse(quote!(#before #header { #plain }))?, paged);
-    let head = head
+    let mut head = parse(quote!(#before #header { #plain }))?;
+    let mut tail = parse(after)?;
+    let report = annotate::annotate(&mut head, paged).merge(annotate::annotate(&mut tail, paged));
+    let plan = Arc::new(Plan::build(&[&head, &tail], spec));
+    // The other thread may have failed already; its error is reported then.
+    let _ = send_plan.send(plan.clone());
+    let head = gate_and_print(head, &plan, module);
+    let head_text = head
+        .text
         .strip_suffix("}\n")
         .ok_or("unexpected end of the formatted `types` module")?
         .to_string();
-    let (tail, tail_report) = print(parse(after)?, paged);
-    Ok(((head, tail), head_report.merge(tail_report)))
+    let tail = gate_and_print(tail, &plan, module);
+    let mut parts = head.parts;
+    parts.extend(tail.parts);
+    Ok((
+        (head_text, tail.text),
+        Formatted {
+            text: String::new(),
+            parts,
+            report: report.merge(head.report).merge(tail.report),
+        },
+    ))
+}
+
+/// Annotates, gates, splits and prints a whole file.
+pub fn format_whole(
+    mut file: syn::File,
+    paged: &[PagedType],
+    spec: &SpecFeatures,
+    module: &str,
+) -> Formatted {
+    let report = annotate::annotate(&mut file, paged);
+    let plan = Plan::build(&[&file], spec);
+    let mut formatted = gate_and_print(file, &plan, module);
+    formatted.report = formatted.report.merge(report);
+    formatted
+}
+
+/// Gates the items of `file`, moves the cfg'd ones into parts, prints all.
+fn gate_and_print(mut file: syn::File, plan: &Plan, module: &str) -> Formatted {
+    let gated = gate_file(&mut file, plan);
+    let parts = split_file(&mut file, module)
+        .into_iter()
+        .map(|part| PartText {
+            text: prettyplease::unparse(&file_of(part.items)),
+            path: part.path,
+            cfg: part.cfg,
+        })
+        .collect();
+    Formatted {
+        text: prettyplease::unparse(&file),
+        parts,
+        report: AnnotationReport {
+            cfg_gated: gated,
+            ..AnnotationReport::default()
+        },
+    }
 }
 
 /// Formats the modules nested in `types`, indented as inside it, followed by
@@ -88,7 +180,9 @@ fn format_main(
 fn format_type_modules(
     tokens: TokenStream,
     paged: &[PagedType],
-) -> Result<Option<(String, AnnotationReport)>, String> {
+    receive_plan: Receiver<Arc<Plan>>,
+    module: &str,
+) -> Result<Option<Formatted>, String> {
     let trees: Vec<TokenTree> = tokens.into_iter().collect();
     let Some(types) = module_range(&trees, "types") else {
         return Ok(None);
@@ -102,12 +196,19 @@ fn format_type_modules(
         .into_iter()
         .flat_map(|r| collect(&inner[r]))
         .collect();
-    let (text, report) = print(parse(quote!(mod types { #modules }))?, paged);
-    let text = text
+    let mut file = parse(quote!(mod types { #modules }))?;
+    let report = annotate::annotate(&mut file, paged);
+    let plan = receive_plan
+        .recv()
+        .map_err(|_| "the feature plan was not built".to_string())?;
+    let mut formatted = gate_and_print(file, &plan, module);
+    formatted.report = formatted.report.merge(report);
+    formatted.text = formatted
+        .text
         .strip_prefix("mod types {\n")
         .ok_or("unexpected start of the formatted type modules")?
         .to_string();
-    Ok(Some((text, report)))
+    Ok(Some(formatted))
 }
 
 fn caught<T>(f: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
@@ -129,11 +230,6 @@ fn collect(trees: &[TokenTree]) -> TokenStream {
 
 fn parse(tokens: TokenStream) -> Result<syn::File, String> {
     syn::parse2(tokens).map_err(|e| format!("progenitor produced code that does not parse: {e}"))
-}
-
-fn print(mut file: syn::File, paged: &[PagedType]) -> (String, AnnotationReport) {
-    let report = annotate::annotate(&mut file, paged);
-    (prettyplease::unparse(&file), report)
 }
 
 /// The brace group of a module item.
@@ -199,42 +295,97 @@ mod tests {
             }
             #[derive(Clone)]
             pub struct Client { x: u8 }
-            pub mod builder { pub struct X; }
+            impl Client { pub fn get_modes(&self) -> builder::GetModes<'_> { todo!() } }
+            pub mod builder {
+                use super::types;
+                pub struct GetModes<'a> { client: &'a super::Client }
+                impl<'a> GetModes<'a> {
+                    #[doc = "Sends a `GET` request to `/modes`"]
+                    pub async fn send(self) -> types::Mode { todo!() }
+                }
+            }
         }
     }
 
-    fn whole(tokens: TokenStream) -> String {
-        let mut file: syn::File = syn::parse2(tokens).unwrap();
-        annotate::annotate(&mut file, &[]);
-        prettyplease::unparse(&file)
+    fn whole(tokens: TokenStream) -> Formatted {
+        let file: syn::File = syn::parse2(tokens).unwrap();
+        let mut formatted = format_whole(file, &[], &spec(), "m");
+        formatted.parts.sort_by(|a, b| a.path.cmp(&b.path));
+        formatted
+    }
+
+    /// One tagged operation, `GET /modes`.
+    fn spec() -> SpecFeatures {
+        SpecFeatures::from_spec(&serde_json::json!({
+            "paths": {"/modes": {"get": {"tags": ["modes"]}}, "/x": {"get": {"tags": ["other"]}}}
+        }))
     }
 
     #[test]
     fn stitched_halves_equal_the_whole_file() {
-        let (split, report) = format_parallel(|| Ok(sample()), &[]).unwrap();
-        assert_eq!(split, whole(sample()));
+        let split = format_parallel(|| Ok(sample()), &[], &spec(), "m").unwrap();
+        let whole = whole(sample());
+        assert_eq!(split.text, whole.text);
+        assert_eq!(split.parts, whole.parts);
+        let report = split.report;
         assert_eq!(report.opened_enums, 1);
         assert_eq!(report.schemars_gated, 1);
+        // `Mode`, its impl, its struct builder, the operation builder and its
+        // impl, the client method: in four included files.
+        assert_eq!(report.cfg_gated, 6, "{}", split.text);
+        let paths: Vec<&str> = split.parts.iter().map(|p| p.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            [
+                "builder/modes.rs",
+                "client/modes.rs",
+                "types/builder/modes.rs",
+                "types/modes.rs"
+            ]
+        );
+        assert_eq!(
+            split.text.matches("#[cfg(feature = \"modes\")]").count(),
+            4,
+            "{}",
+            split.text
+        );
+        assert!(
+            split.text.contains("include!(\"m/types/modes.rs\");"),
+            "{}",
+            split.text
+        );
+        assert!(
+            split.parts[3].text.contains("pub enum Mode"),
+            "{}",
+            split.parts[3].text
+        );
     }
 
     #[test]
     fn without_nested_modules_the_file_is_formatted_whole() {
         let plain = || quote! { pub mod types { pub struct A; } pub struct Client; };
-        let (text, _) = format_parallel(|| Ok(plain()), &[]).unwrap();
-        assert_eq!(text, whole(plain()));
+        let formatted = format_parallel(|| Ok(plain()), &[], &spec(), "m").unwrap();
+        assert_eq!(formatted.text, whole(plain()).text);
         let flat = || quote! { pub struct Client; };
         assert_eq!(
-            format_parallel(|| Ok(flat()), &[]).unwrap().0,
-            whole(flat())
+            format_parallel(|| Ok(flat()), &[], &spec(), "m")
+                .unwrap()
+                .text,
+            whole(flat()).text
         );
     }
 
     #[test]
     fn errors_and_panics_of_the_token_source_are_reported() {
-        let err = format_parallel(|| Err("no tokens".to_string()), &[]).unwrap_err();
+        let err = format_parallel(|| Err("no tokens".to_string()), &[], &spec(), "m").unwrap_err();
         assert_eq!(err, "no tokens");
-        let err =
-            format_parallel(|| -> Result<TokenStream, String> { panic!("boom") }, &[]).unwrap_err();
+        let err = format_parallel(
+            || -> Result<TokenStream, String> { panic!("boom") },
+            &[],
+            &spec(),
+            "m",
+        )
+        .unwrap_err();
         assert_eq!(err, "boom");
     }
 

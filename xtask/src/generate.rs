@@ -7,6 +7,7 @@ use serde_json::Value;
 
 use crate::annotate;
 use crate::apis::Api;
+use crate::features::SpecFeatures;
 use crate::format::{format_parallel, panic_message};
 use crate::paging::paged_types;
 
@@ -21,11 +22,17 @@ pub const HEADER: &str = "\
 pub struct GeneratedSource {
     pub text: String,
     pub annotations: annotate::AnnotationReport,
+    /// The spec's tags as cargo features.
+    pub features: SpecFeatures,
+    /// The files of cfg'd items, relative to the module's directory
+    /// (`types/user-management.rs`), each with its header.
+    pub parts: Vec<(String, String)>,
 }
 
 /// Generates the client module for one normalized spec.
-pub fn generate(document: Value) -> Result<GeneratedSource, String> {
+pub fn generate(document: Value, module: &str) -> Result<GeneratedSource, String> {
     let (paged, _) = paged_types(&document);
+    let features = SpecFeatures::from_spec(&document);
     let spec: openapiv3::OpenAPI = serde_json::from_value(document)
         .map_err(|e| format!("the normalized spec does not match the OpenAPI 3.0 model: {e}"))?;
     // Called once per formatting thread; progenitor is deterministic.
@@ -49,11 +56,24 @@ pub fn generate(document: Value) -> Result<GeneratedSource, String> {
         .and_then(|result| result.map_err(|e| e.to_string()))
         .map_err(|e| format!("progenitor rejected the spec: {e}"))
     };
-    let (body, annotations) =
-        quietly(|| format_parallel(make_tokens, &paged)).and_then(|result| result)?;
+    let formatted = quietly(|| format_parallel(make_tokens, &paged, &features, module))
+        .and_then(|result| result)?;
+    let parts = formatted
+        .parts
+        .into_iter()
+        .map(|part| {
+            let text = format!(
+                "{HEADER}// Included by `src/{module}.rs` under #[{}].\n\n{}",
+                part.cfg, part.text
+            );
+            (part.path, text)
+        })
+        .collect();
     Ok(GeneratedSource {
-        text: format!("{HEADER}\n{body}"),
-        annotations,
+        text: format!("{HEADER}\n{}", formatted.text),
+        annotations: formatted.report,
+        features,
+        parts,
     })
 }
 

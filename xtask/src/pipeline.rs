@@ -53,7 +53,7 @@ pub fn run(api: Api, spec_path: &Path, root: &Path) -> Result<ApiRun> {
         .with_context(|| format!("normalizing {}", spec_path.display()))?;
     let normalized = Instant::now();
 
-    let source = generate::generate(document)
+    let source = generate::generate(document, api.module)
         .map_err(|e| anyhow!(e))
         .with_context(|| {
             format!(

@@ -52,4 +52,9 @@ pub fn print_run(run: &ApiRun, root: &Path) {
         run.source.annotations.schemars_gated,
         ms(run.timings.generate)
     );
+    println!(
+        "  features   {} tag features; {} items behind a #[cfg]",
+        run.source.features.tags.len(),
+        run.source.annotations.cfg_gated
+    );
 }

@@ -133,14 +133,40 @@ fn out_dir_writes_a_complete_crate_source_and_leaves_the_lock_alone() {
     let lock_before = std::fs::read(root().join("openapi/lock.toml")).unwrap();
     let out = xtask(&["generate", "--out-dir", out_dir.path().to_str().unwrap()]);
     assert!(out.status.success(), "{}", text(&out.stderr));
-    for file in ["lib.rs", "regional.rs", "organizations.rs"] {
-        let generated = std::fs::read_to_string(out_dir.path().join("src").join(file)).unwrap();
+    // Every file: the module roots, the parts of each feature, the manifest.
+    let mut files = Vec::new();
+    let mut stack = vec![out_dir.path().to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                files.push(path.strip_prefix(out_dir.path()).unwrap().to_path_buf());
+            }
+        }
+    }
+    assert!(files.len() > 100, "{files:?}");
+    for file in [
+        "src/lib.rs",
+        "src/regional.rs",
+        "src/organizations.rs",
+        "Cargo.toml",
+    ] {
+        assert!(
+            files.iter().any(|f| f.as_path() == Path::new(file)),
+            "{file}"
+        );
+    }
+    for file in &files {
+        let generated = std::fs::read_to_string(out_dir.path().join(file)).unwrap();
         let checked_in =
-            std::fs::read_to_string(root().join("generated-client/src").join(file)).unwrap();
+            std::fs::read_to_string(root().join("generated-client").join(file)).unwrap();
         // Same input, same bytes: generation is deterministic.
         assert!(
             generated == checked_in,
-            "{file} differs from the checked-in file"
+            "{} differs from the checked-in file",
+            file.display()
         );
     }
     assert_eq!(

@@ -3,10 +3,11 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use anyhow::{Result, anyhow, bail};
+use anyhow::{Context, Result, anyhow, bail};
 
 use crate::apis::{self, Api};
 use crate::check::unified_diff;
+use crate::features::manifest::{self, ApiFeatures};
 use crate::fetch::cache::pinned_store;
 use crate::fsutil::{display_relative, resolve, workspace_root, write_atomically};
 use crate::generate::lib_rs;
@@ -58,11 +59,85 @@ pub fn generate_all(sources: &[(Api, PathBuf)], root: &Path) -> Result<Generated
         .map(|(api, path)| pipeline::run(*api, path, root))
         .collect::<Result<Vec<_>>>()?;
     let mut files = vec![(apis::LIB_PATH.to_string(), lib_rs(&apis::ALL))];
-    files.extend(
-        runs.iter()
-            .map(|run| (run.api.module_path.to_string(), run.source.text.clone())),
-    );
+    for run in &runs {
+        files.push((run.api.module_path.to_string(), run.source.text.clone()));
+        let dir = parts_dir(run.api);
+        files.extend(
+            run.source
+                .parts
+                .iter()
+                .map(|(path, text)| (format!("{dir}/{path}"), text.clone())),
+        );
+    }
+    files.extend(feature_manifests(&runs, root)?);
+    files.push(crate::conformance::test_file(&runs, root)?);
     Ok(Generated { runs, files })
+}
+
+/// The directory of an API's split-out parts: `generated-client/src/regional`.
+fn parts_dir(api: Api) -> &'static str {
+    api.module_path
+        .strip_suffix(".rs")
+        .unwrap_or(api.module_path)
+}
+
+/// Files under the parts directories that the generator did not produce
+/// (left by an older spec), relative to the root.
+fn stale_parts(generated: &Generated, root: &Path) -> Vec<String> {
+    let expected: std::collections::HashSet<&str> = generated
+        .files
+        .iter()
+        .map(|(path, _)| path.as_str())
+        .collect();
+    let mut stale = Vec::new();
+    for run in &generated.runs {
+        let dir = root.join(parts_dir(run.api));
+        for path in files_under(&dir) {
+            let relative = display_relative(&path, root);
+            if !expected.contains(relative.as_str()) {
+                stale.push(relative);
+            }
+        }
+    }
+    stale.sort();
+    stale
+}
+
+fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return found;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            found.extend(files_under(&path));
+        } else {
+            found.push(path);
+        }
+    }
+    found
+}
+
+/// The manifests of `generated-client` and `sumo-ext` with their per-tag
+/// features regenerated.
+fn feature_manifests(runs: &[ApiRun], root: &Path) -> Result<Vec<(String, String)>> {
+    let apis: Vec<ApiFeatures<'_>> = runs
+        .iter()
+        .map(|run| ApiFeatures {
+            api: run.api.name,
+            tags: &run.source.features.tags,
+        })
+        .collect();
+    [manifest::GENERATED_CLIENT, manifest::SUMO_EXT]
+        .into_iter()
+        .map(|path| {
+            let current = std::fs::read_to_string(root.join(path))
+                .with_context(|| format!("cannot read {path}"))?;
+            let text = manifest::regenerate(path, &current, &apis).map_err(|e| anyhow!(e))?;
+            Ok((path.to_string(), text))
+        })
+        .collect()
 }
 
 pub fn run(args: GenerateArgs) -> Result<()> {
@@ -96,13 +171,18 @@ pub fn run(args: GenerateArgs) -> Result<()> {
         return check(&generated, &lock, &root, started);
     }
     if let Some(out_dir) = &args.out_dir {
-        for (path, text) in &generated.files {
-            let relative = path.strip_prefix("generated-client/").unwrap_or(path);
+        // The crate's files only (not sumo-ext's manifest).
+        let crate_files: Vec<(&str, &String)> = generated
+            .files
+            .iter()
+            .filter_map(|(path, text)| Some((path.strip_prefix("generated-client/")?, text)))
+            .collect();
+        for (relative, text) in &crate_files {
             write_atomically(&out_dir.join(relative), text.as_bytes()).map_err(|e| anyhow!(e))?;
         }
         println!(
             "wrote {} files under {} in {:.2} s (lock untouched)",
-            generated.files.len(),
+            crate_files.len(),
             out_dir.display(),
             started.elapsed().as_secs_f64()
         );
@@ -116,6 +196,12 @@ pub fn run(args: GenerateArgs) -> Result<()> {
             write_atomically(&target, text.as_bytes()).map_err(|e| anyhow!(e))?;
             changed += 1;
         }
+    }
+    for stale in stale_parts(&generated, &root) {
+        std::fs::remove_file(root.join(&stale))
+            .with_context(|| format!("cannot remove the stale generated file {stale}"))?;
+        println!("removed {stale} (no longer generated)");
+        changed += 1;
     }
     let mut new_lock = lock.clone();
     let store = pinned_store(&root);
@@ -172,6 +258,9 @@ fn check(generated: &Generated, lock: &Lock, root: &Path, started: Instant) -> R
             print!("{diff}");
             problems.push(format!("{path} differs from the regenerated code"));
         }
+    }
+    for stale in stale_parts(generated, root) {
+        problems.push(format!("{stale} is no longer generated"));
     }
     if problems.is_empty() {
         println!(

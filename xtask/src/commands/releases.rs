@@ -52,13 +52,12 @@ pub fn run(args: ReleasesArgs) -> Result<()> {
         .map(|locked| resolve(&locked.source, &root))
         .ok_or_else(|| anyhow!("{LOCK_PATH} names no organizations spec"))?;
     let work = root.join("target/xtask/releases");
-    let manifest = standalone_manifest(&root)?;
 
     let (mut passed, mut failed) = (0, Vec::new());
     for spec in &specs {
         let label = release_label(spec);
         let started = Instant::now();
-        let outcome = verify_one(spec, &organizations, &root, &work.join(&label), &manifest);
+        let outcome = verify_one(spec, &organizations, &root, &work.join(&label));
         match outcome {
             Ok(lines) => {
                 passed += 1;
@@ -93,22 +92,28 @@ fn release_label(spec: &Path) -> String {
 }
 
 /// Generates the crate for one release into `dir` and `cargo check`s it.
-fn verify_one(
-    spec: &Path,
-    organizations: &Path,
-    root: &Path,
-    dir: &Path,
-    manifest: &str,
-) -> Result<usize> {
+fn verify_one(spec: &Path, organizations: &Path, root: &Path, dir: &Path) -> Result<usize> {
     let sources = [
         (apis::REGIONAL, spec.to_path_buf()),
         (apis::ORGANIZATIONS, organizations.to_path_buf()),
     ];
     let generated = generate_all(&sources, root)?;
+    let mut crate_manifest = None;
     for (path, text) in &generated.files {
-        let relative = path.strip_prefix("generated-client/").unwrap_or(path);
+        // The crate only: its sources, tests, and the manifest whose
+        // features are this release's tags.
+        let Some(relative) = path.strip_prefix("generated-client/") else {
+            continue;
+        };
+        if relative == "Cargo.toml" {
+            crate_manifest = Some(text.as_str());
+            continue;
+        }
         write_atomically(&dir.join(relative), text.as_bytes()).map_err(|e| anyhow!(e))?;
     }
+    let crate_manifest = crate_manifest
+        .ok_or_else(|| anyhow!("the generator wrote no generated-client/Cargo.toml"))?;
+    let manifest = standalone_manifest(root, crate_manifest)?;
     write_atomically(&dir.join("Cargo.toml"), manifest.as_bytes()).map_err(|e| anyhow!(e))?;
     if let Ok(lockfile) = std::fs::read(root.join("Cargo.lock")) {
         write_atomically(&dir.join("Cargo.lock"), &lockfile).map_err(|e| anyhow!(e))?;
@@ -130,16 +135,18 @@ fn verify_one(
     Ok(generated.runs[0].source.text.lines().count())
 }
 
-/// generated-client's manifest made standalone: workspace-inherited keys
-/// resolved from the workspace manifest, and an empty `[workspace]`.
-fn standalone_manifest(root: &Path) -> Result<String> {
+/// generated-client's manifest (`crate_manifest`, as generated for the
+/// release) made standalone: workspace-inherited keys resolved from the
+/// workspace manifest, and an empty `[workspace]`.
+fn standalone_manifest(root: &Path, crate_manifest: &str) -> Result<String> {
     let read = |path: &Path| -> Result<toml::Table> {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("cannot read {}", path.display()))?;
         toml::from_str(&text).with_context(|| format!("{} is invalid", path.display()))
     };
     let workspace = read(&root.join("Cargo.toml"))?;
-    let mut crate_manifest = read(&root.join("generated-client/Cargo.toml"))?;
+    let mut crate_manifest: toml::Table = toml::from_str(crate_manifest)
+        .context("the generated generated-client/Cargo.toml is invalid")?;
     let shared = |key: &str| workspace.get("workspace").and_then(|w| w.get(key)).cloned();
 
     if let Some(toml::Value::Table(package)) = crate_manifest.get_mut("package") {
@@ -199,7 +206,10 @@ mod tests {
 
     #[test]
     fn standalone_manifest_resolves_workspace_inheritance() {
-        let manifest = standalone_manifest(&workspace_root()).unwrap();
+        let root = workspace_root();
+        let crate_manifest =
+            std::fs::read_to_string(root.join("generated-client/Cargo.toml")).unwrap();
+        let manifest = standalone_manifest(&root, &crate_manifest).unwrap();
         let table: toml::Table = toml::from_str(&manifest).unwrap();
         assert_eq!(table["package"]["edition"].as_str(), Some("2024"));
         assert_eq!(table["package"]["name"].as_str(), Some("release-check"));

@@ -1,6 +1,9 @@
 //! `cargo xtask spec-json`: a spec as JSON, read by our own loader (for
 //! tools whose YAML parser fails on Sumo's specs, such as Prism on
-//! `!!binary` scalars).
+//! `!!binary` scalars), with the API's overlay applied (our fixes of plain
+//! upstream mistakes, so a mock server serves what the client was generated
+//! from). The normalization passes are not applied: they reshape the spec for
+//! progenitor, not for a server.
 
 use std::path::PathBuf;
 
@@ -10,6 +13,7 @@ use crate::apis::{self, Api};
 use crate::fsutil::{resolve, workspace_root, write_atomically};
 use crate::load::load_file;
 use crate::lock::Lock;
+use crate::overlay::Overlay;
 
 #[derive(Debug, clap::Args)]
 pub struct SpecJsonArgs {
@@ -25,6 +29,9 @@ pub struct SpecJsonArgs {
     /// Convert this spec instead of the lock's.
     #[arg(long)]
     pub spec: Option<PathBuf>,
+    /// Leave out the overlay (openapi/overlays/<api>.yaml).
+    #[arg(long)]
+    pub no_overlay: bool,
 }
 
 pub fn run(args: SpecJsonArgs) -> Result<()> {
@@ -45,12 +52,22 @@ pub fn run(args: SpecJsonArgs) -> Result<()> {
             resolve(&locked.source, &root)
         }
     };
-    let spec = load_file(&source).map_err(|e| anyhow!("{e}"))?;
+    let mut spec = load_file(&source).map_err(|e| anyhow!("{e}"))?;
+    let overlay = if args.no_overlay {
+        "no overlay".to_string()
+    } else {
+        let report = Overlay::load(&root.join(api.overlay))?.apply(&mut spec.document);
+        format!(
+            "{} overlay fix(es) applied, {} not applicable",
+            report.applied.len(),
+            report.not_applicable.len()
+        )
+    };
     let json = serde_json::to_string(&spec.document).context("cannot serialize the spec")?;
     write_atomically(&args.out, json.as_bytes())
         .map_err(|e| anyhow!("cannot write {}: {e}", args.out.display()))?;
     println!(
-        "spec-json: {} ({} operations) -> {} ({} bytes)",
+        "spec-json: {} ({} operations; {overlay}) -> {} ({} bytes)",
         source.display(),
         spec.operation_count(),
         args.out.display(),
@@ -70,7 +87,7 @@ mod tests {
         let yaml = dir.join("spec.yaml");
         std::fs::write(
             &yaml,
-            "openapi: 3.0.0\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get: {responses: {'200': {description: ok}}}\ncomponents:\n  schemas:\n    A:\n      type: string\n      example: !!binary |-\n        aGVsbG8=\n",
+            "openapi: 3.0.0\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get: {responses: {'200': {description: ok}}}\ncomponents:\n  schemas:\n    A:\n      type: string\n      example: !!binary |-\n        aGVsbG8=\n    ParentOrgInfo:\n      properties:\n        planName: {type: String}\n",
         )
         .unwrap();
         let out = dir.join("spec.json");
@@ -78,19 +95,35 @@ mod tests {
             out: out.clone(),
             regional: false,
             organizations: true,
-            spec: Some(yaml),
+            spec: Some(yaml.clone()),
+            no_overlay: false,
         })
         .unwrap();
         let json: serde_json::Value =
             serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
         assert_eq!(json["openapi"], "3.0.0");
         assert_eq!(json["components"]["schemas"]["A"]["example"], "aGVsbG8=");
+        // The organizations overlay fixed `type: String`.
+        let plan_name = "/components/schemas/ParentOrgInfo/properties/planName/type";
+        assert_eq!(json.pointer(plan_name), Some(&serde_json::json!("string")));
+        run(SpecJsonArgs {
+            out: out.clone(),
+            regional: false,
+            organizations: true,
+            spec: Some(yaml),
+            no_overlay: true,
+        })
+        .unwrap();
+        let json: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+        assert_eq!(json.pointer(plan_name), Some(&serde_json::json!("String")));
 
         let err = run(SpecJsonArgs {
             out: dir.join("never.json"),
             regional: true,
             organizations: false,
             spec: Some(dir.join("missing.yaml")),
+            no_overlay: false,
         })
         .unwrap_err()
         .to_string();

@@ -5,6 +5,10 @@
 //! mock server per API on 127.0.0.1 with port 0, exporting their URLs as
 //! `SUMO_PRISM_REGIONAL_URL` and `SUMO_PRISM_ORGANIZATIONS_URL`. The servers
 //! are stopped by PID afterwards, also when the tests fail.
+//!
+//! The conformance sweep (a generated test calling every operation) runs in a
+//! step of its own, after the rest, with `--nocapture` so its one-line
+//! summary shows; the workspace run skips it.
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -20,6 +24,11 @@ use crate::fsutil::workspace_root;
 
 /// Where `npm ci --prefix .ci/prism` installs Prism.
 const PRISM_BIN: &str = ".ci/prism/node_modules/.bin/prism";
+
+/// The conformance sweep (generated-client/tests/conformance.rs): its test
+/// target and the one test in it.
+const CONFORMANCE_TARGET: &str = "conformance";
+const CONFORMANCE_TEST: &str = "every_operation_against_prism";
 
 #[derive(Debug, clap::Args)]
 pub struct TestArgs {
@@ -39,19 +48,47 @@ pub fn run(args: TestArgs) -> Result<()> {
         start_prism_servers(&root)?
     };
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let mut command = Command::new(&cargo);
-    command
-        .args(["test", "--workspace", "--all-features"])
-        .current_dir(&root);
-    for server in &servers {
-        command.env(server.env_var, &server.url);
-    }
-    let status = command.status().context("cannot run cargo test");
+    let cargo_test = |args: &[&str]| {
+        let mut command = Command::new(&cargo);
+        command.arg("test").args(args).current_dir(&root);
+        for server in &servers {
+            command.env(server.env_var, &server.url);
+        }
+        command.status().context("cannot run cargo test")
+    };
+    // Every test but the conformance sweep, then the sweep on its own with
+    // its output shown (cargo test hides a passing test's summary line).
+    let workspace = cargo_test(&[
+        "--workspace",
+        "--all-features",
+        "--",
+        "--skip",
+        CONFORMANCE_TEST,
+    ]);
+    let conformance = match &workspace {
+        // `--workspace` as above: the same features, hence no rebuild.
+        Ok(status) if status.success() => Some(cargo_test(&[
+            "--workspace",
+            "--all-features",
+            "--test",
+            CONFORMANCE_TARGET,
+            "--",
+            "--exact",
+            CONFORMANCE_TEST,
+            "--nocapture",
+        ])),
+        _ => None,
+    };
     // Stop the mock servers before anything else can fail.
     drop(servers);
-    let status = status?;
+    let status = workspace?;
     if !status.success() {
         bail!("cargo test failed ({status})");
+    }
+    if let Some(status) = conformance.transpose()?
+        && !status.success()
+    {
+        bail!("the conformance sweep failed ({status})");
     }
     if !args.skip_releases {
         releases::run(ReleasesArgs { specs: Vec::new() })?;
@@ -103,6 +140,7 @@ fn start_prism_servers(root: &Path) -> Result<Vec<Prism>> {
             regional: !organizations,
             organizations,
             spec: None,
+            no_overlay: false,
         })?;
         // On error, the servers started so far are dropped, hence stopped.
         servers.push(start_prism(&prism, &out, env_var)?);

@@ -9,7 +9,8 @@
 //!   caller gets `Error::ErrorResponse` with status, headers and every byte;
 //! - each schema those responses named accepts both shapes (every field
 //!   optional, the legacy fields added), so `serde_json::from_slice` into it
-//!   never fails on a JSON error from Sumo.
+//!   never fails on a JSON error from Sumo; it is compiled whatever the
+//!   cargo features (`x-sumo-always-compiled`).
 
 use std::collections::BTreeSet;
 
@@ -139,9 +140,12 @@ fn make_raw(response: &mut Value, error_schemas: &mut BTreeSet<String>) -> bool 
     true
 }
 
-/// Every field optional, and the legacy shape's fields present.
+/// Every field optional, and the legacy shape's fields present. Marked as
+/// compiled with any cargo features: callers parse error bodies of every
+/// operation with it, though no operation names it any more.
 fn accept_both_shapes(schema: &mut Map<String, Value>) {
     schema.remove("required");
+    schema.insert(crate::features::ALWAYS_EXTENSION.into(), Value::Bool(true));
     let properties = schema
         .entry("properties")
         .or_insert_with(|| Value::Object(Map::new()));
