@@ -52,8 +52,19 @@ pub struct Generated {
     pub files: Vec<(String, String)>,
 }
 
+/// What `generate_all` produces besides the crate's own files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// The workspace: also sumo-ext's manifest, whose features forward the
+    /// crate's (and whose hand-written defaults must still exist).
+    Workspace,
+    /// The `generated-client` crate alone (`--out-dir`, `verify-releases`):
+    /// an older release may lack a tag sumo-ext enables by default.
+    CrateOnly,
+}
+
 /// Generates every API in memory.
-pub fn generate_all(sources: &[(Api, PathBuf)], root: &Path) -> Result<Generated> {
+pub fn generate_all(sources: &[(Api, PathBuf)], root: &Path, scope: Scope) -> Result<Generated> {
     let runs = sources
         .iter()
         .map(|(api, path)| pipeline::run(*api, path, root))
@@ -69,7 +80,7 @@ pub fn generate_all(sources: &[(Api, PathBuf)], root: &Path) -> Result<Generated
                 .map(|(path, text)| (format!("{dir}/{path}"), text.clone())),
         );
     }
-    files.extend(feature_manifests(&runs, root)?);
+    files.extend(feature_manifests(&runs, root, scope)?);
     files.push(crate::conformance::test_file(&runs, root)?);
     Ok(Generated { runs, files })
 }
@@ -121,7 +132,7 @@ fn files_under(dir: &Path) -> Vec<PathBuf> {
 
 /// The manifests of `generated-client` and `sumo-ext` with their per-tag
 /// features regenerated.
-fn feature_manifests(runs: &[ApiRun], root: &Path) -> Result<Vec<(String, String)>> {
+fn feature_manifests(runs: &[ApiRun], root: &Path, scope: Scope) -> Result<Vec<(String, String)>> {
     let apis: Vec<ApiFeatures<'_>> = runs
         .iter()
         .map(|run| ApiFeatures {
@@ -129,10 +140,14 @@ fn feature_manifests(runs: &[ApiRun], root: &Path) -> Result<Vec<(String, String
             tags: &run.source.features.tags,
         })
         .collect();
-    [manifest::GENERATED_CLIENT, manifest::SUMO_EXT]
-        .into_iter()
+    let manifests: &[&str] = match scope {
+        Scope::Workspace => &[manifest::GENERATED_CLIENT, manifest::SUMO_EXT],
+        Scope::CrateOnly => &[manifest::GENERATED_CLIENT],
+    };
+    manifests
+        .iter()
         .map(|path| {
-            let current = std::fs::read_to_string(root.join(path))
+            let current = std::fs::read_to_string(root.join(*path))
                 .with_context(|| format!("cannot read {path}"))?;
             let text = manifest::regenerate(path, &current, &apis).map_err(|e| anyhow!(e))?;
             Ok((path.to_string(), text))
@@ -162,7 +177,11 @@ pub fn run(args: GenerateArgs) -> Result<()> {
         })
         .collect::<Result<Vec<_>>>()?;
 
-    let generated = generate_all(&sources, &root)?;
+    let scope = match args.out_dir {
+        Some(_) => Scope::CrateOnly,
+        None => Scope::Workspace,
+    };
+    let generated = generate_all(&sources, &root, scope)?;
     for run in &generated.runs {
         report::print_run(run, &root);
     }

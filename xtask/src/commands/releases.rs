@@ -8,7 +8,7 @@ use std::time::Instant;
 use anyhow::{Context, Result, anyhow, bail};
 
 use crate::apis;
-use crate::commands::generate::{LOCK_PATH, generate_all};
+use crate::commands::generate::{LOCK_PATH, Scope, generate_all};
 use crate::fsutil::{resolve, workspace_root, write_atomically};
 use crate::lock::Lock;
 
@@ -97,7 +97,7 @@ fn verify_one(spec: &Path, organizations: &Path, root: &Path, dir: &Path) -> Res
         (apis::REGIONAL, spec.to_path_buf()),
         (apis::ORGANIZATIONS, organizations.to_path_buf()),
     ];
-    let generated = generate_all(&sources, root)?;
+    let generated = generate_all(&sources, root, Scope::CrateOnly)?;
     let mut crate_manifest = None;
     for (path, text) in &generated.files {
         // The crate only: its sources, tests, and the manifest whose
@@ -132,7 +132,14 @@ fn verify_one(spec: &Path, organizations: &Path, root: &Path, dir: &Path) -> Res
     if !status.success() {
         bail!("cargo check failed ({status})");
     }
-    Ok(generated.runs[0].source.text.lines().count())
+    // The regional module with the parts it includes.
+    let source = &generated.runs[0].source;
+    Ok(source.text.lines().count()
+        + source
+            .parts
+            .iter()
+            .map(|(_, text)| text.lines().count())
+            .sum::<usize>())
 }
 
 /// generated-client's manifest (`crate_manifest`, as generated for the
