@@ -8,6 +8,8 @@
 
 use std::collections::BTreeMap;
 
+use crate::features::split::expand_includes;
+
 use quote::ToTokens;
 use syn::{
     Expr, GenericArgument, ImplItem, ImplItemFn, Item, ItemImpl, Lit, PathArguments, ReturnType,
@@ -98,29 +100,6 @@ pub fn read_module(
         }
     }
     read_file(&file)
-}
-
-/// `items` with every `include!("...")` replaced by the part's items.
-fn expand_includes(items: Vec<Item>, parts: &BTreeMap<String, &str>) -> Result<Vec<Item>, String> {
-    let mut out = Vec::with_capacity(items.len());
-    for item in items {
-        match item {
-            Item::Macro(call) if call.mac.path.is_ident("include") => {
-                let path: syn::LitStr = call
-                    .mac
-                    .parse_body()
-                    .map_err(|e| format!("an include! without a path: {e}"))?;
-                let text = parts
-                    .get(&path.value())
-                    .ok_or_else(|| format!("{} is not a generated part", path.value()))?;
-                let part = syn::parse_file(text)
-                    .map_err(|e| format!("{} does not parse: {e}", path.value()))?;
-                out.extend(part.items);
-            }
-            other => out.push(other),
-        }
-    }
-    Ok(out)
 }
 
 /// Reads every builder of a generated module (`regional.rs`), parsed.

@@ -191,6 +191,33 @@ fn slug(cfg: &Attribute) -> String {
     format!("shared-{hex}")
 }
 
+/// `items` with every `include!("...")` replaced by the part's items
+/// (`parts` by included path: `regional/types/x.rs`). Not recursive.
+pub fn expand_includes(
+    items: Vec<Item>,
+    parts: &BTreeMap<String, &str>,
+) -> Result<Vec<Item>, String> {
+    let mut out = Vec::with_capacity(items.len());
+    for item in items {
+        match item {
+            Item::Macro(call) if call.mac.path.is_ident("include") => {
+                let path: syn::LitStr = call
+                    .mac
+                    .parse_body()
+                    .map_err(|e| format!("an include! without a path: {e}"))?;
+                let text = parts
+                    .get(&path.value())
+                    .ok_or_else(|| format!("{} is not a generated part", path.value()))?;
+                let part = syn::parse_file(text)
+                    .map_err(|e| format!("{} does not parse: {e}", path.value()))?;
+                out.extend(part.items);
+            }
+            other => out.push(other),
+        }
+    }
+    Ok(out)
+}
+
 /// The module as one syntax tree again: every `include!` of a part is
 /// replaced by the part's items (the tests check that splitting loses
 /// nothing). `parts` are relative to the module's directory, as in
@@ -204,31 +231,14 @@ fn unsplit(main: &str, parts: &[(String, String)], module: &str) -> Result<syn::
         .map(|(path, text)| (format!("{module}/{path}"), text.as_str()))
         .collect();
     fn walk(items: &mut Vec<Item>, parts: &BTreeMap<String, &str>) -> Result<(), String> {
-        let mut out = Vec::with_capacity(items.len());
-        for item in std::mem::take(items) {
-            match item {
-                Item::Macro(call) if call.mac.path.is_ident("include") => {
-                    let path: syn::LitStr = call
-                        .mac
-                        .parse_body()
-                        .map_err(|e| format!("an include! without a path: {e}"))?;
-                    let text = parts
-                        .get(&path.value())
-                        .ok_or_else(|| format!("{} is not a generated part", path.value()))?;
-                    let part = syn::parse_file(text)
-                        .map_err(|e| format!("{} does not parse: {e}", path.value()))?;
-                    out.extend(part.items);
-                }
-                Item::Mod(mut module) => {
-                    if let Some((_, inner)) = &mut module.content {
-                        walk(inner, parts)?;
-                    }
-                    out.push(Item::Mod(module));
-                }
-                other => out.push(other),
+        *items = expand_includes(std::mem::take(items), parts)?;
+        for item in items.iter_mut() {
+            if let Item::Mod(module) = item
+                && let Some((_, inner)) = &mut module.content
+            {
+                walk(inner, parts)?;
             }
         }
-        *items = out;
         Ok(())
     }
     walk(&mut file.items, &parts)?;
