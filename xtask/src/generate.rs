@@ -3,6 +3,7 @@
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
+use serde::Deserialize;
 use serde_json::Value;
 
 use crate::annotate;
@@ -30,10 +31,10 @@ pub struct GeneratedSource {
 }
 
 /// Generates the client module for one normalized spec.
-pub fn generate(document: Value, module: &str) -> Result<GeneratedSource, String> {
-    let (paged, _) = paged_types(&document);
-    let features = SpecFeatures::from_spec(&document);
-    let spec: openapiv3::OpenAPI = serde_json::from_value(document)
+pub fn generate(document: &Value, module: &str) -> Result<GeneratedSource, String> {
+    let (paged, _) = paged_types(document);
+    let features = SpecFeatures::from_spec(document);
+    let spec: openapiv3::OpenAPI = openapiv3::OpenAPI::deserialize(document)
         .map_err(|e| format!("the normalized spec does not match the OpenAPI 3.0 model: {e}"))?;
     // Called once per formatting thread; progenitor is deterministic.
     let make_tokens = || {

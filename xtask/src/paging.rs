@@ -211,8 +211,7 @@ pub fn add_page_impls(items: &mut [Item], paged: &[PagedType]) -> usize {
 
 /// typify's name for a component schema.
 fn rust_type_name(schema: &str) -> syn::Ident {
-    use heck::ToPascalCase;
-    format_ident!("{}", schema.to_pascal_case())
+    format_ident!("{}", crate::features::rust_type_name(schema))
 }
 
 /// `#[serde(rename = "x")]` → `x`.

@@ -15,7 +15,8 @@ use crate::overlay::{Overlay, OverlayReport};
 /// Everything one API's run produced.
 pub struct ApiRun {
     pub api: Api,
-    /// The spec as loaded (its document is moved out for generation).
+    /// The spec: its file's figures, and its document overlaid and
+    /// normalized (what the client was generated from).
     pub spec: LoadedSpec,
     pub operations: usize,
     pub schemas: usize,
@@ -47,13 +48,12 @@ pub fn run(api: Api, spec_path: &Path, root: &Path) -> Result<ApiRun> {
 
     let overlay_path = root.join(api.overlay);
     let overlay = Overlay::load(&overlay_path)?.apply(&mut spec.document);
-    let mut document = std::mem::take(&mut spec.document);
-    let passes = normalize::run_all(&normalize::all_passes(), &mut document)
+    let passes = normalize::run_all(&normalize::all_passes(), &mut spec.document)
         .map_err(|e| anyhow!(e))
         .with_context(|| format!("normalizing {}", spec_path.display()))?;
     let normalized = Instant::now();
 
-    let source = generate::generate(document, api.module)
+    let source = generate::generate(&spec.document, api.module)
         .map_err(|e| anyhow!(e))
         .with_context(|| {
             format!(

@@ -81,7 +81,7 @@ pub fn generate_all(sources: &[(Api, PathBuf)], root: &Path, scope: Scope) -> Re
         );
     }
     files.extend(feature_manifests(&runs, root, scope)?);
-    files.push(crate::conformance::test_file(&runs, root)?);
+    files.push(crate::conformance::test_file(&runs)?);
     Ok(Generated { runs, files })
 }
 

@@ -11,13 +11,8 @@
 //! made from); Prism serves the overlaid spec (`cargo xtask spec-json`).
 //! See docs/conformance.md.
 
-use std::path::Path;
+use anyhow::{Result, anyhow};
 
-use anyhow::{Context, Result, anyhow};
-
-use crate::load;
-use crate::normalize;
-use crate::overlay::Overlay;
 use crate::pipeline::ApiRun;
 
 mod args;
@@ -29,21 +24,15 @@ mod support;
 /// The generated test, relative to the workspace root.
 pub const TEST_PATH: &str = "generated-client/tests/conformance.rs";
 
-/// `(TEST_PATH, text)` for the APIs of one generate run. Reads each run's
-/// spec again (the pipeline hands its document to progenitor), applies the
-/// overlay and the normalization passes, and reads the builders from the
+/// `(TEST_PATH, text)` for the APIs of one generate run: from each run's
+/// normalized spec (what the types were made from) and the builders of its
 /// generated module.
-pub fn test_file(runs: &[ApiRun], root: &Path) -> Result<(String, String)> {
+pub fn test_file(runs: &[ApiRun]) -> Result<(String, String)> {
     let mut apis = Vec::new();
     for run in runs {
-        let mut spec = load::load_file(&run.spec.path)?;
-        Overlay::load(&root.join(run.api.overlay))?.apply(&mut spec.document);
-        normalize::run_all(&normalize::all_passes(), &mut spec.document)
-            .map_err(|e| anyhow!(e))
-            .with_context(|| format!("normalizing {}", run.spec.path.display()))?;
         let builders = setters::read_module(&run.source.text, &run.source.parts, run.api.module)
             .map_err(|e| anyhow!("{}: {e}", run.api.module_path))?;
-        let calls = plan::calls(&spec.document, &builders)
+        let calls = plan::calls(&run.spec.document, &builders)
             .map_err(|e| anyhow!("{} API: {e}", run.api.name))?;
         apis.push(emit::ApiCalls {
             api: run.api,

@@ -20,6 +20,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use heck::ToKebabCase;
 use serde_json::Value;
 
+use crate::load::operations;
+
 /// The feature that enables every API area, plus the schemas no operation
 /// reaches.
 pub const FULL: &str = "full";
@@ -54,50 +56,39 @@ pub struct SpecFeatures {
     pub always: BTreeSet<String>,
 }
 
-const METHODS: [&str; 8] = [
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
-
 impl SpecFeatures {
     /// Reads tags and always-compiled schemas from a normalized spec. An
     /// operation without tags belongs to [`FULL`] only.
     pub fn from_spec(document: &Value) -> Self {
         let mut features = SpecFeatures::default();
-        if let Some(paths) = document.get("paths").and_then(Value::as_object) {
-            for (path, item) in paths {
-                for method in METHODS {
-                    let Some(operation) = item.get(method) else {
-                        continue;
-                    };
-                    let tags: BTreeSet<String> = operation
-                        .get("tags")
-                        .and_then(Value::as_array)
-                        .into_iter()
-                        .flatten()
-                        .filter_map(Value::as_str)
-                        .map(|tag| {
-                            let name = feature_name(tag);
-                            features
-                                .tags
-                                .entry(name.clone())
-                                .or_insert_with(|| TagFeature {
-                                    tag: tag.to_string(),
-                                    operations: 0,
-                                })
-                                .operations += 1;
-                            name
-                        })
-                        .collect();
-                    let tags = if tags.is_empty() {
-                        BTreeSet::from([FULL.to_string()])
-                    } else {
-                        tags
-                    };
+        for (path, method, operation) in operations(document) {
+            let tags: BTreeSet<String> = operation
+                .get("tags")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .map(|tag| {
+                    let name = feature_name(tag);
                     features
-                        .operations
-                        .insert((method.to_uppercase(), path.clone()), tags);
-                }
-            }
+                        .tags
+                        .entry(name.clone())
+                        .or_insert_with(|| TagFeature {
+                            tag: tag.to_string(),
+                            operations: 0,
+                        })
+                        .operations += 1;
+                    name
+                })
+                .collect();
+            let tags = if tags.is_empty() {
+                BTreeSet::from([FULL.to_string()])
+            } else {
+                tags
+            };
+            features
+                .operations
+                .insert((method.to_uppercase(), path.to_string()), tags);
         }
         if let Some(schemas) = document
             .pointer("/components/schemas")
