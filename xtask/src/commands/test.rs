@@ -42,41 +42,44 @@ pub struct TestArgs {
 
 pub fn run(args: TestArgs) -> Result<()> {
     let root = workspace_root();
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    // Build every test first, once: the sweep's binary is then run as it is.
+    // (`cargo test --test conformance` would select fewer targets, unify
+    // fewer dev-dependency features and so rebuild the whole client.)
+    let sweep = build_tests(&cargo, &root)?;
     let servers = if args.no_prism {
         Vec::new()
     } else {
         start_prism_servers(&root)?
     };
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let cargo_test = |args: &[&str]| {
-        let mut command = Command::new(&cargo);
-        command.arg("test").args(args).current_dir(&root);
+    let with_servers = |command: &mut Command| {
         for server in &servers {
             command.env(server.env_var, &server.url);
         }
-        command.status().context("cannot run cargo test")
     };
     // Every test but the conformance sweep, then the sweep on its own with
     // its output shown (cargo test hides a passing test's summary line).
-    let workspace = cargo_test(&[
-        "--workspace",
-        "--all-features",
-        "--",
-        "--skip",
-        CONFORMANCE_TEST,
-    ]);
+    let mut workspace = Command::new(&cargo);
+    workspace
+        .arg("test")
+        .args(WORKSPACE_TEST_ARGS)
+        .args(["--", "--skip", CONFORMANCE_TEST])
+        .current_dir(&root);
+    with_servers(&mut workspace);
+    let workspace = workspace.status().context("cannot run cargo test");
     let conformance = match &workspace {
-        // `--workspace` as above: the same features, hence no rebuild.
-        Ok(status) if status.success() => Some(cargo_test(&[
-            "--workspace",
-            "--all-features",
-            "--test",
-            CONFORMANCE_TARGET,
-            "--",
-            "--exact",
-            CONFORMANCE_TEST,
-            "--nocapture",
-        ])),
+        Ok(status) if status.success() => {
+            let mut command = Command::new(&sweep);
+            command
+                .args(["--exact", CONFORMANCE_TEST, "--nocapture"])
+                .current_dir(root.join("generated-client"));
+            with_servers(&mut command);
+            Some(
+                command
+                    .status()
+                    .with_context(|| format!("cannot run {}", sweep.display())),
+            )
+        }
         _ => None,
     };
     // Stop the mock servers before anything else can fail.
@@ -94,6 +97,44 @@ pub fn run(args: TestArgs) -> Result<()> {
         releases::run(ReleasesArgs { specs: Vec::new() })?;
     }
     Ok(())
+}
+
+/// The target selection of every `cargo test` this command runs.
+const WORKSPACE_TEST_ARGS: [&str; 2] = ["--workspace", "--all-features"];
+
+/// Builds every test target without running it and returns the path of the
+/// conformance sweep's binary, read from cargo's JSON messages.
+fn build_tests(cargo: &str, root: &Path) -> Result<PathBuf> {
+    let output = Command::new(cargo)
+        .arg("test")
+        .args(WORKSPACE_TEST_ARGS)
+        .args(["--no-run", "--message-format=json-render-diagnostics"])
+        .current_dir(root)
+        .stderr(Stdio::inherit())
+        .output()
+        .context("cannot run cargo test --no-run")?;
+    if !output.status.success() {
+        bail!("building the tests failed ({})", output.status);
+    }
+    sweep_executable(&String::from_utf8_lossy(&output.stdout)).ok_or_else(|| {
+        anyhow!("cargo built no test target named `{CONFORMANCE_TARGET}` (generated-client/tests)")
+    })
+}
+
+/// The executable of the conformance test target among cargo's JSON
+/// messages (one per line).
+fn sweep_executable(messages: &str) -> Option<PathBuf> {
+    messages
+        .lines()
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .filter(|message| message["reason"] == "compiler-artifact")
+        .filter(|message| message["target"]["name"] == CONFORMANCE_TARGET)
+        .filter(|message| {
+            message["target"]["kind"]
+                .as_array()
+                .is_some_and(|kinds| kinds.iter().any(|kind| kind == "test"))
+        })
+        .find_map(|message| message["executable"].as_str().map(PathBuf::from))
 }
 
 /// A running Prism, killed (by PID) when dropped.
@@ -227,7 +268,31 @@ fn listening_url(line: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::listening_url;
+    use super::{listening_url, sweep_executable};
+    use std::path::PathBuf;
+
+    #[test]
+    fn finds_the_sweep_binary_among_cargo_messages() {
+        let messages = [
+            r#"{"reason":"compiler-artifact","target":{"kind":["lib"],"name":"conformance"},"executable":null}"#,
+            r#"{"reason":"compiler-artifact","target":{"kind":["test"],"name":"api"},"executable":"/t/api-1"}"#,
+            "not json",
+            r#"{"reason":"compiler-message","target":{"kind":["test"],"name":"conformance"}}"#,
+            r#"{"reason":"compiler-artifact","target":{"kind":["test"],"name":"conformance"},"executable":"/t/conformance-2"}"#,
+            r#"{"reason":"build-finished","success":true}"#,
+        ]
+        .join("\n");
+        assert_eq!(
+            sweep_executable(&messages),
+            Some(PathBuf::from("/t/conformance-2"))
+        );
+        assert_eq!(sweep_executable(""), None);
+        let without = messages.replace(
+            r#""name":"conformance"},"executable":"/t"#,
+            r#""name":"other"},"executable":"/t"#,
+        );
+        assert_eq!(sweep_executable(&without), None);
+    }
 
     #[test]
     fn reads_the_port_from_the_log_line() {
