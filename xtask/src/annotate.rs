@@ -1,13 +1,16 @@
 //! Passes over the generated syntax tree, for what progenitor cannot emit:
 //! - `schemars::JsonSchema` derives move behind the `schemars` cargo feature;
 //! - string enums get a fallback variant, so a value the server adds later
-//!   parses instead of failing the whole response.
+//!   parses instead of failing the whole response;
+//! - `send()` bodies lose progenitor's per-request header copies
+//!   (`send_path`).
 
 use std::collections::HashMap;
 
 use syn::visit_mut::VisitMut;
 
 use crate::paging::{PagedType, add_page_impls};
+use crate::send_path::{self, SendPathReport};
 use syn::{Attribute, Fields, Ident, ImplItem, Item, ItemEnum, parse_quote};
 
 /// What the annotation passes changed.
@@ -21,6 +24,8 @@ pub struct AnnotationReport {
     pub page_impls: usize,
     /// Items that got a `#[cfg]` of the per-tag features.
     pub cfg_gated: usize,
+    /// What the send-path passes trimmed.
+    pub send_path: SendPathReport,
 }
 
 impl AnnotationReport {
@@ -31,6 +36,11 @@ impl AnnotationReport {
             opened_enums: self.opened_enums + other.opened_enums,
             page_impls: self.page_impls + other.page_impls,
             cfg_gated: self.cfg_gated + other.cfg_gated,
+            send_path: SendPathReport {
+                static_headers: self.send_path.static_headers + other.send_path.static_headers,
+                moved_headers: self.send_path.moved_headers + other.send_path.moved_headers,
+                path_params: self.send_path.path_params + other.send_path.path_params,
+            },
         }
     }
 }
@@ -43,6 +53,7 @@ pub fn annotate(file: &mut syn::File, paged: &[PagedType]) -> AnnotationReport {
     report.schemars_gated = gate.count;
     report.opened_enums = open_enums(&mut file.items);
     report.page_impls = add_page_impls(&mut file.items, paged);
+    report.send_path = send_path::trim(file);
     report
 }
 

@@ -184,15 +184,130 @@ impl Hooks {
         }
     }
 
-    async fn execute(
-        &self,
-        client: &reqwest::Client,
+    /// Sends `request` through the transport, or with `client` alone.
+    /// Not an `async fn`: that would keep the request in every generated
+    /// `send()` future a second time.
+    fn execute<'a>(
+        &'a self,
+        client: &'a reqwest::Client,
         request: reqwest::Request,
         operation_id: &'static str,
-    ) -> reqwest::Result<reqwest::Response> {
+    ) -> impl Future<Output = reqwest::Result<reqwest::Response>> + Send + 'a {
+        use futures_util::future::Either;
         match &self.0 {
-            Some(transport) => transport.execute(client, request, operation_id).await,
-            None => client.execute(request).await,
+            Some(transport) => Either::Left(transport.execute(client, request, operation_id)),
+            None => Either::Right(client.execute(request)),
+        }
+    }
+}
+
+/// The response constructors of the generated `send()` methods: as
+/// `progenitor_client::ResponseValue::{from_response, stream, empty}`, but
+/// they move the response's headers into the `ResponseValue` instead of
+/// copying them (the generator's `send_path` pass calls these).
+#[doc(hidden)]
+pub mod responses {
+    use progenitor_client::{ByteStream, Error, ResponseValue};
+
+    /// A JSON body parsed into `T`.
+    pub async fn json<T: serde::de::DeserializeOwned, E>(
+        mut response: reqwest::Response,
+    ) -> Result<ResponseValue<T>, Error<E>> {
+        let status = response.status();
+        let headers = std::mem::take(response.headers_mut());
+        let full = response.bytes().await.map_err(Error::ResponseBodyError)?;
+        let inner =
+            serde_json::from_slice(&full).map_err(|e| Error::InvalidResponsePayload(full, e))?;
+        Ok(ResponseValue::new(inner, status, headers))
+    }
+
+    /// The body as a stream of bytes.
+    pub fn stream(mut response: reqwest::Response) -> ResponseValue<ByteStream> {
+        let status = response.status();
+        let headers = std::mem::take(response.headers_mut());
+        let inner = ByteStream::new(Box::pin(response.bytes_stream()));
+        ResponseValue::new(inner, status, headers)
+    }
+
+    /// No body.
+    pub fn empty(mut response: reqwest::Response) -> ResponseValue<()> {
+        let status = response.status();
+        let headers = std::mem::take(response.headers_mut());
+        ResponseValue::new((), status, headers)
+    }
+}
+
+/// Path parameters of the generated `send()` methods (the generator's
+/// `send_path` pass writes `paths::Encoded(&x)` for progenitor's
+/// `encode_path(&x.to_string())`).
+#[doc(hidden)]
+pub mod paths {
+    use std::fmt::{self, Display, Write};
+
+    /// What `progenitor_client::encode_path` escapes.
+    const PATH_SET: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+        .add(b' ')
+        .add(b'"')
+        .add(b'#')
+        .add(b'<')
+        .add(b'>')
+        .add(b'?')
+        .add(b'`')
+        .add(b'{')
+        .add(b'}')
+        .add(b'/')
+        .add(b'%');
+
+    /// `x`'s `Display` output, percent-encoded as
+    /// `progenitor_client::encode_path(&x.to_string())` encodes it, but
+    /// written straight into the formatter: no intermediate strings.
+    pub struct Encoded<'a, T: ?Sized>(pub &'a T);
+
+    impl<T: Display + ?Sized> Display for Encoded<'_, T> {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            struct Escaping<'a, 'b>(&'a mut fmt::Formatter<'b>);
+            impl Write for Escaping<'_, '_> {
+                fn write_str(&mut self, s: &str) -> fmt::Result {
+                    // Chunks are whole `str`s, so escaping them one by one
+                    // equals escaping the whole.
+                    Display::fmt(&percent_encoding::utf8_percent_encode(s, PATH_SET), self.0)
+                }
+            }
+            write!(Escaping(f), "{}", self.0)
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::Encoded;
+
+        #[test]
+        fn encodes_as_progenitor_does() {
+            let mut samples: Vec<String> = (0u8..128).map(|b| char::from(b).to_string()).collect();
+            samples.extend(
+                [
+                    "",
+                    "0000000000000001",
+                    "a b/c%d?e#f",
+                    "ümlaut €",
+                    "x\u{7f}y",
+                    "{id}",
+                ]
+                .map(String::from),
+            );
+            samples.push(samples.concat());
+            for sample in &samples {
+                assert_eq!(
+                    Encoded(sample).to_string(),
+                    progenitor_client::encode_path(sample),
+                    "{sample:?}"
+                );
+            }
+            assert_eq!(Encoded(&42u64).to_string(), "42");
+            assert_eq!(
+                format!("{}/v1/{}", "http://h", Encoded("a/b")),
+                "http://h/v1/a%2Fb"
+            );
         }
     }
 }
@@ -222,14 +337,12 @@ impl progenitor_client::ClientHooks<Hooks> for MODULE::Client {
             .map_err(progenitor_client::Error::Custom)
     }
 
-    async fn exec(
+    fn exec(
         &self,
         request: reqwest::Request,
         info: &progenitor_client::OperationInfo,
-    ) -> reqwest::Result<reqwest::Response> {
-        self.inner
-            .execute(&self.client, request, info.operation_id)
-            .await
+    ) -> impl Future<Output = reqwest::Result<reqwest::Response>> {
+        self.inner.execute(&self.client, request, info.operation_id)
     }
 }
 "#;

@@ -24,6 +24,7 @@ mod overlay;
 mod paging;
 mod pipeline;
 mod report;
+mod send_path;
 
 #[derive(Parser)]
 #[command(name = "cargo xtask", about = "Sumo Logic client workspace automation")]

@@ -57,4 +57,9 @@ pub fn print_run(run: &ApiRun, root: &Path) {
         run.source.features.tags.len(),
         run.source.annotations.cfg_gated
     );
+    let send_path = run.source.annotations.send_path;
+    println!(
+        "  send path  {} sends with their headers straight onto the request; {} response constructors moving the headers; {} path parameters encoded into the URL",
+        send_path.static_headers, send_path.moved_headers, send_path.path_params
+    );
 }

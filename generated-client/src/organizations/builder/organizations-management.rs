@@ -39,14 +39,6 @@ impl<'a> GetDeployments<'a> {
         let Self { client, parent_deployment_id } = self;
         let parent_deployment_id = parent_deployment_id.map_err(Error::InvalidRequest)?;
         let url = format!("{}/v1/deployments", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
-        header_map
-            .append("parentDeploymentId", parent_deployment_id.to_string().try_into()?);
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -55,7 +47,16 @@ impl<'a> GetDeployments<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
+            .header(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            )
+            .header(
+                "parentDeploymentId",
+                ::reqwest::header::HeaderValue::try_from(
+                    parent_deployment_id.to_string(),
+                )?,
+            )
             .build()?;
         let info = OperationInfo {
             operation_id: "get_deployments",
@@ -65,9 +66,13 @@ impl<'a> GetDeployments<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
-            500u16..=599u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+            200u16 => crate::responses::json(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -155,14 +160,6 @@ impl<'a> ListOrganizations<'a> {
         let token = token.map_err(Error::InvalidRequest)?;
         let parent_deployment_id = parent_deployment_id.map_err(Error::InvalidRequest)?;
         let url = format!("{}/v1/organizations", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
-        header_map
-            .append("parentDeploymentId", parent_deployment_id.to_string().try_into()?);
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -174,7 +171,16 @@ impl<'a> ListOrganizations<'a> {
             .query(&progenitor_client::QueryParam::new("limit", &limit))
             .query(&progenitor_client::QueryParam::new("status", &status))
             .query(&progenitor_client::QueryParam::new("token", &token))
-            .headers(header_map)
+            .header(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            )
+            .header(
+                "parentDeploymentId",
+                ::reqwest::header::HeaderValue::try_from(
+                    parent_deployment_id.to_string(),
+                )?,
+            )
             .build()?;
         let info = OperationInfo {
             operation_id: "list_organizations",
@@ -184,9 +190,13 @@ impl<'a> ListOrganizations<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
-            500u16..=599u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+            200u16 => crate::responses::json(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -262,14 +272,6 @@ impl<'a> CreateOrganization<'a> {
             })
             .map_err(Error::InvalidRequest)?;
         let url = format!("{}/v1/organizations", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
-        header_map
-            .append("parentDeploymentId", parent_deployment_id.to_string().try_into()?);
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -279,7 +281,16 @@ impl<'a> CreateOrganization<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
+            .header(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            )
+            .header(
+                "parentDeploymentId",
+                ::reqwest::header::HeaderValue::try_from(
+                    parent_deployment_id.to_string(),
+                )?,
+            )
             .build()?;
         let info = OperationInfo {
             operation_id: "create_organization",
@@ -289,9 +300,13 @@ impl<'a> CreateOrganization<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
-            500u16..=599u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+            200u16 => crate::responses::json(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -363,14 +378,6 @@ impl<'a> DelinkOrg<'a> {
             })
             .map_err(Error::InvalidRequest)?;
         let url = format!("{}/v1/organizations/delink", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
-        header_map
-            .append("parentDeploymentId", parent_deployment_id.to_string().try_into()?);
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -380,7 +387,16 @@ impl<'a> DelinkOrg<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
+            .header(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            )
+            .header(
+                "parentDeploymentId",
+                ::reqwest::header::HeaderValue::try_from(
+                    parent_deployment_id.to_string(),
+                )?,
+            )
             .build()?;
         let info = OperationInfo {
             operation_id: "delink_org",
@@ -390,9 +406,13 @@ impl<'a> DelinkOrg<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
-            500u16..=599u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+            200u16 => crate::responses::json(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -447,14 +467,6 @@ impl<'a> GetOrganization<'a> {
         let url = format!(
             "{}/v1/organizations/{}", client.baseurl, encode_path(& org_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
-        header_map
-            .append("parentDeploymentId", parent_deployment_id.to_string().try_into()?);
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -463,7 +475,16 @@ impl<'a> GetOrganization<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
+            .header(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            )
+            .header(
+                "parentDeploymentId",
+                ::reqwest::header::HeaderValue::try_from(
+                    parent_deployment_id.to_string(),
+                )?,
+            )
             .build()?;
         let info = OperationInfo {
             operation_id: "get_organization",
@@ -473,9 +494,13 @@ impl<'a> GetOrganization<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
-            500u16..=599u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+            200u16 => crate::responses::json(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -553,14 +578,6 @@ impl<'a> UpdateSubscription<'a> {
         let url = format!(
             "{}/v1/organizations/{}", client.baseurl, encode_path(& org_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
-        header_map
-            .append("parentDeploymentId", parent_deployment_id.to_string().try_into()?);
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -570,7 +587,16 @@ impl<'a> UpdateSubscription<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
+            .header(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            )
+            .header(
+                "parentDeploymentId",
+                ::reqwest::header::HeaderValue::try_from(
+                    parent_deployment_id.to_string(),
+                )?,
+            )
             .build()?;
         let info = OperationInfo {
             operation_id: "update_subscription",
@@ -580,9 +606,13 @@ impl<'a> UpdateSubscription<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
-            500u16..=599u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+            200u16 => crate::responses::json(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -637,14 +667,6 @@ impl<'a> DeleteOrg<'a> {
         let url = format!(
             "{}/v1/organizations/{}", client.baseurl, encode_path(& org_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
-        header_map
-            .append("parentDeploymentId", parent_deployment_id.to_string().try_into()?);
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -653,7 +675,16 @@ impl<'a> DeleteOrg<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
+            .header(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            )
+            .header(
+                "parentDeploymentId",
+                ::reqwest::header::HeaderValue::try_from(
+                    parent_deployment_id.to_string(),
+                )?,
+            )
             .build()?;
         let info = OperationInfo {
             operation_id: "delete_org",
@@ -663,9 +694,13 @@ impl<'a> DeleteOrg<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
-            500u16..=599u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+            200u16 => crate::responses::json(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -752,14 +787,6 @@ impl<'a> CreateAccessKey<'a> {
             "{}/v1/organizations/{}/accessKey", client.baseurl, encode_path(& org_id
             .to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
-        header_map
-            .append("parentDeploymentId", parent_deployment_id.to_string().try_into()?);
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -769,7 +796,16 @@ impl<'a> CreateAccessKey<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
+            .header(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            )
+            .header(
+                "parentDeploymentId",
+                ::reqwest::header::HeaderValue::try_from(
+                    parent_deployment_id.to_string(),
+                )?,
+            )
             .build()?;
         let info = OperationInfo {
             operation_id: "create_access_key",
@@ -779,9 +815,13 @@ impl<'a> CreateAccessKey<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
-            500u16..=599u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+            200u16 => crate::responses::json(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -822,14 +862,6 @@ impl<'a> GetParentOrgDetails<'a> {
         let Self { client, parent_deployment_id } = self;
         let parent_deployment_id = parent_deployment_id.map_err(Error::InvalidRequest)?;
         let url = format!("{}/v1/organizations/usages", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
-        header_map
-            .append("parentDeploymentId", parent_deployment_id.to_string().try_into()?);
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -838,7 +870,16 @@ impl<'a> GetParentOrgDetails<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
+            .header(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            )
+            .header(
+                "parentDeploymentId",
+                ::reqwest::header::HeaderValue::try_from(
+                    parent_deployment_id.to_string(),
+                )?,
+            )
             .build()?;
         let info = OperationInfo {
             operation_id: "get_parent_org_details",
@@ -848,9 +889,13 @@ impl<'a> GetParentOrgDetails<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
-            500u16..=599u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+            200u16 => crate::responses::json(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -937,14 +982,6 @@ impl<'a> GetUsages<'a> {
         let parent_deployment_id = parent_deployment_id.map_err(Error::InvalidRequest)?;
         let body = body.map_err(Error::InvalidRequest)?;
         let url = format!("{}/v1/organizations/usages", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
-        header_map
-            .append("parentDeploymentId", parent_deployment_id.to_string().try_into()?);
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -956,7 +993,16 @@ impl<'a> GetUsages<'a> {
             .json(&body)
             .query(&progenitor_client::QueryParam::new("limit", &limit))
             .query(&progenitor_client::QueryParam::new("token", &token))
-            .headers(header_map)
+            .header(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            )
+            .header(
+                "parentDeploymentId",
+                ::reqwest::header::HeaderValue::try_from(
+                    parent_deployment_id.to_string(),
+                )?,
+            )
             .build()?;
         let info = OperationInfo {
             operation_id: "get_usages",
@@ -966,9 +1012,13 @@ impl<'a> GetUsages<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
-            500u16..=599u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+            200u16 => crate::responses::json(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -1009,14 +1059,6 @@ impl<'a> GetAllocatedCredits<'a> {
         let Self { client, parent_deployment_id } = self;
         let parent_deployment_id = parent_deployment_id.map_err(Error::InvalidRequest)?;
         let url = format!("{}/v1/organizations/allocatedCredits", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
-        header_map
-            .append("parentDeploymentId", parent_deployment_id.to_string().try_into()?);
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -1025,7 +1067,16 @@ impl<'a> GetAllocatedCredits<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
+            .header(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            )
+            .header(
+                "parentDeploymentId",
+                ::reqwest::header::HeaderValue::try_from(
+                    parent_deployment_id.to_string(),
+                )?,
+            )
             .build()?;
         let info = OperationInfo {
             operation_id: "get_allocated_credits",
@@ -1035,9 +1086,13 @@ impl<'a> GetAllocatedCredits<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
-            500u16..=599u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+            200u16 => crate::responses::json(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -1093,14 +1148,6 @@ impl<'a> GetOrgUsage<'a> {
             "{}/v1/organizations/usages/{}", client.baseurl, encode_path(& org_id
             .to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
-        header_map
-            .append("parentDeploymentId", parent_deployment_id.to_string().try_into()?);
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -1109,7 +1156,16 @@ impl<'a> GetOrgUsage<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
+            .header(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            )
+            .header(
+                "parentDeploymentId",
+                ::reqwest::header::HeaderValue::try_from(
+                    parent_deployment_id.to_string(),
+                )?,
+            )
             .build()?;
         let info = OperationInfo {
             operation_id: "get_org_usage",
@@ -1119,9 +1175,13 @@ impl<'a> GetOrgUsage<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
-            500u16..=599u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+            200u16 => crate::responses::json(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -1177,14 +1237,6 @@ impl<'a> GetSubdomainLoginUrl<'a> {
             "{}/v1/organizations/{}/subdomainLoginUrl", client.baseurl, encode_path(&
             org_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
-        header_map
-            .append("parentDeploymentId", parent_deployment_id.to_string().try_into()?);
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -1193,7 +1245,16 @@ impl<'a> GetSubdomainLoginUrl<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
+            .header(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            )
+            .header(
+                "parentDeploymentId",
+                ::reqwest::header::HeaderValue::try_from(
+                    parent_deployment_id.to_string(),
+                )?,
+            )
             .build()?;
         let info = OperationInfo {
             operation_id: "get_subdomain_login_url",
@@ -1203,9 +1264,13 @@ impl<'a> GetSubdomainLoginUrl<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
-            500u16..=599u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+            200u16 => crate::responses::json(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -1246,14 +1311,6 @@ impl<'a> GetParentOrgInfo<'a> {
         let Self { client, parent_deployment_id } = self;
         let parent_deployment_id = parent_deployment_id.map_err(Error::InvalidRequest)?;
         let url = format!("{}/v1/organizations/parentOrg", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
-        header_map
-            .append("parentDeploymentId", parent_deployment_id.to_string().try_into()?);
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -1262,7 +1319,16 @@ impl<'a> GetParentOrgInfo<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
+            .header(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            )
+            .header(
+                "parentDeploymentId",
+                ::reqwest::header::HeaderValue::try_from(
+                    parent_deployment_id.to_string(),
+                )?,
+            )
             .build()?;
         let info = OperationInfo {
             operation_id: "get_parent_org_info",
@@ -1272,9 +1338,13 @@ impl<'a> GetParentOrgInfo<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
-            500u16..=599u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+            200u16 => crate::responses::json(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -1330,14 +1400,6 @@ impl<'a> GetProvisioning<'a> {
             "{}/v1/organizations/provisioning/{}", client.baseurl, encode_path(& org_id
             .to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
-        header_map
-            .append("parentDeploymentId", parent_deployment_id.to_string().try_into()?);
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -1346,7 +1408,16 @@ impl<'a> GetProvisioning<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
+            .header(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            )
+            .header(
+                "parentDeploymentId",
+                ::reqwest::header::HeaderValue::try_from(
+                    parent_deployment_id.to_string(),
+                )?,
+            )
             .build()?;
         let info = OperationInfo {
             operation_id: "get_provisioning",
@@ -1356,9 +1427,13 @@ impl<'a> GetProvisioning<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
-            500u16..=599u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+            200u16 => crate::responses::json(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }

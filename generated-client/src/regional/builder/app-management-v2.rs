@@ -67,14 +67,8 @@ impl<'a> AsyncInstallApp<'a> {
             })
             .map_err(Error::InvalidRequest)?;
         let url = format!(
-            "{}/v2/apps/{}/install", client.baseurl, encode_path(& uuid.to_string()),
+            "{}/v2/apps/{}/install", client.baseurl, crate ::paths::Encoded(& uuid),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -84,7 +78,10 @@ impl<'a> AsyncInstallApp<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
+            .header(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            )
             .build()?;
         let info = OperationInfo {
             operation_id: "async_install_app",
@@ -94,9 +91,13 @@ impl<'a> AsyncInstallApp<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
-            500u16..=599u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+            200u16 => crate::responses::json(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -135,15 +136,9 @@ impl<'a> GetAsyncInstallAppStatus<'a> {
         let Self { client, job_id } = self;
         let job_id = job_id.map_err(Error::InvalidRequest)?;
         let url = format!(
-            "{}/v2/apps/install/{}/status", client.baseurl, encode_path(& job_id
-            .to_string()),
+            "{}/v2/apps/install/{}/status", client.baseurl, crate ::paths::Encoded(&
+            job_id),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -152,7 +147,10 @@ impl<'a> GetAsyncInstallAppStatus<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
+            .header(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            )
             .build()?;
         let info = OperationInfo {
             operation_id: "get_async_install_app_status",
@@ -162,9 +160,13 @@ impl<'a> GetAsyncInstallAppStatus<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
-            500u16..=599u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+            200u16 => crate::responses::json(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -202,14 +204,8 @@ impl<'a> AsyncUninstallApp<'a> {
         let Self { client, uuid } = self;
         let uuid = uuid.map_err(Error::InvalidRequest)?;
         let url = format!(
-            "{}/v2/apps/{}/uninstall", client.baseurl, encode_path(& uuid.to_string()),
+            "{}/v2/apps/{}/uninstall", client.baseurl, crate ::paths::Encoded(& uuid),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -218,7 +214,10 @@ impl<'a> AsyncUninstallApp<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
+            .header(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            )
             .build()?;
         let info = OperationInfo {
             operation_id: "async_uninstall_app",
@@ -228,9 +227,13 @@ impl<'a> AsyncUninstallApp<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
-            500u16..=599u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+            200u16 => crate::responses::json(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -269,15 +272,9 @@ impl<'a> GetAsyncUninstallAppStatus<'a> {
         let Self { client, job_id } = self;
         let job_id = job_id.map_err(Error::InvalidRequest)?;
         let url = format!(
-            "{}/v2/apps/uninstall/{}/status", client.baseurl, encode_path(& job_id
-            .to_string()),
+            "{}/v2/apps/uninstall/{}/status", client.baseurl, crate ::paths::Encoded(&
+            job_id),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -286,7 +283,10 @@ impl<'a> GetAsyncUninstallAppStatus<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
+            .header(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            )
             .build()?;
         let info = OperationInfo {
             operation_id: "get_async_uninstall_app_status",
@@ -296,9 +296,13 @@ impl<'a> GetAsyncUninstallAppStatus<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
-            500u16..=599u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+            200u16 => crate::responses::json(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -367,14 +371,8 @@ impl<'a> AsyncUpgradeApp<'a> {
             })
             .map_err(Error::InvalidRequest)?;
         let url = format!(
-            "{}/v2/apps/{}/upgrade", client.baseurl, encode_path(& uuid.to_string()),
+            "{}/v2/apps/{}/upgrade", client.baseurl, crate ::paths::Encoded(& uuid),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -384,7 +382,10 @@ impl<'a> AsyncUpgradeApp<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
+            .header(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            )
             .build()?;
         let info = OperationInfo {
             operation_id: "async_upgrade_app",
@@ -394,9 +395,13 @@ impl<'a> AsyncUpgradeApp<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
-            500u16..=599u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+            200u16 => crate::responses::json(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -435,15 +440,9 @@ impl<'a> GetAsyncUpgradeAppStatus<'a> {
         let Self { client, job_id } = self;
         let job_id = job_id.map_err(Error::InvalidRequest)?;
         let url = format!(
-            "{}/v2/apps/upgrade/{}/status", client.baseurl, encode_path(& job_id
-            .to_string()),
+            "{}/v2/apps/upgrade/{}/status", client.baseurl, crate ::paths::Encoded(&
+            job_id),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -452,7 +451,10 @@ impl<'a> GetAsyncUpgradeAppStatus<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
+            .header(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            )
             .build()?;
         let info = OperationInfo {
             operation_id: "get_async_upgrade_app_status",
@@ -462,9 +464,13 @@ impl<'a> GetAsyncUpgradeAppStatus<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
-            500u16..=599u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+            200u16 => crate::responses::json(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -519,12 +525,6 @@ impl<'a> ListAppsV2<'a> {
         let author = author.map_err(Error::InvalidRequest)?;
         let name = name.map_err(Error::InvalidRequest)?;
         let url = format!("{}/v2/apps", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -535,7 +535,10 @@ impl<'a> ListAppsV2<'a> {
             )
             .query(&progenitor_client::QueryParam::new("author", &author))
             .query(&progenitor_client::QueryParam::new("name", &name))
-            .headers(header_map)
+            .header(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            )
             .build()?;
         let info = OperationInfo {
             operation_id: "list_apps_v2",
@@ -545,9 +548,13 @@ impl<'a> ListAppsV2<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
-            500u16..=599u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+            200u16 => crate::responses::json(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -601,14 +608,8 @@ impl<'a> GetAppDetails<'a> {
         let uuid = uuid.map_err(Error::InvalidRequest)?;
         let version = version.map_err(Error::InvalidRequest)?;
         let url = format!(
-            "{}/v2/apps/{}/details", client.baseurl, encode_path(& uuid.to_string()),
+            "{}/v2/apps/{}/details", client.baseurl, crate ::paths::Encoded(& uuid),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -618,7 +619,10 @@ impl<'a> GetAppDetails<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .query(&progenitor_client::QueryParam::new("version", &version))
-            .headers(header_map)
+            .header(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            )
             .build()?;
         let info = OperationInfo {
             operation_id: "get_app_details",
@@ -628,9 +632,13 @@ impl<'a> GetAppDetails<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
-            500u16..=599u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+            200u16 => crate::responses::json(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }

@@ -34,12 +34,6 @@ impl<'a> GetItemByPath<'a> {
         let Self { client, path } = self;
         let path = path.map_err(Error::InvalidRequest)?;
         let url = format!("{}/v2/content/path", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -49,7 +43,10 @@ impl<'a> GetItemByPath<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .query(&progenitor_client::QueryParam::new("path", &path))
-            .headers(header_map)
+            .header(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            )
             .build()?;
         let info = OperationInfo {
             operation_id: "get_item_by_path",
@@ -59,9 +56,13 @@ impl<'a> GetItemByPath<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
-            500u16..=599u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+            200u16 => crate::responses::json(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -100,15 +101,9 @@ impl<'a> GetPathById<'a> {
         let Self { client, content_id } = self;
         let content_id = content_id.map_err(Error::InvalidRequest)?;
         let url = format!(
-            "{}/v2/content/{}/path", client.baseurl, encode_path(& content_id
-            .to_string()),
+            "{}/v2/content/{}/path", client.baseurl, crate ::paths::Encoded(&
+            content_id),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -117,7 +112,10 @@ impl<'a> GetPathById<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
+            .header(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            )
             .build()?;
         let info = OperationInfo {
             operation_id: "get_path_by_id",
@@ -127,9 +125,13 @@ impl<'a> GetPathById<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
-            500u16..=599u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+            200u16 => crate::responses::json(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -183,7 +185,7 @@ impl<'a> BeginAsyncExport<'a> {
         let id = id.map_err(Error::InvalidRequest)?;
         let is_admin_mode = is_admin_mode.map_err(Error::InvalidRequest)?;
         let url = format!(
-            "{}/v2/content/{}/export", client.baseurl, encode_path(& id.to_string()),
+            "{}/v2/content/{}/export", client.baseurl, crate ::paths::Encoded(& id),
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
         header_map
@@ -212,9 +214,13 @@ impl<'a> BeginAsyncExport<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
-            500u16..=599u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+            200u16 => crate::responses::json(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -284,8 +290,8 @@ impl<'a> GetAsyncExportStatus<'a> {
         let job_id = job_id.map_err(Error::InvalidRequest)?;
         let is_admin_mode = is_admin_mode.map_err(Error::InvalidRequest)?;
         let url = format!(
-            "{}/v2/content/{}/export/{}/status", client.baseurl, encode_path(& content_id
-            .to_string()), encode_path(& job_id.to_string()),
+            "{}/v2/content/{}/export/{}/status", client.baseurl, crate ::paths::Encoded(&
+            content_id), crate ::paths::Encoded(& job_id),
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
         header_map
@@ -314,9 +320,13 @@ impl<'a> GetAsyncExportStatus<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
-            500u16..=599u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+            200u16 => crate::responses::json(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -386,8 +396,8 @@ impl<'a> GetAsyncExportResult<'a> {
         let job_id = job_id.map_err(Error::InvalidRequest)?;
         let is_admin_mode = is_admin_mode.map_err(Error::InvalidRequest)?;
         let url = format!(
-            "{}/v2/content/{}/export/{}/result", client.baseurl, encode_path(& content_id
-            .to_string()), encode_path(& job_id.to_string()),
+            "{}/v2/content/{}/export/{}/result", client.baseurl, crate ::paths::Encoded(&
+            content_id), crate ::paths::Encoded(& job_id),
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
         header_map
@@ -416,9 +426,13 @@ impl<'a> GetAsyncExportResult<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
-            500u16..=599u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+            200u16 => crate::responses::json(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -500,8 +514,8 @@ impl<'a> BeginAsyncImport<'a> {
         let is_admin_mode = is_admin_mode.map_err(Error::InvalidRequest)?;
         let body = body.map_err(Error::InvalidRequest)?;
         let url = format!(
-            "{}/v2/content/folders/{}/import", client.baseurl, encode_path(& folder_id
-            .to_string()),
+            "{}/v2/content/folders/{}/import", client.baseurl, crate ::paths::Encoded(&
+            folder_id),
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
         header_map
@@ -532,9 +546,13 @@ impl<'a> BeginAsyncImport<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
-            500u16..=599u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+            200u16 => crate::responses::json(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -604,8 +622,8 @@ impl<'a> GetAsyncImportStatus<'a> {
         let job_id = job_id.map_err(Error::InvalidRequest)?;
         let is_admin_mode = is_admin_mode.map_err(Error::InvalidRequest)?;
         let url = format!(
-            "{}/v2/content/folders/{}/import/{}/status", client.baseurl, encode_path(&
-            folder_id.to_string()), encode_path(& job_id.to_string()),
+            "{}/v2/content/folders/{}/import/{}/status", client.baseurl, crate
+            ::paths::Encoded(& folder_id), crate ::paths::Encoded(& job_id),
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
         header_map
@@ -634,9 +652,13 @@ impl<'a> GetAsyncImportStatus<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
-            500u16..=599u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+            200u16 => crate::responses::json(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -690,7 +712,7 @@ impl<'a> BeginAsyncDelete<'a> {
         let id = id.map_err(Error::InvalidRequest)?;
         let is_admin_mode = is_admin_mode.map_err(Error::InvalidRequest)?;
         let url = format!(
-            "{}/v2/content/{}/delete", client.baseurl, encode_path(& id.to_string()),
+            "{}/v2/content/{}/delete", client.baseurl, crate ::paths::Encoded(& id),
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
         header_map
@@ -719,9 +741,13 @@ impl<'a> BeginAsyncDelete<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
-            500u16..=599u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+            200u16 => crate::responses::json(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -790,8 +816,8 @@ impl<'a> GetAsyncDeleteStatus<'a> {
         let job_id = job_id.map_err(Error::InvalidRequest)?;
         let is_admin_mode = is_admin_mode.map_err(Error::InvalidRequest)?;
         let url = format!(
-            "{}/v2/content/{}/delete/{}/status", client.baseurl, encode_path(& id
-            .to_string()), encode_path(& job_id.to_string()),
+            "{}/v2/content/{}/delete/{}/status", client.baseurl, crate ::paths::Encoded(&
+            id), crate ::paths::Encoded(& job_id),
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
         header_map
@@ -820,9 +846,13 @@ impl<'a> GetAsyncDeleteStatus<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
-            500u16..=599u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+            200u16 => crate::responses::json(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -893,7 +923,7 @@ impl<'a> BeginAsyncCopy<'a> {
         let destination_folder = destination_folder.map_err(Error::InvalidRequest)?;
         let is_admin_mode = is_admin_mode.map_err(Error::InvalidRequest)?;
         let url = format!(
-            "{}/v2/content/{}/copy", client.baseurl, encode_path(& id.to_string()),
+            "{}/v2/content/{}/copy", client.baseurl, crate ::paths::Encoded(& id),
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
         header_map
@@ -928,9 +958,13 @@ impl<'a> BeginAsyncCopy<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
-            500u16..=599u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+            200u16 => crate::responses::json(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -999,8 +1033,8 @@ impl<'a> AsyncCopyStatus<'a> {
         let job_id = job_id.map_err(Error::InvalidRequest)?;
         let is_admin_mode = is_admin_mode.map_err(Error::InvalidRequest)?;
         let url = format!(
-            "{}/v2/content/{}/copy/{}/status", client.baseurl, encode_path(& id
-            .to_string()), encode_path(& job_id.to_string()),
+            "{}/v2/content/{}/copy/{}/status", client.baseurl, crate ::paths::Encoded(&
+            id), crate ::paths::Encoded(& job_id),
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
         header_map
@@ -1029,9 +1063,13 @@ impl<'a> AsyncCopyStatus<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
-            500u16..=599u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+            200u16 => crate::responses::json(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -1101,7 +1139,7 @@ impl<'a> MoveItem<'a> {
             .map_err(Error::InvalidRequest)?;
         let is_admin_mode = is_admin_mode.map_err(Error::InvalidRequest)?;
         let url = format!(
-            "{}/v2/content/{}/move", client.baseurl, encode_path(& id.to_string()),
+            "{}/v2/content/{}/move", client.baseurl, crate ::paths::Encoded(& id),
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
         header_map
@@ -1132,9 +1170,13 @@ impl<'a> MoveItem<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::empty(response)),
-            400u16..=499u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
-            500u16..=599u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+            200u16 => Ok(crate::responses::empty(response)),
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }

@@ -65,8 +65,7 @@ impl<'a> GetContentPermissions<'a> {
         let explicit_only = explicit_only.map_err(Error::InvalidRequest)?;
         let is_admin_mode = is_admin_mode.map_err(Error::InvalidRequest)?;
         let url = format!(
-            "{}/v2/content/{}/permissions", client.baseurl, encode_path(& id
-            .to_string()),
+            "{}/v2/content/{}/permissions", client.baseurl, crate ::paths::Encoded(& id),
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
         header_map
@@ -96,9 +95,13 @@ impl<'a> GetContentPermissions<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
-            500u16..=599u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+            200u16 => crate::responses::json(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -187,8 +190,8 @@ impl<'a> AddContentPermissions<'a> {
             })
             .map_err(Error::InvalidRequest)?;
         let url = format!(
-            "{}/v2/content/{}/permissions/add", client.baseurl, encode_path(& id
-            .to_string()),
+            "{}/v2/content/{}/permissions/add", client.baseurl, crate ::paths::Encoded(&
+            id),
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
         header_map
@@ -218,9 +221,13 @@ impl<'a> AddContentPermissions<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
-            500u16..=599u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+            200u16 => crate::responses::json(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -309,8 +316,8 @@ impl<'a> RemoveContentPermissions<'a> {
             })
             .map_err(Error::InvalidRequest)?;
         let url = format!(
-            "{}/v2/content/{}/permissions/remove", client.baseurl, encode_path(& id
-            .to_string()),
+            "{}/v2/content/{}/permissions/remove", client.baseurl, crate
+            ::paths::Encoded(& id),
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
         header_map
@@ -340,9 +347,13 @@ impl<'a> RemoveContentPermissions<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
-            500u16..=599u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+            200u16 => crate::responses::json(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }

@@ -53,12 +53,6 @@ impl<'a> ListDynamicParsingRules<'a> {
         let limit = limit.map_err(Error::InvalidRequest)?;
         let token = token.map_err(Error::InvalidRequest)?;
         let url = format!("{}/v1/dynamicParsingRules", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -69,7 +63,10 @@ impl<'a> ListDynamicParsingRules<'a> {
             )
             .query(&progenitor_client::QueryParam::new("limit", &limit))
             .query(&progenitor_client::QueryParam::new("token", &token))
-            .headers(header_map)
+            .header(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            )
             .build()?;
         let info = OperationInfo {
             operation_id: "list_dynamic_parsing_rules",
@@ -79,9 +76,13 @@ impl<'a> ListDynamicParsingRules<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
-            500u16..=599u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+            200u16 => crate::responses::json(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -136,12 +137,6 @@ impl<'a> CreateDynamicParsingRule<'a> {
             })
             .map_err(Error::InvalidRequest)?;
         let url = format!("{}/v1/dynamicParsingRules", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -151,7 +146,10 @@ impl<'a> CreateDynamicParsingRule<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
+            .header(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            )
             .build()?;
         let info = OperationInfo {
             operation_id: "create_dynamic_parsing_rule",
@@ -161,9 +159,13 @@ impl<'a> CreateDynamicParsingRule<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
-            500u16..=599u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+            200u16 => crate::responses::json(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -201,15 +203,8 @@ impl<'a> GetDynamicParsingRule<'a> {
         let Self { client, id } = self;
         let id = id.map_err(Error::InvalidRequest)?;
         let url = format!(
-            "{}/v1/dynamicParsingRules/{}", client.baseurl, encode_path(& id
-            .to_string()),
+            "{}/v1/dynamicParsingRules/{}", client.baseurl, crate ::paths::Encoded(& id),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -218,7 +213,10 @@ impl<'a> GetDynamicParsingRule<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
+            .header(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            )
             .build()?;
         let info = OperationInfo {
             operation_id: "get_dynamic_parsing_rule",
@@ -228,9 +226,13 @@ impl<'a> GetDynamicParsingRule<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
-            500u16..=599u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+            200u16 => crate::responses::json(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -299,15 +301,8 @@ impl<'a> UpdateDynamicParsingRule<'a> {
             })
             .map_err(Error::InvalidRequest)?;
         let url = format!(
-            "{}/v1/dynamicParsingRules/{}", client.baseurl, encode_path(& id
-            .to_string()),
+            "{}/v1/dynamicParsingRules/{}", client.baseurl, crate ::paths::Encoded(& id),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -317,7 +312,10 @@ impl<'a> UpdateDynamicParsingRule<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
+            .header(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            )
             .build()?;
         let info = OperationInfo {
             operation_id: "update_dynamic_parsing_rule",
@@ -327,9 +325,13 @@ impl<'a> UpdateDynamicParsingRule<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
-            500u16..=599u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+            200u16 => crate::responses::json(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -365,17 +367,17 @@ impl<'a> DeleteDynamicParsingRule<'a> {
         let Self { client, id } = self;
         let id = id.map_err(Error::InvalidRequest)?;
         let url = format!(
-            "{}/v1/dynamicParsingRules/{}", client.baseurl, encode_path(& id
-            .to_string()),
+            "{}/v1/dynamicParsingRules/{}", client.baseurl, crate ::paths::Encoded(& id),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .delete(url)
+            .header(
                 ::reqwest::header::HeaderName::from_static("api-version"),
                 ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
-        #[allow(unused_mut)]
-        let mut request = client.client.delete(url).headers(header_map).build()?;
+            )
+            .build()?;
         let info = OperationInfo {
             operation_id: "delete_dynamic_parsing_rule",
         };
@@ -384,9 +386,13 @@ impl<'a> DeleteDynamicParsingRule<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            204u16 => Ok(ResponseValue::empty(response)),
-            400u16..=499u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
-            500u16..=599u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+            204u16 => Ok(crate::responses::empty(response)),
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }

@@ -53,12 +53,6 @@ impl<'a> ListIngestBudgets<'a> {
         let limit = limit.map_err(Error::InvalidRequest)?;
         let token = token.map_err(Error::InvalidRequest)?;
         let url = format!("{}/v1/ingestBudgets", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -69,7 +63,10 @@ impl<'a> ListIngestBudgets<'a> {
             )
             .query(&progenitor_client::QueryParam::new("limit", &limit))
             .query(&progenitor_client::QueryParam::new("token", &token))
-            .headers(header_map)
+            .header(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            )
             .build()?;
         let info = OperationInfo {
             operation_id: "list_ingest_budgets",
@@ -79,9 +76,13 @@ impl<'a> ListIngestBudgets<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
-            500u16..=599u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+            200u16 => crate::responses::json(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -136,12 +137,6 @@ impl<'a> CreateIngestBudget<'a> {
             })
             .map_err(Error::InvalidRequest)?;
         let url = format!("{}/v1/ingestBudgets", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -151,7 +146,10 @@ impl<'a> CreateIngestBudget<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
+            .header(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            )
             .build()?;
         let info = OperationInfo {
             operation_id: "create_ingest_budget",
@@ -161,9 +159,13 @@ impl<'a> CreateIngestBudget<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
-            500u16..=599u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+            200u16 => crate::responses::json(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -201,14 +203,8 @@ impl<'a> GetIngestBudget<'a> {
         let Self { client, id } = self;
         let id = id.map_err(Error::InvalidRequest)?;
         let url = format!(
-            "{}/v1/ingestBudgets/{}", client.baseurl, encode_path(& id.to_string()),
+            "{}/v1/ingestBudgets/{}", client.baseurl, crate ::paths::Encoded(& id),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -217,7 +213,10 @@ impl<'a> GetIngestBudget<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
+            .header(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            )
             .build()?;
         let info = OperationInfo {
             operation_id: "get_ingest_budget",
@@ -227,9 +226,13 @@ impl<'a> GetIngestBudget<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
-            500u16..=599u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+            200u16 => crate::responses::json(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -298,14 +301,8 @@ impl<'a> UpdateIngestBudget<'a> {
             })
             .map_err(Error::InvalidRequest)?;
         let url = format!(
-            "{}/v1/ingestBudgets/{}", client.baseurl, encode_path(& id.to_string()),
+            "{}/v1/ingestBudgets/{}", client.baseurl, crate ::paths::Encoded(& id),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -315,7 +312,10 @@ impl<'a> UpdateIngestBudget<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
+            .header(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            )
             .build()?;
         let info = OperationInfo {
             operation_id: "update_ingest_budget",
@@ -325,9 +325,13 @@ impl<'a> UpdateIngestBudget<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
-            500u16..=599u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+            200u16 => crate::responses::json(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -363,16 +367,17 @@ impl<'a> DeleteIngestBudget<'a> {
         let Self { client, id } = self;
         let id = id.map_err(Error::InvalidRequest)?;
         let url = format!(
-            "{}/v1/ingestBudgets/{}", client.baseurl, encode_path(& id.to_string()),
+            "{}/v1/ingestBudgets/{}", client.baseurl, crate ::paths::Encoded(& id),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .delete(url)
+            .header(
                 ::reqwest::header::HeaderName::from_static("api-version"),
                 ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
-        #[allow(unused_mut)]
-        let mut request = client.client.delete(url).headers(header_map).build()?;
+            )
+            .build()?;
         let info = OperationInfo {
             operation_id: "delete_ingest_budget",
         };
@@ -381,9 +386,13 @@ impl<'a> DeleteIngestBudget<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            204u16 => Ok(ResponseValue::empty(response)),
-            400u16..=499u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
-            500u16..=599u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+            204u16 => Ok(crate::responses::empty(response)),
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -419,17 +428,18 @@ impl<'a> ResetUsage<'a> {
         let Self { client, id } = self;
         let id = id.map_err(Error::InvalidRequest)?;
         let url = format!(
-            "{}/v1/ingestBudgets/{}/usage/reset", client.baseurl, encode_path(& id
-            .to_string()),
+            "{}/v1/ingestBudgets/{}/usage/reset", client.baseurl, crate
+            ::paths::Encoded(& id),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .post(url)
+            .header(
                 ::reqwest::header::HeaderName::from_static("api-version"),
                 ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
-        #[allow(unused_mut)]
-        let mut request = client.client.post(url).headers(header_map).build()?;
+            )
+            .build()?;
         let info = OperationInfo {
             operation_id: "reset_usage",
         };
@@ -438,9 +448,13 @@ impl<'a> ResetUsage<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::empty(response)),
-            400u16..=499u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
-            500u16..=599u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+            200u16 => Ok(crate::responses::empty(response)),
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -512,15 +526,9 @@ impl<'a> GetAssignedCollectors<'a> {
         let limit = limit.map_err(Error::InvalidRequest)?;
         let token = token.map_err(Error::InvalidRequest)?;
         let url = format!(
-            "{}/v1/ingestBudgets/{}/collectors", client.baseurl, encode_path(& id
-            .to_string()),
+            "{}/v1/ingestBudgets/{}/collectors", client.baseurl, crate ::paths::Encoded(&
+            id),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -531,7 +539,10 @@ impl<'a> GetAssignedCollectors<'a> {
             )
             .query(&progenitor_client::QueryParam::new("limit", &limit))
             .query(&progenitor_client::QueryParam::new("token", &token))
-            .headers(header_map)
+            .header(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            )
             .build()?;
         let info = OperationInfo {
             operation_id: "get_assigned_collectors",
@@ -541,9 +552,13 @@ impl<'a> GetAssignedCollectors<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
-            500u16..=599u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+            200u16 => crate::responses::json(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -596,15 +611,9 @@ impl<'a> AssignCollectorToBudget<'a> {
         let id = id.map_err(Error::InvalidRequest)?;
         let collector_id = collector_id.map_err(Error::InvalidRequest)?;
         let url = format!(
-            "{}/v1/ingestBudgets/{}/collectors/{}", client.baseurl, encode_path(& id
-            .to_string()), encode_path(& collector_id.to_string()),
+            "{}/v1/ingestBudgets/{}/collectors/{}", client.baseurl, crate
+            ::paths::Encoded(& id), crate ::paths::Encoded(& collector_id),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -613,7 +622,10 @@ impl<'a> AssignCollectorToBudget<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
+            .header(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            )
             .build()?;
         let info = OperationInfo {
             operation_id: "assign_collector_to_budget",
@@ -623,9 +635,13 @@ impl<'a> AssignCollectorToBudget<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
-            500u16..=599u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+            200u16 => crate::responses::json(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -678,15 +694,9 @@ impl<'a> RemoveCollectorFromBudget<'a> {
         let id = id.map_err(Error::InvalidRequest)?;
         let collector_id = collector_id.map_err(Error::InvalidRequest)?;
         let url = format!(
-            "{}/v1/ingestBudgets/{}/collectors/{}", client.baseurl, encode_path(& id
-            .to_string()), encode_path(& collector_id.to_string()),
+            "{}/v1/ingestBudgets/{}/collectors/{}", client.baseurl, crate
+            ::paths::Encoded(& id), crate ::paths::Encoded(& collector_id),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -695,7 +705,10 @@ impl<'a> RemoveCollectorFromBudget<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
+            .header(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            )
             .build()?;
         let info = OperationInfo {
             operation_id: "remove_collector_from_budget",
@@ -705,9 +718,13 @@ impl<'a> RemoveCollectorFromBudget<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
-            500u16..=599u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+            200u16 => crate::responses::json(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }

@@ -53,12 +53,6 @@ impl<'a> GetDataForwardingBuckets<'a> {
         let limit = limit.map_err(Error::InvalidRequest)?;
         let token = token.map_err(Error::InvalidRequest)?;
         let url = format!("{}/v1/logsDataForwarding/destinations", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -69,7 +63,10 @@ impl<'a> GetDataForwardingBuckets<'a> {
             )
             .query(&progenitor_client::QueryParam::new("limit", &limit))
             .query(&progenitor_client::QueryParam::new("token", &token))
-            .headers(header_map)
+            .header(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            )
             .build()?;
         let info = OperationInfo {
             operation_id: "get_data_forwarding_buckets",
@@ -79,9 +76,13 @@ impl<'a> GetDataForwardingBuckets<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
-            500u16..=599u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+            200u16 => crate::responses::json(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -136,12 +137,6 @@ impl<'a> CreateDataForwardingBucket<'a> {
             })
             .map_err(Error::InvalidRequest)?;
         let url = format!("{}/v1/logsDataForwarding/destinations", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -151,7 +146,10 @@ impl<'a> CreateDataForwardingBucket<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
+            .header(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            )
             .build()?;
         let info = OperationInfo {
             operation_id: "create_data_forwarding_bucket",
@@ -161,9 +159,13 @@ impl<'a> CreateDataForwardingBucket<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
-            500u16..=599u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+            200u16 => crate::responses::json(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -201,15 +203,9 @@ impl<'a> GetDataForwardingDestination<'a> {
         let Self { client, id } = self;
         let id = id.map_err(Error::InvalidRequest)?;
         let url = format!(
-            "{}/v1/logsDataForwarding/destinations/{}", client.baseurl, encode_path(& id
-            .to_string()),
+            "{}/v1/logsDataForwarding/destinations/{}", client.baseurl, crate
+            ::paths::Encoded(& id),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -218,7 +214,10 @@ impl<'a> GetDataForwardingDestination<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
+            .header(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            )
             .build()?;
         let info = OperationInfo {
             operation_id: "get_data_forwarding_destination",
@@ -228,9 +227,13 @@ impl<'a> GetDataForwardingDestination<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
-            500u16..=599u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+            200u16 => crate::responses::json(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -299,15 +302,9 @@ impl<'a> UpdateDataForwardingBucket<'a> {
             })
             .map_err(Error::InvalidRequest)?;
         let url = format!(
-            "{}/v1/logsDataForwarding/destinations/{}", client.baseurl, encode_path(& id
-            .to_string()),
+            "{}/v1/logsDataForwarding/destinations/{}", client.baseurl, crate
+            ::paths::Encoded(& id),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -317,7 +314,10 @@ impl<'a> UpdateDataForwardingBucket<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
+            .header(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            )
             .build()?;
         let info = OperationInfo {
             operation_id: "update_data_forwarding_bucket",
@@ -327,9 +327,13 @@ impl<'a> UpdateDataForwardingBucket<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
-            500u16..=599u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+            200u16 => crate::responses::json(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -365,17 +369,18 @@ impl<'a> DeleteDataForwardingBucket<'a> {
         let Self { client, id } = self;
         let id = id.map_err(Error::InvalidRequest)?;
         let url = format!(
-            "{}/v1/logsDataForwarding/destinations/{}", client.baseurl, encode_path(& id
-            .to_string()),
+            "{}/v1/logsDataForwarding/destinations/{}", client.baseurl, crate
+            ::paths::Encoded(& id),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .delete(url)
+            .header(
                 ::reqwest::header::HeaderName::from_static("api-version"),
                 ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
-        #[allow(unused_mut)]
-        let mut request = client.client.delete(url).headers(header_map).build()?;
+            )
+            .build()?;
         let info = OperationInfo {
             operation_id: "delete_data_forwarding_bucket",
         };
@@ -384,9 +389,13 @@ impl<'a> DeleteDataForwardingBucket<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            204u16 => Ok(ResponseValue::empty(response)),
-            400u16..=499u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
-            500u16..=599u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+            204u16 => Ok(crate::responses::empty(response)),
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -441,12 +450,6 @@ impl<'a> GetRulesAndBuckets<'a> {
         let limit = limit.map_err(Error::InvalidRequest)?;
         let token = token.map_err(Error::InvalidRequest)?;
         let url = format!("{}/v1/logsDataForwarding/rules", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -457,7 +460,10 @@ impl<'a> GetRulesAndBuckets<'a> {
             )
             .query(&progenitor_client::QueryParam::new("limit", &limit))
             .query(&progenitor_client::QueryParam::new("token", &token))
-            .headers(header_map)
+            .header(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            )
             .build()?;
         let info = OperationInfo {
             operation_id: "get_rules_and_buckets",
@@ -467,9 +473,13 @@ impl<'a> GetRulesAndBuckets<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
-            500u16..=599u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+            200u16 => crate::responses::json(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -526,12 +536,6 @@ impl<'a> CreateDataForwardingRule<'a> {
             })
             .map_err(Error::InvalidRequest)?;
         let url = format!("{}/v1/logsDataForwarding/rules", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -541,7 +545,10 @@ impl<'a> CreateDataForwardingRule<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
+            .header(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            )
             .build()?;
         let info = OperationInfo {
             operation_id: "create_data_forwarding_rule",
@@ -551,9 +558,13 @@ impl<'a> CreateDataForwardingRule<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
-            500u16..=599u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+            200u16 => crate::responses::json(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -592,15 +603,9 @@ impl<'a> GetDataForwardingRule<'a> {
         let Self { client, index_id } = self;
         let index_id = index_id.map_err(Error::InvalidRequest)?;
         let url = format!(
-            "{}/v1/logsDataForwarding/rules/{}", client.baseurl, encode_path(& index_id
-            .to_string()),
+            "{}/v1/logsDataForwarding/rules/{}", client.baseurl, crate ::paths::Encoded(&
+            index_id),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -609,7 +614,10 @@ impl<'a> GetDataForwardingRule<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
+            .header(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            )
             .build()?;
         let info = OperationInfo {
             operation_id: "get_data_forwarding_rule",
@@ -619,9 +627,13 @@ impl<'a> GetDataForwardingRule<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
-            500u16..=599u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+            200u16 => crate::responses::json(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -693,15 +705,9 @@ impl<'a> UpdateDataForwardingRule<'a> {
             })
             .map_err(Error::InvalidRequest)?;
         let url = format!(
-            "{}/v1/logsDataForwarding/rules/{}", client.baseurl, encode_path(& index_id
-            .to_string()),
+            "{}/v1/logsDataForwarding/rules/{}", client.baseurl, crate ::paths::Encoded(&
+            index_id),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -711,7 +717,10 @@ impl<'a> UpdateDataForwardingRule<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
+            .header(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            )
             .build()?;
         let info = OperationInfo {
             operation_id: "update_data_forwarding_rule",
@@ -721,9 +730,13 @@ impl<'a> UpdateDataForwardingRule<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
-            500u16..=599u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+            200u16 => crate::responses::json(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -760,17 +773,18 @@ impl<'a> DeleteDataForwardingRule<'a> {
         let Self { client, index_id } = self;
         let index_id = index_id.map_err(Error::InvalidRequest)?;
         let url = format!(
-            "{}/v1/logsDataForwarding/rules/{}", client.baseurl, encode_path(& index_id
-            .to_string()),
+            "{}/v1/logsDataForwarding/rules/{}", client.baseurl, crate ::paths::Encoded(&
+            index_id),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .delete(url)
+            .header(
                 ::reqwest::header::HeaderName::from_static("api-version"),
                 ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
-        #[allow(unused_mut)]
-        let mut request = client.client.delete(url).headers(header_map).build()?;
+            )
+            .build()?;
         let info = OperationInfo {
             operation_id: "delete_data_forwarding_rule",
         };
@@ -779,9 +793,13 @@ impl<'a> DeleteDataForwardingRule<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            204u16 => Ok(ResponseValue::empty(response)),
-            400u16..=499u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
-            500u16..=599u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+            204u16 => Ok(crate::responses::empty(response)),
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }

@@ -56,12 +56,6 @@ impl<'a> GetPaginatedOtCollectors<'a> {
             })
             .map_err(Error::InvalidRequest)?;
         let url = format!("{}/v1/otCollectors", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -71,7 +65,10 @@ impl<'a> GetPaginatedOtCollectors<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
+            .header(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            )
             .build()?;
         let info = OperationInfo {
             operation_id: "get_paginated_ot_collectors",
@@ -81,9 +78,13 @@ impl<'a> GetPaginatedOtCollectors<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
-            500u16..=599u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+            200u16 => crate::responses::json(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -121,14 +122,8 @@ impl<'a> GetOtCollector<'a> {
         let Self { client, id } = self;
         let id = id.map_err(Error::InvalidRequest)?;
         let url = format!(
-            "{}/v1/otCollectors/{}", client.baseurl, encode_path(& id.to_string()),
+            "{}/v1/otCollectors/{}", client.baseurl, crate ::paths::Encoded(& id),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -137,7 +132,10 @@ impl<'a> GetOtCollector<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
+            .header(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            )
             .build()?;
         let info = OperationInfo {
             operation_id: "get_ot_collector",
@@ -147,9 +145,13 @@ impl<'a> GetOtCollector<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
-            500u16..=599u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+            200u16 => crate::responses::json(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -185,16 +187,17 @@ impl<'a> DeleteOtCollector<'a> {
         let Self { client, id } = self;
         let id = id.map_err(Error::InvalidRequest)?;
         let url = format!(
-            "{}/v1/otCollectors/{}", client.baseurl, encode_path(& id.to_string()),
+            "{}/v1/otCollectors/{}", client.baseurl, crate ::paths::Encoded(& id),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .delete(url)
+            .header(
                 ::reqwest::header::HeaderName::from_static("api-version"),
                 ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
-        #[allow(unused_mut)]
-        let mut request = client.client.delete(url).headers(header_map).build()?;
+            )
+            .build()?;
         let info = OperationInfo {
             operation_id: "delete_ot_collector",
         };
@@ -203,9 +206,13 @@ impl<'a> DeleteOtCollector<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            204u16 => Ok(ResponseValue::empty(response)),
-            400u16..=499u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
-            500u16..=599u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+            204u16 => Ok(crate::responses::empty(response)),
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -227,12 +234,6 @@ impl<'a> GetOtCollectorsCount<'a> {
     ) -> Result<ResponseValue<types::OtCollectorCountResponse>, Error<ByteStream>> {
         let Self { client } = self;
         let url = format!("{}/v1/otCollectors/totalCount", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -241,7 +242,10 @@ impl<'a> GetOtCollectorsCount<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
+            .header(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            )
             .build()?;
         let info = OperationInfo {
             operation_id: "get_ot_collectors_count",
@@ -251,9 +255,13 @@ impl<'a> GetOtCollectorsCount<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
-            500u16..=599u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+            200u16 => crate::responses::json(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -292,12 +300,6 @@ impl<'a> GetOtCollectorsByNames<'a> {
         let Self { client, names } = self;
         let names = names.map_err(Error::InvalidRequest)?;
         let url = format!("{}/v1/otCollectors/otCollectorsByName", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -307,7 +309,10 @@ impl<'a> GetOtCollectorsByNames<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .query(&progenitor_client::QueryParam::new("names", &names))
-            .headers(header_map)
+            .header(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            )
             .build()?;
         let info = OperationInfo {
             operation_id: "get_ot_collectors_by_names",
@@ -317,9 +322,13 @@ impl<'a> GetOtCollectorsByNames<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
-            500u16..=599u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+            200u16 => crate::responses::json(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -339,14 +348,15 @@ impl<'a> DeleteOfflineOtCollectors<'a> {
     pub async fn send(self) -> Result<ResponseValue<()>, Error<ByteStream>> {
         let Self { client } = self;
         let url = format!("{}/v1/otCollectors/offline", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .delete(url)
+            .header(
                 ::reqwest::header::HeaderName::from_static("api-version"),
                 ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
-        #[allow(unused_mut)]
-        let mut request = client.client.delete(url).headers(header_map).build()?;
+            )
+            .build()?;
         let info = OperationInfo {
             operation_id: "delete_offline_ot_collectors",
         };
@@ -355,9 +365,13 @@ impl<'a> DeleteOfflineOtCollectors<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            204u16 => Ok(ResponseValue::empty(response)),
-            400u16..=499u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
-            500u16..=599u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+            204u16 => Ok(crate::responses::empty(response)),
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }

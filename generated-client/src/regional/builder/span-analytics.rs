@@ -51,12 +51,6 @@ impl<'a> CreateSpanQuery<'a> {
             })
             .map_err(Error::InvalidRequest)?;
         let url = format!("{}/v1/tracing/spanquery", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -66,7 +60,10 @@ impl<'a> CreateSpanQuery<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
+            .header(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            )
             .build()?;
         let info = OperationInfo {
             operation_id: "create_span_query",
@@ -76,9 +73,13 @@ impl<'a> CreateSpanQuery<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
-            500u16..=599u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+            200u16 => crate::responses::json(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -115,17 +116,18 @@ impl<'a> CancelSpanQuery<'a> {
         let Self { client, query_id } = self;
         let query_id = query_id.map_err(Error::InvalidRequest)?;
         let url = format!(
-            "{}/v1/tracing/spanquery/{}", client.baseurl, encode_path(& query_id
-            .to_string()),
+            "{}/v1/tracing/spanquery/{}", client.baseurl, crate ::paths::Encoded(&
+            query_id),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .delete(url)
+            .header(
                 ::reqwest::header::HeaderName::from_static("api-version"),
                 ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
-        #[allow(unused_mut)]
-        let mut request = client.client.delete(url).headers(header_map).build()?;
+            )
+            .build()?;
         let info = OperationInfo {
             operation_id: "cancel_span_query",
         };
@@ -134,9 +136,13 @@ impl<'a> CancelSpanQuery<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            204u16 => Ok(ResponseValue::empty(response)),
-            400u16..=499u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
-            500u16..=599u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+            204u16 => Ok(crate::responses::empty(response)),
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -175,15 +181,9 @@ impl<'a> GetSpanQueryStatus<'a> {
         let Self { client, query_id } = self;
         let query_id = query_id.map_err(Error::InvalidRequest)?;
         let url = format!(
-            "{}/v1/tracing/spanquery/{}/status", client.baseurl, encode_path(& query_id
-            .to_string()),
+            "{}/v1/tracing/spanquery/{}/status", client.baseurl, crate ::paths::Encoded(&
+            query_id),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -192,7 +192,10 @@ impl<'a> GetSpanQueryStatus<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
+            .header(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            )
             .build()?;
         let info = OperationInfo {
             operation_id: "get_span_query_status",
@@ -202,9 +205,13 @@ impl<'a> GetSpanQueryStatus<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
-            500u16..=599u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+            200u16 => crate::responses::json(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -241,17 +248,18 @@ impl<'a> PauseSpanQuery<'a> {
         let Self { client, query_id } = self;
         let query_id = query_id.map_err(Error::InvalidRequest)?;
         let url = format!(
-            "{}/v1/tracing/spanquery/{}/pause", client.baseurl, encode_path(& query_id
-            .to_string()),
+            "{}/v1/tracing/spanquery/{}/pause", client.baseurl, crate ::paths::Encoded(&
+            query_id),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .put(url)
+            .header(
                 ::reqwest::header::HeaderName::from_static("api-version"),
                 ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
-        #[allow(unused_mut)]
-        let mut request = client.client.put(url).headers(header_map).build()?;
+            )
+            .build()?;
         let info = OperationInfo {
             operation_id: "pause_span_query",
         };
@@ -260,9 +268,13 @@ impl<'a> PauseSpanQuery<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            204u16 => Ok(ResponseValue::empty(response)),
-            400u16..=499u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
-            500u16..=599u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+            204u16 => Ok(crate::responses::empty(response)),
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -299,17 +311,18 @@ impl<'a> ResumeSpanQuery<'a> {
         let Self { client, query_id } = self;
         let query_id = query_id.map_err(Error::InvalidRequest)?;
         let url = format!(
-            "{}/v1/tracing/spanquery/{}/resume", client.baseurl, encode_path(& query_id
-            .to_string()),
+            "{}/v1/tracing/spanquery/{}/resume", client.baseurl, crate ::paths::Encoded(&
+            query_id),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .put(url)
+            .header(
                 ::reqwest::header::HeaderName::from_static("api-version"),
                 ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
-        #[allow(unused_mut)]
-        let mut request = client.client.put(url).headers(header_map).build()?;
+            )
+            .build()?;
         let info = OperationInfo {
             operation_id: "resume_span_query",
         };
@@ -318,9 +331,13 @@ impl<'a> ResumeSpanQuery<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            204u16 => Ok(ResponseValue::empty(response)),
-            400u16..=499u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
-            500u16..=599u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+            204u16 => Ok(crate::responses::empty(response)),
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -405,15 +422,9 @@ impl<'a> GetSpanQueryResult<'a> {
         let limit = limit.map_err(Error::InvalidRequest)?;
         let token = token.map_err(Error::InvalidRequest)?;
         let url = format!(
-            "{}/v1/tracing/spanquery/{}/rows/{}/spans", client.baseurl, encode_path(&
-            query_id.to_string()), encode_path(& row_id.to_string()),
+            "{}/v1/tracing/spanquery/{}/rows/{}/spans", client.baseurl, crate
+            ::paths::Encoded(& query_id), crate ::paths::Encoded(& row_id),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -424,7 +435,10 @@ impl<'a> GetSpanQueryResult<'a> {
             )
             .query(&progenitor_client::QueryParam::new("limit", &limit))
             .query(&progenitor_client::QueryParam::new("token", &token))
-            .headers(header_map)
+            .header(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            )
             .build()?;
         let info = OperationInfo {
             operation_id: "get_span_query_result",
@@ -434,9 +448,13 @@ impl<'a> GetSpanQueryResult<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
-            500u16..=599u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+            200u16 => crate::responses::json(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -490,15 +508,9 @@ impl<'a> GetSpanQueryFacets<'a> {
         let query_id = query_id.map_err(Error::InvalidRequest)?;
         let row_id = row_id.map_err(Error::InvalidRequest)?;
         let url = format!(
-            "{}/v1/tracing/spanquery/{}/rows/{}/facets", client.baseurl, encode_path(&
-            query_id.to_string()), encode_path(& row_id.to_string()),
+            "{}/v1/tracing/spanquery/{}/rows/{}/facets", client.baseurl, crate
+            ::paths::Encoded(& query_id), crate ::paths::Encoded(& row_id),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -507,7 +519,10 @@ impl<'a> GetSpanQueryFacets<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
+            .header(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            )
             .build()?;
         let info = OperationInfo {
             operation_id: "get_span_query_facets",
@@ -517,9 +532,13 @@ impl<'a> GetSpanQueryFacets<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
-            500u16..=599u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+            200u16 => crate::responses::json(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -558,15 +577,9 @@ impl<'a> GetSpanQueryAggregates<'a> {
         let Self { client, query_id } = self;
         let query_id = query_id.map_err(Error::InvalidRequest)?;
         let url = format!(
-            "{}/v1/tracing/spanquery/{}/aggregates", client.baseurl, encode_path(&
-            query_id.to_string()),
+            "{}/v1/tracing/spanquery/{}/aggregates", client.baseurl, crate
+            ::paths::Encoded(& query_id),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -575,7 +588,10 @@ impl<'a> GetSpanQueryAggregates<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
+            .header(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            )
             .build()?;
         let info = OperationInfo {
             operation_id: "get_span_query_aggregates",
@@ -585,9 +601,13 @@ impl<'a> GetSpanQueryAggregates<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
-            500u16..=599u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+            200u16 => crate::responses::json(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -609,12 +629,6 @@ impl<'a> GetSpanQueryFields<'a> {
     ) -> Result<ResponseValue<types::SpanQueryFieldsResponse>, Error<ByteStream>> {
         let Self { client } = self;
         let url = format!("{}/v1/tracing/spanquery/fields", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -623,7 +637,10 @@ impl<'a> GetSpanQueryFields<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
+            .header(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            )
             .build()?;
         let info = OperationInfo {
             operation_id: "get_span_query_fields",
@@ -633,9 +650,13 @@ impl<'a> GetSpanQueryFields<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
-            500u16..=599u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+            200u16 => crate::responses::json(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -719,15 +740,9 @@ impl<'a> GetSpanQueryFieldValues<'a> {
         let query = query.map_err(Error::InvalidRequest)?;
         let token = token.map_err(Error::InvalidRequest)?;
         let url = format!(
-            "{}/v1/tracing/spanquery/fields/{}/values", client.baseurl, encode_path(&
-            field.to_string()),
+            "{}/v1/tracing/spanquery/fields/{}/values", client.baseurl, crate
+            ::paths::Encoded(& field),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -739,7 +754,10 @@ impl<'a> GetSpanQueryFieldValues<'a> {
             .query(&progenitor_client::QueryParam::new("limit", &limit))
             .query(&progenitor_client::QueryParam::new("query", &query))
             .query(&progenitor_client::QueryParam::new("token", &token))
-            .headers(header_map)
+            .header(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            )
             .build()?;
         let info = OperationInfo {
             operation_id: "get_span_query_field_values",
@@ -749,9 +767,13 @@ impl<'a> GetSpanQueryFieldValues<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
-            500u16..=599u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+            200u16 => crate::responses::json(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(crate::responses::stream(response)))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
