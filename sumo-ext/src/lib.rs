@@ -58,6 +58,10 @@ pub use lookup::UploadOptions;
 pub use organizations::OrganizationsClient;
 pub use transport::{Limits, RetryPolicy};
 
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll, ready};
+
 use sumo_generated_client::regional::{ByteStream, ResponseValue};
 
 /// Awaits a generated call and converts its error.
@@ -69,14 +73,51 @@ use sumo_generated_client::regional::{ByteStream, ResponseValue};
     )),
     allow(dead_code)
 )]
-pub(crate) async fn call<T>(
-    operation: &'static str,
-    request: impl std::future::Future<
-        Output = Result<ResponseValue<T>, sumo_generated_client::regional::Error<ByteStream>>,
-    >,
-) -> Result<T, Error> {
-    match request.await {
-        Ok(value) => Ok(value.into_inner()),
-        Err(error) => Err(Error::from_generated(operation, error).await),
+pub(crate) fn call<T, F>(operation: &'static str, request: F) -> Call<F>
+where
+    F: Future<Output = Result<ResponseValue<T>, GeneratedError>>,
+{
+    Call {
+        request,
+        operation,
+        error: None,
+    }
+}
+
+type GeneratedError = sumo_generated_client::regional::Error<ByteStream>;
+
+pin_project_lite::pin_project! {
+    /// The future of [`call`]. A small state machine rather than an
+    /// `async fn`, which would hold the generated future twice (the
+    /// argument, and the awaited copy) and copy it on every call; reading an
+    /// error body, the rare path, is boxed.
+    pub(crate) struct Call<F> {
+        #[pin]
+        request: F,
+        operation: &'static str,
+        error: Option<Pin<Box<dyn Future<Output = Error> + Send>>>,
+    }
+}
+
+impl<T, F> Future for Call<F>
+where
+    F: Future<Output = Result<ResponseValue<T>, GeneratedError>>,
+{
+    type Output = Result<T, Error>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.project();
+        if this.error.is_none() {
+            match ready!(this.request.poll(cx)) {
+                Ok(value) => return Poll::Ready(Ok(value.into_inner())),
+                Err(error) => {
+                    *this.error = Some(Box::pin(Error::from_generated(this.operation, error)));
+                }
+            }
+        }
+        match this.error {
+            Some(reading) => reading.as_mut().poll(cx).map(Err),
+            None => unreachable!("set above"),
+        }
     }
 }

@@ -3,6 +3,7 @@
 //! retries with backoff, tracing.
 
 use std::collections::HashMap;
+use std::future::Future;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant, SystemTime};
 
@@ -169,7 +170,7 @@ impl Limiter {
                 self.window
                     .saturating_sub(now.saturating_duration_since(oldest))
             };
-            tokio::time::sleep(wait + Duration::from_millis(1)).await;
+            Box::pin(tokio::time::sleep(wait + Duration::from_millis(1))).await;
         }
     }
 
@@ -195,13 +196,15 @@ pub(crate) struct SumoTransport {
 }
 
 impl SumoTransport {
-    /// Sends `request`, retrying as the policy says.
-    pub(crate) async fn send(
-        &self,
-        client: &reqwest::Client,
+    /// Sends `request`, retrying as the policy says, inside a
+    /// `sumo_request` span. Without a subscriber that wants the span, the
+    /// span and its timing are skipped.
+    pub(crate) fn send<'a>(
+        &'a self,
+        client: &'a reqwest::Client,
         request: reqwest::Request,
         operation: &'static str,
-    ) -> reqwest::Result<Response> {
+    ) -> TransportFuture<'a> {
         let span = tracing::info_span!(
             "sumo_request",
             operation,
@@ -211,39 +214,49 @@ impl SumoTransport {
             attempts = tracing::field::Empty,
             duration_ms = tracing::field::Empty,
         );
+        if span.is_disabled() {
+            return Box::pin(self.attempts(client, request, operation, None));
+        }
+        let started = Some(Instant::now());
+        Box::pin(
+            self.attempts(client, request, operation, started)
+                .instrument(span),
+        )
+    }
+
+    /// The attempts at `request`, until one's outcome is final. With
+    /// `started`, the outcome is recorded in the current span (`send`'s).
+    ///
+    /// Written for a small future, since each request's is boxed: the
+    /// request lives only in the captured variable (an `async fn` would copy
+    /// its parameter into a second slot), and the outcome of a retried
+    /// attempt is gone before the wait.
+    #[allow(clippy::manual_async_fn)]
+    fn attempts<'a>(
+        &'a self,
+        client: &'a reqwest::Client,
+        mut request: reqwest::Request,
+        operation: &'static str,
+        started: Option<Instant>,
+    ) -> impl Future<Output = reqwest::Result<Response>> + Send + 'a {
         async move {
-            let started = Instant::now();
             let idempotent = is_idempotent(request.method());
-            let mut pending = Some(request);
             let mut attempt = 0u32;
-            let result = loop {
+            loop {
                 attempt += 1;
-                let current = pending.take().expect("a request for every attempt");
                 // Keep a copy for the next attempt; a streaming body cannot
                 // be copied and is sent once.
                 let spare = if attempt < self.retry.max_attempts {
-                    current.try_clone()
+                    spare_copy(&request)
                 } else {
                     None
                 };
                 let (permit, slot) = self.limiter.acquire().await;
-                let outcome = client.execute(current).await;
+                let outcome = client.execute(request).await;
                 self.limiter.finished(slot);
                 drop(permit);
-                let delay = match &outcome {
-                    Ok(response) => retry_delay_for_status(
-                        response.status(),
-                        idempotent,
-                        response.headers(),
-                        &self.retry,
-                        attempt,
-                    ),
-                    Err(error) => {
-                        let can_retry = error.is_connect() || (idempotent && error.is_timeout());
-                        can_retry.then(|| self.retry.backoff(attempt))
-                    }
-                };
-                match (delay, spare) {
+                let (delay, spare) = match (self.retry_delay(&outcome, idempotent, attempt), spare)
+                {
                     (Some(delay), Some(spare)) => {
                         tracing::debug!(
                             attempt,
@@ -251,28 +264,88 @@ impl SumoTransport {
                             status = outcome.as_ref().ok().map(|r| r.status().as_u16()),
                             "retrying"
                         );
-                        drop(outcome);
-                        tokio::time::sleep(delay).await;
-                        pending = Some(spare);
+                        (delay, spare)
                     }
-                    _ => break outcome,
-                }
-            };
-            let span = tracing::Span::current();
-            span.record("attempts", attempt);
-            span.record("duration_ms", started.elapsed().as_millis() as u64);
-            match &result {
-                Ok(response) => {
-                    span.record("status", response.status().as_u16());
-                    tracing::debug!("done");
-                }
-                Err(error) => tracing::warn!(error = %error, "request failed"),
+                    _ => {
+                        report_outcome(&outcome, operation, attempt, started);
+                        return outcome;
+                    }
+                };
+                // Boxed: a timer is large, and every request's future would
+                // carry it (this one and the limiter's are rare).
+                Box::pin(tokio::time::sleep(delay)).await;
+                request = spare;
             }
-            result
         }
-        .instrument(span)
-        .await
     }
+
+    /// How long to wait before the next attempt, if there is to be one.
+    fn retry_delay(
+        &self,
+        outcome: &reqwest::Result<Response>,
+        idempotent: bool,
+        attempt: u32,
+    ) -> Option<Duration> {
+        match outcome {
+            Ok(response) => retry_delay_for_status(
+                response.status(),
+                idempotent,
+                response.headers(),
+                &self.retry,
+                attempt,
+            ),
+            Err(error) => {
+                let can_retry = error.is_connect() || (idempotent && error.is_timeout());
+                can_retry.then(|| self.retry.backoff(attempt))
+            }
+        }
+    }
+}
+
+/// Logs a failed request; with `started`, records the outcome in the
+/// current span (`sumo_request`).
+fn report_outcome(
+    outcome: &reqwest::Result<Response>,
+    operation: &'static str,
+    attempts: u32,
+    started: Option<Instant>,
+) {
+    let Some(started) = started else {
+        if let Err(error) = outcome {
+            tracing::warn!(operation, error = %error, "request failed");
+        }
+        return;
+    };
+    let span = tracing::Span::current();
+    span.record("attempts", attempts);
+    span.record("duration_ms", started.elapsed().as_millis() as u64);
+    match outcome {
+        Ok(response) => {
+            span.record("status", response.status().as_u16());
+            tracing::debug!("done");
+        }
+        Err(error) => tracing::warn!(error = %error, "request failed"),
+    }
+}
+
+/// A copy of `request` for a retry; `None` when the body is a stream.
+/// A request without a body (GET, DELETE) is copied by hand: method, URL,
+/// headers, version, and the timeout only when there is one. reqwest keeps
+/// the timeout in the request's private extensions, and `try_clone` sets it
+/// even when unset, which allocates that map for every request. The
+/// generated client sets no other extension. A request with a body goes
+/// through `try_clone`, which alone can share the body.
+fn spare_copy(request: &reqwest::Request) -> Option<reqwest::Request> {
+    if request.body().is_some() {
+        return request.try_clone();
+    }
+    let mut copy = reqwest::Request::new(request.method().clone(), request.url().clone());
+    *copy.headers_mut() = request.headers().clone();
+    *copy.version_mut() = request.version();
+    if let Some(timeout) = request.timeout() {
+        *copy.timeout_mut() = Some(*timeout);
+    }
+    Some(copy)
 }
 
 fn is_idempotent(method: &Method) -> bool {
@@ -339,13 +412,55 @@ impl Transport for SumoTransport {
         request: reqwest::Request,
         operation_id: &'static str,
     ) -> TransportFuture<'a> {
-        Box::pin(self.send(client, request, operation_id))
+        self.send(client, request, operation_id)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_spare_copy_is_the_same_request() {
+        let mut request = reqwest::Request::new(
+            Method::GET,
+            "http://127.0.0.1:1/v1/users/1?x=y".parse().unwrap(),
+        );
+        request
+            .headers_mut()
+            .insert("api-version", "1.0.0".parse().unwrap());
+        *request.version_mut() = reqwest::Version::HTTP_2;
+        let same = |copy: &reqwest::Request, request: &reqwest::Request| {
+            assert_eq!(copy.method(), request.method());
+            assert_eq!(copy.url(), request.url());
+            assert_eq!(copy.headers(), request.headers());
+            assert_eq!(copy.version(), request.version());
+            assert_eq!(copy.timeout(), request.timeout());
+            assert_eq!(
+                copy.body().and_then(|b| b.as_bytes()),
+                request.body().and_then(|b| b.as_bytes())
+            );
+        };
+        same(&spare_copy(&request).expect("no body"), &request);
+
+        *request.timeout_mut() = Some(Duration::from_secs(7));
+        let copy = spare_copy(&request).expect("no body");
+        assert_eq!(copy.timeout(), Some(&Duration::from_secs(7)));
+        same(&copy, &request);
+
+        *request.method_mut() = Method::PUT;
+        *request.body_mut() = Some(reqwest::Body::from("{\"a\":1}"));
+        let copy = spare_copy(&request).expect("a body of bytes can be copied");
+        assert_eq!(
+            copy.body().and_then(|b| b.as_bytes()),
+            Some(&b"{\"a\":1}"[..])
+        );
+        same(&copy, &request);
+
+        let stream = futures::stream::iter([Ok::<_, std::io::Error>(bytes::Bytes::from("x"))]);
+        *request.body_mut() = Some(reqwest::Body::wrap_stream(stream));
+        assert!(spare_copy(&request).is_none(), "a stream is sent once");
+    }
 
     #[test]
     fn retry_after_forms() {

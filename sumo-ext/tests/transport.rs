@@ -365,35 +365,72 @@ async fn users_stream_across_pages() {
     assert_eq!(pages.len(), 3);
 }
 
+/// A log sink the test can read.
+#[derive(Clone, Default)]
+struct Buffer(Arc<Mutex<Vec<u8>>>);
+
+impl Buffer {
+    /// A subscriber writing to this buffer, up to `level`.
+    fn subscriber(&self, level: tracing::Level) -> impl tracing::Subscriber + Send + Sync {
+        tracing_subscriber::fmt()
+            .with_max_level(level)
+            .with_writer(self.clone())
+            .with_ansi(false)
+            .finish()
+    }
+
+    fn text(&self) -> String {
+        String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
+    }
+}
+
+impl std::io::Write for Buffer {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Buffer {
+    type Writer = Buffer;
+    fn make_writer(&'a self) -> Self::Writer {
+        self.clone()
+    }
+}
+
+#[tokio::test]
+async fn without_the_span_a_failure_is_still_logged() {
+    // At WARN the INFO span is disabled, so the transport skips it; the
+    // warning must still name the operation.
+    let buffer = Buffer::default();
+    let _guard = tracing::subscriber::set_default(buffer.subscriber(tracing::Level::WARN));
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    drop(listener);
+    let c = SumoClient::builder(Credentials::new("warn-only", KEY))
+        .deployment(Deployment::custom(&url).unwrap())
+        .limits(Limits::unlimited())
+        .retry(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let err = c.users().get("u1").await.unwrap_err();
+    assert!(matches!(err, Error::Transport { .. }), "{err:?}");
+    let logs = buffer.text();
+    assert!(logs.contains("WARN"), "{logs}");
+    assert!(
+        logs.contains("request failed") && logs.contains("operation=\"get_user\""),
+        "{logs}"
+    );
+    assert!(!logs.contains("sumo_request"), "no span at WARN: {logs}");
+}
+
 #[tokio::test]
 async fn the_key_never_reaches_logs_debug_or_errors() {
-    use tracing_subscriber::fmt::MakeWriter;
-
-    #[derive(Clone, Default)]
-    struct Buffer(Arc<Mutex<Vec<u8>>>);
-    impl std::io::Write for Buffer {
-        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            self.0.lock().unwrap().extend_from_slice(buf);
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-    impl<'a> MakeWriter<'a> for Buffer {
-        type Writer = Buffer;
-        fn make_writer(&'a self) -> Self::Writer {
-            self.clone()
-        }
-    }
-
     let buffer = Buffer::default();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(buffer.clone())
-        .with_ansi(false)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let _guard = tracing::subscriber::set_default(buffer.subscriber(tracing::Level::TRACE));
 
     let server = MockServer::start().await;
     Mock::given(method("GET"))
@@ -403,7 +440,7 @@ async fn the_key_never_reaches_logs_debug_or_errors() {
     let c = client(&server, "redaction", Limits::unlimited(), fast_retries());
     let err = c.users().get("u1").await.unwrap_err();
 
-    let logs = String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap();
+    let logs = buffer.text();
     assert!(logs.contains("sumo_request"), "a span was logged: {logs}");
     assert!(
         logs.contains("get_user") && logs.contains("attempts=3"),
