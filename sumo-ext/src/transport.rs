@@ -139,7 +139,12 @@ impl Limiter {
     /// Waits for a concurrency slot, then for a start slot.
     pub(crate) async fn acquire(&self) -> (Option<OwnedSemaphorePermit>, Slot) {
         let permit = match &self.in_flight {
-            Some(semaphore) => semaphore.clone().acquire_owned().await.ok(),
+            // A free permit without the waiting machinery; the semaphore is
+            // fair, so none is free while others wait.
+            Some(semaphore) => match semaphore.clone().try_acquire_owned() {
+                Ok(permit) => Some(permit),
+                Err(_) => semaphore.clone().acquire_owned().await.ok(),
+            },
             None => None,
         };
         let slot = self.wait_for_start().await;
