@@ -65,6 +65,14 @@ struct StringFields {
 
 impl<'ast> syn::visit::Visit<'ast> for StringFields {
     fn visit_item_struct(&mut self, item: &'ast syn::ItemStruct) {
+        // Builders hold their client; the many type structs are skipped.
+        let is_builder = item
+            .fields
+            .iter()
+            .any(|field| field.ident.as_ref().is_some_and(|name| name == "client"));
+        if !is_builder {
+            return;
+        }
         let string: syn::Type = parse_quote!(Result<::std::string::String, String>);
         let string = string.to_token_stream().to_string();
         for field in &item.fields {
@@ -79,6 +87,13 @@ impl<'ast> syn::visit::Visit<'ast> for StringFields {
 }
 
 impl VisitMut for Trim {
+    fn visit_item_mod_mut(&mut self, item: &mut syn::ItemMod) {
+        // `send()` lives in `builder`; `types` is most of the file.
+        if item.ident != "types" {
+            visit_mut::visit_item_mod_mut(self, item);
+        }
+    }
+
     fn visit_item_impl_mut(&mut self, item: &mut syn::ItemImpl) {
         let outer = self.builder.take();
         if let syn::Type::Path(path) = &*item.self_ty
