@@ -107,17 +107,17 @@ where
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.project();
-        if this.error.is_none() {
-            match ready!(this.request.poll(cx)) {
-                Ok(value) => return Poll::Ready(Ok(value.into_inner())),
-                Err(error) => {
-                    *this.error = Some(Box::pin(Error::from_generated(this.operation, error)));
-                }
-            }
+        if let Some(reading) = this.error {
+            return reading.as_mut().poll(cx).map(Err);
         }
-        match this.error {
-            Some(reading) => reading.as_mut().poll(cx).map(Err),
-            None => unreachable!("set above"),
+        match ready!(this.request.poll(cx)) {
+            Ok(value) => Poll::Ready(Ok(value.into_inner())),
+            Err(error) => this
+                .error
+                .insert(Box::pin(Error::from_generated(this.operation, error)))
+                .as_mut()
+                .poll(cx)
+                .map(Err),
         }
     }
 }
