@@ -17,7 +17,8 @@
 //! Every request, including those made through [`SumoClient::raw`], goes
 //! through one transport (progenitor's `ClientHooks`): the availability
 //! check, the client-side limiter ([`Limits`]), retries ([`RetryPolicy`])
-//! and a `sumo_request` tracing span.
+//! and a `sumo_request` tracing span at INFO (skipped when no subscriber
+//! wants it; a failure is then still logged at WARN).
 //!
 //! # Cargo features
 //! One feature per API area (a tag of Sumo's spec), forwarded to the
