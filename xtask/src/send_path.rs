@@ -37,7 +37,11 @@ pub struct SendPathReport {
 
 /// Runs the passes over every function body of `file`.
 pub fn trim(file: &mut syn::File) -> SendPathReport {
-    let mut strings = StringFields::default();
+    let string: syn::Type = parse_quote!(Result<::std::string::String, String>);
+    let mut strings = StringFields {
+        string: string.to_token_stream().to_string(),
+        fields: HashSet::new(),
+    };
     syn::visit::Visit::visit_file(&mut strings, file);
     let mut visitor = Trim {
         string_fields: strings.fields,
@@ -57,9 +61,10 @@ struct Trim {
     report: SendPathReport,
 }
 
-/// Collects the fields typed `Result<::std::string::String, String>`.
-#[derive(Default)]
+/// Collects the builder fields typed `string`
+/// (`Result<::std::string::String, String>`, as tokens).
 struct StringFields {
+    string: String,
     fields: HashSet<(String, String)>,
 }
 
@@ -73,11 +78,9 @@ impl<'ast> syn::visit::Visit<'ast> for StringFields {
         if !is_builder {
             return;
         }
-        let string: syn::Type = parse_quote!(Result<::std::string::String, String>);
-        let string = string.to_token_stream().to_string();
         for field in &item.fields {
             if let Some(name) = &field.ident
-                && field.ty.to_token_stream().to_string() == string
+                && field.ty.to_token_stream().to_string() == self.string
             {
                 self.fields
                     .insert((item.ident.to_string(), name.to_string()));
@@ -185,20 +188,12 @@ fn moved_headers_call(expr: &Expr) -> Option<Expr> {
     let Expr::Path(path) = &*call.func else {
         return None;
     };
-    let segments: Vec<String> = path
-        .path
-        .segments
-        .iter()
-        .map(|s| s.ident.to_string())
-        .collect();
-    let [owner, function] = segments.as_slice() else {
-        return None;
-    };
-    if owner != "ResponseValue" || call.args.len() != 1 {
+    let segments = &path.path.segments;
+    if segments.len() != 2 || segments[0].ident != "ResponseValue" || call.args.len() != 1 {
         return None;
     }
     let argument = &call.args[0];
-    match function.as_str() {
+    match segments[1].ident.to_string().as_str() {
         "from_response" => Some(parse_quote!(crate::responses::json(#argument))),
         "stream" => Some(parse_quote!(crate::responses::stream(#argument))),
         "empty" => Some(parse_quote!(crate::responses::empty(#argument))),
