@@ -68,61 +68,66 @@ impl Table {
             path: path.to_owned(),
             source,
         })?;
-        Table::parse(&text).map_err(|reason| TableError::Invalid {
+        Table::parse(&text).map_err(|e| TableError::Invalid {
             path: path.to_owned(),
-            reason,
+            reason: format!("{e:#}"),
         })
     }
 
     /// Parses and validates table text.
-    pub fn parse(text: &str) -> Result<Table, String> {
-        let table: Table = toml::from_str(text).map_err(|e| e.to_string())?;
+    pub fn parse(text: &str) -> anyhow::Result<Table> {
+        let table: Table = toml::from_str(text).map_err(anyhow::Error::from)?;
         table.validate()?;
         Ok(table)
     }
 
-    fn validate(&self) -> Result<(), String> {
+    fn validate(&self) -> anyhow::Result<()> {
         let mut seen = BTreeSet::new();
         for d in &self.deployments {
             let code = d.code.to_ascii_uppercase();
             if code.is_empty() || !code.chars().all(|c| c.is_ascii_alphanumeric()) {
-                return Err(format!(
+                return Err(anyhow::anyhow!(
                     "deployment code {:?} must be letters and digits",
                     d.code
                 ));
             }
             if d.name.trim().is_empty() || d.aws_region.trim().is_empty() {
-                return Err(format!("{code}: name and aws_region must not be empty"));
+                return Err(anyhow::anyhow!(
+                    "{code}: name and aws_region must not be empty"
+                ));
             }
             if !seen.insert(code.clone()) {
-                return Err(format!("deployment code {code} appears twice"));
+                return Err(anyhow::anyhow!("deployment code {code} appears twice"));
             }
-            check_url(&d.api_url).map_err(|e| format!("{code}: api_url {:?} {e}", d.api_url))?;
-            check_url(&d.spec_url).map_err(|e| format!("{code}: spec_url {:?} {e}", d.spec_url))?;
+            check_url(&d.api_url)
+                .map_err(|e| anyhow::anyhow!("{code}: api_url {:?} {e}", d.api_url))?;
+            check_url(&d.spec_url)
+                .map_err(|e| anyhow::anyhow!("{code}: spec_url {:?} {e}", d.spec_url))?;
         }
         if self.deployments.is_empty() {
-            return Err("no deployments".into());
+            return Err(anyhow::anyhow!("no deployments"));
         }
         for (what, code) in [
             ("canonical", &self.canonical),
             ("organizations.deployment", &self.organizations.deployment),
         ] {
             if !seen.contains(&code.to_ascii_uppercase()) {
-                return Err(format!(
+                return Err(anyhow::anyhow!(
                     "{what} names {code:?}, which is not a deployment of the table"
                 ));
             }
         }
         let o = &self.organizations;
-        check_url(&o.api_url).map_err(|e| format!("organizations: api_url {:?} {e}", o.api_url))?;
+        check_url(&o.api_url)
+            .map_err(|e| anyhow::anyhow!("organizations: api_url {:?} {e}", o.api_url))?;
         check_url(&o.spec_url)
-            .map_err(|e| format!("organizations: spec_url {:?} {e}", o.spec_url))?;
+            .map_err(|e| anyhow::anyhow!("organizations: spec_url {:?} {e}", o.spec_url))?;
         Ok(())
     }
 
     /// Every fetch target, or those named by `only` (codes, any case, or
     /// `organizations`). An unknown name is an error.
-    pub fn targets(&self, only: &[String]) -> Result<Vec<Target>, String> {
+    pub fn targets(&self, only: &[String]) -> anyhow::Result<Vec<Target>> {
         let mut all: Vec<Target> = self
             .deployments
             .iter()
@@ -142,7 +147,7 @@ impl Table {
         for name in &wanted {
             if !all.iter().any(|t| &t.key == name) {
                 let known: Vec<&str> = all.iter().map(|t| t.key.as_str()).collect();
-                return Err(format!(
+                return Err(anyhow::anyhow!(
                     "--region {name}: not in the deployments table (known: {})",
                     known.join(", ")
                 ));
@@ -154,13 +159,16 @@ impl Table {
 }
 
 /// An absolute http(s) URL with a host.
-fn check_url(text: &str) -> Result<(), String> {
-    let url = url::Url::parse(text).map_err(|e| format!("is not a URL: {e}"))?;
+fn check_url(text: &str) -> anyhow::Result<()> {
+    let url = url::Url::parse(text).map_err(|e| anyhow::anyhow!("is not a URL: {e}"))?;
     if url.scheme() != "https" && url.scheme() != "http" {
-        return Err(format!("has scheme {:?}; expected https", url.scheme()));
+        return Err(anyhow::anyhow!(
+            "has scheme {:?}; expected https",
+            url.scheme()
+        ));
     }
     if url.host_str().is_none_or(str::is_empty) {
-        return Err("has no host".into());
+        return Err(anyhow::anyhow!("has no host"));
     }
     Ok(())
 }
@@ -212,7 +220,7 @@ spec_url = "https://organizations.sumologic.com/docs/openapi.yaml"
             t.iter().map(|t| t.key.as_str()).collect::<Vec<_>>(),
             ["fed", "organizations"]
         );
-        let err = table.targets(&["xx".into()]).unwrap_err();
+        let err = table.targets(&["xx".into()]).unwrap_err().to_string();
         assert!(err.contains("xx") && err.contains("us2"), "{err}");
     }
 
@@ -222,17 +230,28 @@ spec_url = "https://organizations.sumologic.com/docs/openapi.yaml"
         assert!(
             Table::parse(&duplicate)
                 .unwrap_err()
+                .to_string()
                 .contains("US2 appears twice")
         );
         let bad_url = TABLE.replace("https://api.fed.sumologic.com/docs", "htps//api.fed");
-        let err = Table::parse(&bad_url).unwrap_err();
+        let err = Table::parse(&bad_url).unwrap_err().to_string();
         assert!(
             err.contains("FED: spec_url") && err.contains("not a URL"),
             "{err}"
         );
         let ftp = TABLE.replace("https://api.fed.sumologic.com/api", "ftp://x/api");
-        assert!(Table::parse(&ftp).unwrap_err().contains("scheme"));
+        assert!(
+            Table::parse(&ftp)
+                .unwrap_err()
+                .to_string()
+                .contains("scheme")
+        );
         let canonical = TABLE.replace("canonical = \"US2\"", "canonical = \"US9\"");
-        assert!(Table::parse(&canonical).unwrap_err().contains("US9"));
+        assert!(
+            Table::parse(&canonical)
+                .unwrap_err()
+                .to_string()
+                .contains("US9")
+        );
     }
 }

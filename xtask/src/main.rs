@@ -5,26 +5,19 @@ use clap::{Parser, Subcommand};
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-mod annotate;
 mod apis;
-mod check;
+mod codegen;
 mod commands;
 mod conformance;
 mod deployments;
 mod diff;
-mod features;
+mod drift;
 mod fetch;
-mod format;
 mod fsutil;
-mod generate;
-mod load;
-mod lock;
-mod normalize;
-mod overlay;
-mod paging;
+mod naming;
 mod pipeline;
 mod report;
-mod send_path;
+mod spec;
 
 #[derive(Parser)]
 #[command(name = "cargo xtask", about = "Sumo Logic client workspace automation")]

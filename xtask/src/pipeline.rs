@@ -1,80 +1,62 @@
-//! One API from spec file to generated source: load, overlay, normalize,
-//! generate. Pure apart from reading the spec and overlay: nothing is written.
+//! One API from spec file to generated files, in one straight line:
+//!
+//! ```text
+//! spec file ─ spec::prepare ─▶ normalized spec ─ codegen::syntax_tree ─▶ syn::File
+//!   (load, overlay,             (serde_json)       (progenitor once,        │
+//!    normalize passes)                              syntax passes)          │
+//!                               conformance::calls ◀── reads the builders ──┤
+//!                                                                           ▼
+//!                               files ◀─ codegen::emit (feature plan, split, print)
+//! ```
+//!
+//! Pure apart from reading the spec and overlay: nothing is written.
 
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result, anyhow};
+use anyhow::{Context, Result};
 
 use crate::apis::Api;
-use crate::generate::{self, GeneratedSource};
-use crate::load::{self, LoadedSpec};
-use crate::normalize::{self, PassOutcome};
-use crate::overlay::{Overlay, OverlayReport};
+use crate::codegen::{self, GeneratedModule};
+use crate::conformance;
+use crate::spec::{self, PreparedSpec};
 
 /// Everything one API's run produced.
 pub struct ApiRun {
     pub api: Api,
-    /// The spec: its file's figures, and its document overlaid and
-    /// normalized (what the client was generated from).
-    pub spec: LoadedSpec,
-    pub operations: usize,
-    pub schemas: usize,
-    pub overlay: OverlayReport,
-    pub passes: Vec<PassOutcome>,
-    pub source: GeneratedSource,
-    pub timings: Timings,
-}
-
-/// Wall time per stage.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct Timings {
-    pub load: Duration,
-    pub normalize: Duration,
-    pub generate: Duration,
+    /// The spec, overlaid and normalized.
+    pub spec: PreparedSpec,
+    /// The generated module's files.
+    pub module: GeneratedModule,
+    /// The conformance sweep's call of every operation.
+    pub calls: Vec<conformance::Call>,
+    /// Wall time of progenitor and the syntax passes, and of splitting and
+    /// printing.
+    pub generate_time: Duration,
+    pub emit_time: Duration,
 }
 
 /// Runs the pipeline for `api` on the spec at `spec_path`.
 pub fn run(api: Api, spec_path: &Path, root: &Path) -> Result<ApiRun> {
+    let spec = spec::prepare(api, spec_path, root)?;
     let started = Instant::now();
-    let mut spec = load::load_file(spec_path)?;
-    let operations = spec.operation_count();
-    let schemas = spec
-        .document
-        .pointer("/components/schemas")
-        .and_then(|s| s.as_object())
-        .map_or(0, |s| s.len());
-    let loaded = Instant::now();
-
-    let overlay_path = root.join(api.overlay);
-    let overlay = Overlay::load(&overlay_path)?.apply(&mut spec.document);
-    let passes = normalize::run_all(&normalize::all_passes(), &mut spec.document)
-        .map_err(|e| anyhow!(e))
-        .with_context(|| format!("normalizing {}", spec_path.display()))?;
-    let normalized = Instant::now();
-
-    let source = generate::generate(&spec.document, api.module)
-        .map_err(|e| anyhow!(e))
-        .with_context(|| {
-            format!(
-                "generating the {} client from {}",
-                api.name,
-                spec_path.display()
-            )
-        })?;
+    let document = &spec.spec.document;
+    let (tree, passes) = codegen::syntax_tree(document).with_context(|| {
+        format!(
+            "generating the {} client from {}",
+            api.name,
+            spec_path.display()
+        )
+    })?;
+    let calls = conformance::calls(api, document, &tree)?;
     let generated = Instant::now();
+    let module = codegen::emit(tree, passes, document, api.module);
     Ok(ApiRun {
         api,
         spec,
-        operations,
-        schemas,
-        overlay,
-        passes,
-        source,
-        timings: Timings {
-            load: loaded - started,
-            normalize: normalized - loaded,
-            generate: generated - normalized,
-        },
+        module,
+        calls,
+        generate_time: generated - started,
+        emit_time: generated.elapsed(),
     })
 }

@@ -12,54 +12,56 @@ fn ms(d: Duration) -> String {
 
 /// Prints one API's run: input, overlay, passes, output, times.
 pub fn print_run(run: &ApiRun, root: &Path) {
-    let spec = &run.spec;
+    let prepared = &run.spec;
+    let spec = &prepared.spec;
     println!("{}: {}", run.api.name, display_relative(&spec.path, root));
     println!(
         "  spec       {} bytes, sha256 {}, {} operations, {} schemas (load {})",
         spec.size,
         &spec.sha256[..16.min(spec.sha256.len())],
-        run.operations,
-        run.schemas,
-        ms(run.timings.load)
+        prepared.operations,
+        prepared.schemas,
+        ms(prepared.load_time)
     );
     println!(
         "  overlay    {} fix(es) applied, {} not applicable",
-        run.overlay.applied.len(),
-        run.overlay.not_applicable.len()
+        prepared.overlay.applied.len(),
+        prepared.overlay.not_applicable.len()
     );
-    for reason in &run.overlay.applied {
+    for reason in &prepared.overlay.applied {
         println!("    applied: {reason}");
     }
-    for (reason, why) in &run.overlay.not_applicable {
+    for (reason, why) in &prepared.overlay.not_applicable {
         println!("    not applicable: {reason} ({why})");
     }
-    println!("  passes     ({})", ms(run.timings.normalize));
-    for pass in &run.passes {
-        println!(
-            "    {:<18} {:>4} change(s): {}",
-            pass.name, pass.report.changes, pass.summary
+    println!("  spec passes ({})", ms(prepared.normalize_time));
+    for pass in &prepared.passes {
+        print_pass(
+            pass.name,
+            pass.report.changes,
+            pass.summary,
+            &pass.report.notes,
         );
-        for note in &pass.report.notes {
-            println!("      {note}");
-        }
     }
-    let lines = run.source.text.lines().count();
+    println!("  progenitor and syntax passes ({})", ms(run.generate_time));
+    for pass in &run.module.passes {
+        let summary = format!("{} ({})", pass.summary, ms(pass.time));
+        print_pass(pass.name, pass.report.changes, &summary, &pass.report.notes);
+    }
     println!(
-        "  generated  {}: {lines} lines; {} enums opened, {} Page impls, {} types with JsonSchema behind `schemars` ({})",
+        "  generated  {}: {} lines in {} files; {} tag features, {} items behind a #[cfg] (split and print {})",
         run.api.module_path,
-        run.source.annotations.opened_enums,
-        run.source.annotations.page_impls,
-        run.source.annotations.schemars_gated,
-        ms(run.timings.generate)
+        run.module.lines(),
+        run.module.parts.len() + 1,
+        run.module.features.tags.len(),
+        run.module.cfg_gated,
+        ms(run.emit_time)
     );
-    println!(
-        "  features   {} tag features; {} items behind a #[cfg]",
-        run.source.features.tags.len(),
-        run.source.annotations.cfg_gated
-    );
-    let send_path = run.source.annotations.send_path;
-    println!(
-        "  send path  {} sends with their headers straight onto the request; {} response constructors moving the headers; {} path parameters encoded into the URL",
-        send_path.static_headers, send_path.moved_headers, send_path.path_params
-    );
+}
+
+fn print_pass(name: &str, changes: usize, summary: &str, notes: &[String]) {
+    println!("    {name:<20} {changes:>5} change(s): {summary}");
+    for note in notes {
+        println!("      {note}");
+    }
 }

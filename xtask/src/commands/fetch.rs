@@ -13,8 +13,8 @@ use crate::fetch::http::RetryPolicy;
 use crate::fetch::matrix::{self, AVAILABILITY_PATH};
 use crate::fetch::{self, Outcome, Settings, Source};
 use crate::fsutil::{workspace_root, write_atomically};
-use crate::load;
-use crate::lock::Lock;
+use crate::spec::load;
+use crate::spec::lock::Lock;
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct FetchArgs {

@@ -3,17 +3,16 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use anyhow::{Context, Result, anyhow, bail};
+use anyhow::{Context, Result, bail};
 
 use crate::apis::{self, Api};
-use crate::check::unified_diff;
-use crate::features::manifest::{self, ApiFeatures};
+use crate::codegen::features::manifest::{self, ApiFeatures};
+use crate::drift::unified_diff;
 use crate::fetch::cache::pinned_store;
 use crate::fsutil::{display_relative, resolve, workspace_root, write_atomically};
-use crate::generate::lib_rs;
-use crate::lock::{Lock, LockedSpec};
 use crate::pipeline::{self, ApiRun};
 use crate::report;
+use crate::spec::lock::{Lock, LockedSpec};
 
 /// Where the lock lives, relative to the workspace root.
 pub const LOCK_PATH: &str = "openapi/lock.toml";
@@ -69,19 +68,27 @@ pub fn generate_all(sources: &[(Api, PathBuf)], root: &Path, scope: Scope) -> Re
         .iter()
         .map(|(api, path)| pipeline::run(*api, path, root))
         .collect::<Result<Vec<_>>>()?;
-    let mut files = vec![(apis::LIB_PATH.to_string(), lib_rs(&apis::ALL))];
+    let mut files = Vec::new();
     for run in &runs {
-        files.push((run.api.module_path.to_string(), run.source.text.clone()));
+        files.push((run.api.module_path.to_string(), run.module.text.clone()));
         let dir = parts_dir(run.api);
         files.extend(
-            run.source
+            run.module
                 .parts
                 .iter()
                 .map(|(path, text)| (format!("{dir}/{path}"), text.clone())),
         );
     }
     files.extend(feature_manifests(&runs, root, scope)?);
-    files.push(crate::conformance::test_file(&runs)?);
+    let calls: Vec<(Api, &[crate::conformance::Call])> = runs
+        .iter()
+        .map(|run| (run.api, run.calls.as_slice()))
+        .collect();
+    files.push(crate::conformance::test_file(&calls)?);
+    if scope == Scope::CrateOnly {
+        // A standalone crate also needs the crate's hand-written sources.
+        files.extend(apis::hand_written_sources(root)?);
+    }
     Ok(Generated { runs, files })
 }
 
@@ -137,7 +144,7 @@ fn feature_manifests(runs: &[ApiRun], root: &Path, scope: Scope) -> Result<Vec<(
         .iter()
         .map(|run| ApiFeatures {
             api: run.api.name,
-            tags: &run.source.features.tags,
+            tags: &run.module.features.tags,
         })
         .collect();
     let manifests: &[&str] = match scope {
@@ -149,7 +156,7 @@ fn feature_manifests(runs: &[ApiRun], root: &Path, scope: Scope) -> Result<Vec<(
         .map(|path| {
             let current = std::fs::read_to_string(root.join(*path))
                 .with_context(|| format!("cannot read {path}"))?;
-            let text = manifest::regenerate(path, &current, &apis).map_err(|e| anyhow!(e))?;
+            let text = manifest::regenerate(path, &current, &apis)?;
             Ok((path.to_string(), text))
         })
         .collect()
@@ -159,7 +166,7 @@ pub fn run(args: GenerateArgs) -> Result<()> {
     let started = Instant::now();
     let root = workspace_root();
     let lock_path = root.join(LOCK_PATH);
-    let lock = Lock::read(&lock_path).map_err(|e| anyhow!(e))?;
+    let lock = Lock::read(&lock_path)?;
     let sources = apis::ALL
         .iter()
         .map(|api| {
@@ -197,7 +204,7 @@ pub fn run(args: GenerateArgs) -> Result<()> {
             .filter_map(|(path, text)| Some((path.strip_prefix("generated-client/")?, text)))
             .collect();
         for (relative, text) in &crate_files {
-            write_atomically(&out_dir.join(relative), text.as_bytes()).map_err(|e| anyhow!(e))?;
+            write_atomically(&out_dir.join(relative), text.as_bytes())?;
         }
         println!(
             "wrote {} files under {} in {:.2} s (lock untouched)",
@@ -212,7 +219,7 @@ pub fn run(args: GenerateArgs) -> Result<()> {
     for (path, text) in &generated.files {
         let target = root.join(path);
         if std::fs::read_to_string(&target).ok().as_deref() != Some(text.as_str()) {
-            write_atomically(&target, text.as_bytes()).map_err(|e| anyhow!(e))?;
+            write_atomically(&target, text.as_bytes())?;
             changed += 1;
         }
     }
@@ -229,12 +236,10 @@ pub fn run(args: GenerateArgs) -> Result<()> {
             .api
             .insert(run.api.name.to_string(), locked(run, &root));
         // Keep every pinned spec, so `diff pinned ...` works after the lock moves.
-        store
-            .keep(&run.spec.sha256, &run.spec.path)
-            .map_err(|e| anyhow!(e))?;
+        store.keep(&run.spec.spec.sha256, &run.spec.spec.path)?;
     }
     if new_lock != lock {
-        new_lock.write(&lock_path).map_err(|e| anyhow!(e))?;
+        new_lock.write(&lock_path)?;
         println!("updated {LOCK_PATH}");
     }
     println!(
@@ -246,24 +251,26 @@ pub fn run(args: GenerateArgs) -> Result<()> {
 }
 
 fn locked(run: &ApiRun, root: &Path) -> LockedSpec {
+    let spec = &run.spec.spec;
     LockedSpec {
-        source: display_relative(&run.spec.path, root),
-        sha256: run.spec.sha256.clone(),
-        size: run.spec.size,
-        operations: run.operations,
+        source: display_relative(&spec.path, root),
+        sha256: spec.sha256.clone(),
+        size: spec.size,
+        operations: run.spec.operations,
     }
 }
 
 fn check(generated: &Generated, lock: &Lock, root: &Path, started: Instant) -> Result<()> {
     let mut problems = Vec::new();
     for run in &generated.runs {
+        let spec = &run.spec.spec;
         match lock.api.get(run.api.name) {
-            Some(locked) if locked.sha256 == run.spec.sha256 => {}
+            Some(locked) if locked.sha256 == spec.sha256 => {}
             Some(locked) => problems.push(format!(
                 "{}: {} has sha256 {}, the lock records {} (from {})",
                 run.api.name,
-                run.spec.path.display(),
-                run.spec.sha256,
+                spec.path.display(),
+                spec.sha256,
                 locked.sha256,
                 locked.source
             )),

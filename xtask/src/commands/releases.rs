@@ -10,7 +10,7 @@ use anyhow::{Context, Result, anyhow, bail};
 use crate::apis;
 use crate::commands::generate::{LOCK_PATH, Scope, generate_all};
 use crate::fsutil::{resolve, workspace_root, write_atomically};
-use crate::lock::Lock;
+use crate::spec::lock::Lock;
 
 /// Where the shared releases live, relative to the workspace root.
 pub const SHARED_RELEASES: &str = "../shared/sumo-specs/api";
@@ -133,13 +133,7 @@ fn verify_one(spec: &Path, organizations: &Path, root: &Path, dir: &Path) -> Res
         bail!("cargo check failed ({status})");
     }
     // The regional module with the parts it includes.
-    let source = &generated.runs[0].source;
-    Ok(source.text.lines().count()
-        + source
-            .parts
-            .iter()
-            .map(|(_, text)| text.lines().count())
-            .sum::<usize>())
+    Ok(generated.runs[0].module.lines())
 }
 
 /// generated-client's manifest (`crate_manifest`, as generated for the

@@ -11,9 +11,9 @@ use anyhow::{Context, Result, anyhow};
 
 use crate::apis::{self, Api};
 use crate::fsutil::{resolve, workspace_root, write_atomically};
-use crate::load::load_file;
-use crate::lock::Lock;
-use crate::overlay::Overlay;
+use crate::spec::load::load_file;
+use crate::spec::lock::Lock;
+use crate::spec::overlay::Overlay;
 
 #[derive(Debug, clap::Args)]
 pub struct SpecJsonArgs {

@@ -1,14 +1,14 @@
 //! The text of `generated-client/tests/conformance.rs`: one async function
-//! per operation, a table per API, the support module and the test.
+//! per operation, a table per API, and the test. The support module it
+//! declares is hand-written: `generated-client/tests/support/conformance.rs`.
 
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use super::plan::{Body, Call};
 use super::setters::Response;
-use super::support::SUPPORT;
 use crate::apis::Api;
-use crate::generate::HEADER;
+use crate::codegen::print::HEADER;
 
 /// One API's calls.
 pub struct ApiCalls {
@@ -22,10 +22,7 @@ fn url_variable(api: &Api) -> String {
 }
 
 /// The whole test file.
-pub fn test_file(apis: &[ApiCalls]) -> Result<String, String> {
-    let support: syn::File = syn::parse_str(SUPPORT)
-        .map_err(|e| format!("the conformance support code does not parse: {e}"))?;
-    let support_items = &support.items;
+pub fn test_file(apis: &[ApiCalls]) -> anyhow::Result<String> {
     let modules = apis.iter().map(api_module);
     let urls = apis.iter().map(|a| {
         let module = format_ident!("{}", a.api.module);
@@ -75,10 +72,8 @@ pub fn test_file(apis: &[ApiCalls]) -> Result<String, String> {
         #(#![doc = #doc])*
         #![cfg(feature = "full")]
 
-        #[rustfmt::skip]
-        mod support {
-            #(#support_items)*
-        }
+        #[path = "support/conformance.rs"]
+        mod support;
 
         #(#modules)*
 
@@ -94,8 +89,10 @@ pub fn test_file(apis: &[ApiCalls]) -> Result<String, String> {
             support::report(&sweeps, started.elapsed().as_secs_f64());
         }
     };
-    let file: syn::File = syn::parse2(tokens)
-        .map_err(|e| format!("the generated conformance test does not parse: {e}"))?;
+    let file: syn::File = anyhow::Context::context(
+        syn::parse2(tokens),
+        "the generated conformance test does not parse",
+    )?;
     Ok(format!("{HEADER}\n{}", prettyplease::unparse(&file)))
 }
 
@@ -315,7 +312,7 @@ mod tests {
         let compact: String = text.split_whitespace().collect();
         for expected in [
             "#![cfg(feature=\"full\")]",
-            "#[rustfmt::skip]modsupport{",
+            "#[path=\"support/conformance.rs\"]modsupport;",
             "#[rustfmt::skip]modregional{",
             "#[rustfmt::skip]#[tokio::test(flavor=\"multi_thread\",worker_threads=2)]asyncfnevery_operation_against_prism()",
             "usesumo_generated_client::regional::types;",

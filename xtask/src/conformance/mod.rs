@@ -5,40 +5,44 @@
 //! - [`setters`]: the setter types and responses of the generated builders,
 //!   read with syn;
 //! - [`plan`]: one call per operation, matching the two;
-//! - [`emit`] and [`support`]: the test file.
+//! - [`emit`]: the test file (its hand-written support module is
+//!   `generated-client/tests/support/conformance.rs`).
 //!
 //! The arguments come from the normalized spec (what the generated types were
 //! made from); Prism serves the overlaid spec (`cargo xtask spec-json`).
 //! See docs/conformance.md.
 
-use anyhow::{Result, anyhow};
+use anyhow::{Context, Result};
+use serde_json::Value;
 
-use crate::pipeline::ApiRun;
+use crate::apis::Api;
 
 mod args;
 mod emit;
 mod plan;
 mod setters;
-mod support;
+
+pub use plan::Call;
 
 /// The generated test, relative to the workspace root.
 pub const TEST_PATH: &str = "generated-client/tests/conformance.rs";
 
-/// `(TEST_PATH, text)` for the APIs of one generate run: from each run's
-/// normalized spec (what the types were made from) and the builders of its
-/// generated module.
-pub fn test_file(runs: &[ApiRun]) -> Result<(String, String)> {
-    let mut apis = Vec::new();
-    for run in runs {
-        let builders = setters::read_module(&run.source.text, &run.source.parts, run.api.module)
-            .map_err(|e| anyhow!("{}: {e}", run.api.module_path))?;
-        let calls = plan::calls(&run.spec.document, &builders)
-            .map_err(|e| anyhow!("{} API: {e}", run.api.name))?;
-        apis.push(emit::ApiCalls {
-            api: run.api,
-            calls,
-        });
-    }
-    let text = emit::test_file(&apis).map_err(|e| anyhow!(e))?;
-    Ok((TEST_PATH.to_string(), text))
+/// One call per operation of an API: from its normalized spec (what the
+/// types were made from) and the builders of its generated syntax tree.
+pub fn calls(api: Api, document: &Value, tree: &syn::File) -> Result<Vec<Call>> {
+    let builders = setters::read_file(tree)
+        .with_context(|| format!("reading the builders of {}", api.module_path))?;
+    plan::calls(document, &builders).with_context(|| format!("the {} API", api.name))
+}
+
+/// `(TEST_PATH, text)` for the calls of each API.
+pub fn test_file(apis: &[(Api, &[Call])]) -> Result<(String, String)> {
+    let apis: Vec<emit::ApiCalls> = apis
+        .iter()
+        .map(|(api, calls)| emit::ApiCalls {
+            api: *api,
+            calls: calls.to_vec(),
+        })
+        .collect();
+    Ok((TEST_PATH.to_string(), emit::test_file(&apis)?))
 }

@@ -6,7 +6,7 @@ use syn::{Ident, Type};
 
 use super::args::Spec;
 use super::setters::{Builder, Builders, Response, Setter};
-use crate::load::operations;
+use crate::spec::load::operations;
 
 /// The boundary of every multipart body the sweep sends.
 pub const BOUNDARY: &str = "conformance-sweep-boundary";
@@ -58,7 +58,7 @@ pub enum Body {
 }
 
 /// The calls of every operation of a normalized spec, in spec order.
-pub fn calls(document: &Value, builders: &Builders) -> Result<Vec<Call>, String> {
+pub fn calls(document: &Value, builders: &Builders) -> anyhow::Result<Vec<Call>> {
     let spec = Spec::new(document);
     let mut calls = Vec::new();
     let mut errors = Vec::new();
@@ -70,7 +70,7 @@ pub fn calls(document: &Value, builders: &Builders) -> Result<Vec<Call>, String>
         let key = (method.to_uppercase(), path.to_string());
         let planned = builders
             .get(&key)
-            .ok_or_else(|| "no generated builder sends it".to_string())
+            .ok_or_else(|| anyhow::anyhow!("no generated builder sends it"))
             .and_then(|builder| {
                 let path_item = document
                     .get("paths")
@@ -80,13 +80,13 @@ pub fn calls(document: &Value, builders: &Builders) -> Result<Vec<Call>, String>
             });
         match planned {
             Ok(call) => calls.push(call),
-            Err(e) => errors.push(format!("{id} ({} {path}): {e}", key.0)),
+            Err(e) => errors.push(format!("{id} ({} {path}): {e:#}", key.0)),
         }
     }
     if errors.is_empty() {
         Ok(calls)
     } else {
-        Err(format!(
+        Err(anyhow::anyhow!(
             "cannot plan the conformance sweep:\n  {}",
             errors.join("\n  ")
         ))
@@ -100,18 +100,18 @@ fn call(
     path_item: &Value,
     operation: &Value,
     builder: &Builder,
-) -> Result<Call, String> {
+) -> anyhow::Result<Call> {
     let mut arguments = Vec::new();
     for parameter in parameters(spec, path_item, operation) {
         let name = parameter
             .get("name")
             .and_then(Value::as_str)
-            .ok_or("a parameter has no name")?;
+            .ok_or_else(|| anyhow::anyhow!("a parameter has no name"))?;
         let Some(value) = spec.parameter_value(parameter) else {
             continue;
         };
         let setter = find_setter(&builder.setters, name)
-            .ok_or_else(|| format!("no setter for parameter `{name}`"))?;
+            .ok_or_else(|| anyhow::anyhow!("no setter for parameter `{name}`"))?;
         arguments.push(Argument {
             name: name.to_string(),
             setter: setter.name.clone(),
@@ -171,17 +171,21 @@ fn squash(name: &str) -> String {
         .collect()
 }
 
-fn body(spec: &Spec<'_>, operation: &Value, builder: &Builder) -> Result<Option<Body>, String> {
+fn body(spec: &Spec<'_>, operation: &Value, builder: &Builder) -> anyhow::Result<Option<Body>> {
     let setter = builder.setters.iter().find(|s| s.plain_name() == "body");
     let request_body = operation.get("requestBody").map(|b| spec.resolve(b));
     let (setter, request_body) = match (setter, request_body) {
         (None, None) => return Ok(None),
         (Some(setter), Some(body)) => (setter, body),
         (None, Some(_)) => {
-            return Err("the spec has a request body; the builder has no `body`".into());
+            return Err(anyhow::anyhow!(
+                "the spec has a request body; the builder has no `body`"
+            ));
         }
         (Some(_), None) => {
-            return Err("the builder takes a `body` the spec does not declare".into());
+            return Err(anyhow::anyhow!(
+                "the builder takes a `body` the spec does not declare"
+            ));
         }
     };
     if let Some(media) = operation
@@ -189,7 +193,9 @@ fn body(spec: &Spec<'_>, operation: &Value, builder: &Builder) -> Result<Option<
         .and_then(|m| m.get("mediaType"))
     {
         if !setter.is_raw_body() {
-            return Err("a multipart body whose setter is not raw bytes".into());
+            return Err(anyhow::anyhow!(
+                "a multipart body whose setter is not raw bytes"
+            ));
         }
         return Ok(Some(Body::Raw {
             text: spec.multipart_body(media, BOUNDARY),
@@ -205,12 +211,12 @@ fn body(spec: &Spec<'_>, operation: &Value, builder: &Builder) -> Result<Option<
     let content = request_body
         .get("content")
         .and_then(Value::as_object)
-        .ok_or("the request body has no content")?;
+        .ok_or_else(|| anyhow::anyhow!("the request body has no content"))?;
     let media = content
         .iter()
         .find(|(media_type, _)| is_json(media_type))
         .map(|(_, media)| media)
-        .ok_or("a typed body without a JSON media type")?;
+        .ok_or_else(|| anyhow::anyhow!("a typed body without a JSON media type"))?;
     let candidates = spec
         .body_candidates(media)
         .iter()
@@ -403,6 +409,7 @@ mod tests {
         let Err(err) = calls(&doc, &builders) else {
             panic!("planning should fail")
         };
+        let err = format!("{err:#}");
         assert!(
             err.contains("getMissing (GET /v1/missing): no generated builder"),
             "{err}"

@@ -8,8 +8,6 @@
 
 use std::collections::BTreeMap;
 
-use crate::features::split::expand_includes;
-
 use quote::ToTokens;
 use syn::{
     Expr, GenericArgument, ImplItem, ImplItemFn, Item, ItemImpl, Lit, PathArguments, ReturnType,
@@ -68,42 +66,14 @@ pub type Builders = BTreeMap<(String, String), Builder>;
 
 /// Reads every builder of a generated module's source.
 #[cfg(test)]
-pub fn read_builders(source: &str) -> Result<Builders, String> {
-    let file =
-        syn::parse_file(source).map_err(|e| format!("the generated code does not parse: {e}"))?;
+pub fn read_builders(source: &str) -> anyhow::Result<Builders> {
+    let file = syn::parse_file(source)
+        .map_err(|e| anyhow::anyhow!("the generated code does not parse: {e}"))?;
     read_file(&file)
 }
 
-/// Reads every builder of a generated module from its main file and the
-/// parts it `include!`s (`(path relative to the module's directory, text)`,
-/// as the per-tag features split them out). Only the includes at the top
-/// level (the `impl Client` methods) and in `mod builder` are read: the
-/// types, the bulk of the code, are never parsed.
-pub fn read_module(
-    main: &str,
-    parts: &[(String, String)],
-    module: &str,
-) -> Result<Builders, String> {
-    let mut file =
-        syn::parse_file(main).map_err(|e| format!("the generated code does not parse: {e}"))?;
-    let parts: BTreeMap<String, &str> = parts
-        .iter()
-        .map(|(path, text)| (format!("{module}/{path}"), text.as_str()))
-        .collect();
-    file.items = expand_includes(std::mem::take(&mut file.items), &parts)?;
-    for item in &mut file.items {
-        if let Item::Mod(m) = item
-            && m.ident == "builder"
-            && let Some((_, items)) = &mut m.content
-        {
-            *items = expand_includes(std::mem::take(items), &parts)?;
-        }
-    }
-    read_file(&file)
-}
-
-/// Reads every builder of a generated module (`regional.rs`), parsed.
-pub fn read_file(file: &syn::File) -> Result<Builders, String> {
+/// Reads every builder of a generated module's syntax tree.
+pub fn read_file(file: &syn::File) -> anyhow::Result<Builders> {
     // Builder struct name → the `Client` method returning it.
     let mut methods = BTreeMap::new();
     let mut builder_items = None;
@@ -124,7 +94,8 @@ pub fn read_file(file: &syn::File) -> Result<Builders, String> {
             _ => {}
         }
     }
-    let items = builder_items.ok_or("the generated code has no `builder` module")?;
+    let items = builder_items
+        .ok_or_else(|| anyhow::anyhow!("the generated code has no `builder` module"))?;
     let mut builders = Builders::new();
     for item in items {
         let Item::Impl(imp) = item else { continue };
@@ -136,16 +107,19 @@ pub fn read_file(file: &syn::File) -> Result<Builders, String> {
             continue;
         };
         let (method, path) = sends_to(send).ok_or_else(|| {
-            format!("builder::{name}::send has no \"Sends a `METHOD` request to `path`\" doc")
+            anyhow::anyhow!(
+                "builder::{name}::send has no \"Sends a `METHOD` request to `path`\" doc"
+            )
         })?;
         let client_method = methods
             .get(&name)
             .cloned()
-            .ok_or_else(|| format!("no `Client` method returns builder::{name}"))?;
-        let operation_id = operation_id(send)
-            .ok_or_else(|| format!("builder::{name}::send sets no OperationInfo operation_id"))?;
+            .ok_or_else(|| anyhow::anyhow!("no `Client` method returns builder::{name}"))?;
+        let operation_id = operation_id(send).ok_or_else(|| {
+            anyhow::anyhow!("builder::{name}::send sets no OperationInfo operation_id")
+        })?;
         let response = response_of(send).ok_or_else(|| {
-            format!("builder::{name}::send does not return Result<ResponseValue<T>, _>")
+            anyhow::anyhow!("builder::{name}::send does not return Result<ResponseValue<T>, _>")
         })?;
         let setters = functions(imp)
             .filter_map(|f| {
@@ -165,7 +139,7 @@ pub fn read_file(file: &syn::File) -> Result<Builders, String> {
             },
         );
         if previous.is_some() {
-            return Err(format!("two builders send {method} {path}"));
+            return Err(anyhow::anyhow!("two builders send {method} {path}"));
         }
     }
     Ok(builders)
@@ -463,53 +437,6 @@ mod tests {
     }
 
     #[test]
-    fn reads_builders_and_methods_from_included_parts_only() {
-        let main = r#"
-            pub struct Client;
-            impl Client { pub fn new() -> Self { Client } }
-            include!("api/client/users.rs");
-            pub mod types {
-                include!("api/types/users.rs");
-            }
-            pub mod builder {
-                include!("api/builder/users.rs");
-            }
-        "#;
-        let parts = [
-            (
-                "client/users.rs".to_string(),
-                "impl Client { pub fn get_user(&self) -> builder::GetUser<'_> { todo!() } }".to_string(),
-            ),
-            (
-                "builder/users.rs".to_string(),
-                r#"impl<'a> GetUser<'a> {
-                    pub fn id<V>(mut self, value: V) -> Self where V: std::convert::TryInto<::std::string::String> { self }
-                    ///Sends a `GET` request to `/v1/users/{id}`
-                    pub async fn send(self) -> Result<ResponseValue<()>, Error<ByteStream>> {
-                        let info = OperationInfo { operation_id: "get_user" };
-                        todo!()
-                    }
-                }"#
-                .to_string(),
-            ),
-            // Never read: a syntax error here goes unnoticed.
-            ("types/users.rs".to_string(), "pub struct (".to_string()),
-        ];
-        let builders = read_module(main, &parts, "api").expect("reads the parts");
-        let get = &builders[&("GET".to_string(), "/v1/users/{id}".to_string())];
-        assert_eq!(get.method, "get_user");
-        assert_eq!(get.setters.len(), 1);
-
-        let Err(err) = read_module(main, &parts[1..], "api") else {
-            panic!("a missing part is an error")
-        };
-        assert!(
-            err.contains("api/client/users.rs is not a generated part"),
-            "{err}"
-        );
-    }
-
-    #[test]
     fn parses_the_send_doc() {
         assert_eq!(
             parse_sends_to("Sends a `PUT` request to `/v1/users/{id}/unlock`"),
@@ -523,7 +450,7 @@ mod tests {
     fn missing_builder_module_and_unmatched_builders_are_errors() {
         let error = |source: &str| match read_builders(source) {
             Ok(_) => panic!("expected an error for {source}"),
-            Err(e) => e,
+            Err(e) => format!("{e:#}"),
         };
         let err = error("pub struct Client;");
         assert!(err.contains("no `builder` module"), "{err}");

@@ -22,7 +22,7 @@ pub fn values(schema: &Value) -> Option<Vec<String>> {
         .and_then(literal_alternatives)
 }
 
-pub use crate::normalize::literal_alternatives;
+pub use crate::spec::normalize::literal_alternatives;
 
 #[cfg(test)]
 mod tests {

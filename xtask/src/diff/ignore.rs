@@ -27,10 +27,10 @@ impl IgnoreList {
     }
 
     /// Reads an ignore file.
-    pub fn read(path: &Path) -> Result<IgnoreList, String> {
+    pub fn read(path: &Path) -> anyhow::Result<IgnoreList> {
         std::fs::read_to_string(path)
             .map(|text| IgnoreList::parse(&text))
-            .map_err(|e| format!("cannot read ignore file {}: {e}", path.display()))
+            .map_err(|e| anyhow::anyhow!("cannot read ignore file {}: {e}", path.display()))
     }
 
     fn matches(entry: &str, id: &str) -> bool {

@@ -18,8 +18,8 @@ use std::time::Duration;
 use crate::deployments::{DEPLOYMENTS_PATH, ORGANIZATIONS, Table};
 use crate::fetch::cache::{CACHE_DIR, Cache, pinned_store};
 use crate::fsutil::resolve;
-use crate::load::{self, LoadError, LoadedSpec};
-use crate::lock::Lock;
+use crate::spec::load::{self, LoadError, LoadedSpec};
+use crate::spec::lock::Lock;
 
 /// Where the lock lives, relative to the workspace root.
 const LOCK_PATH: &str = "openapi/lock.toml";
@@ -148,7 +148,7 @@ fn load_pinned(arg: &str, api: &str, root: &Path) -> Result<LoadedSpec, InputErr
         input: arg.into(),
         reason,
     };
-    let lock = Lock::read(&root.join(LOCK_PATH)).map_err(pinned)?;
+    let lock = Lock::read(&root.join(LOCK_PATH)).map_err(|e| pinned(format!("{e:#}")))?;
     let Some(locked) = lock.api.get(api) else {
         let known: Vec<&str> = lock.api.keys().map(String::as_str).collect();
         return Err(pinned(format!(

@@ -94,7 +94,7 @@ pub(crate) mod testutil {
 
     /// A minimal document with `paths` and `components.schemas` from YAML.
     pub fn doc(yaml: &str) -> Value {
-        crate::load::parse_document(yaml.as_bytes()).expect("fixture parses")
+        crate::spec::load::parse_document(yaml.as_bytes()).expect("fixture parses")
     }
 }
 

@@ -10,7 +10,7 @@ use super::rules::{Direction, Kind};
 use super::rust_effect::{RustEffect, Site, operation_effect, schema_effect, snake};
 use super::schemas::{Comparer, SchemaChange};
 use super::{Change, Diff, OperationSummary, escape, refs};
-use crate::load::METHODS;
+use crate::spec::load::METHODS;
 
 /// One operation of a document.
 #[derive(Clone, Copy)]

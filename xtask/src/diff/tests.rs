@@ -705,7 +705,7 @@ fn hostile_shapes_do_not_panic() {
 fn mutated_real_spec_never_panics() {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../shared/sumo-specs/api/2023-08-10/sumologic-api.yaml");
-    let original = crate::load::load_file(&path)
+    let original = crate::spec::load::load_file(&path)
         .expect("shared spec loads")
         .document;
     let mut seed: u64 = 0x2545_F491_4F6C_DD1D;

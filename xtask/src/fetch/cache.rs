@@ -57,9 +57,9 @@ impl Cache {
     }
 
     /// Stores an accepted spec, then its validators; each write is atomic.
-    pub fn store(&self, key: &str, bytes: &[u8], validators: &Validators) -> Result<(), String> {
+    pub fn store(&self, key: &str, bytes: &[u8], validators: &Validators) -> anyhow::Result<()> {
         write_atomically(&self.spec_path(key), bytes)?;
-        let json = serde_json::to_vec_pretty(validators).map_err(|e| e.to_string())?;
+        let json = serde_json::to_vec_pretty(validators).map_err(anyhow::Error::from)?;
         write_atomically(&self.validators_path(key), &json)
     }
 }
@@ -85,13 +85,13 @@ impl PinnedStore {
     }
 
     /// Keeps a copy of `source` (whose sha256 is `sha256`) unless one exists.
-    pub fn keep(&self, sha256: &str, source: &std::path::Path) -> Result<(), String> {
+    pub fn keep(&self, sha256: &str, source: &std::path::Path) -> anyhow::Result<()> {
         let target = self.path(sha256);
         if target.is_file() {
             return Ok(());
         }
         let bytes = std::fs::read(source)
-            .map_err(|e| format!("cannot read {} to keep it: {e}", source.display()))?;
+            .map_err(|e| anyhow::anyhow!("cannot read {} to keep it: {e}", source.display()))?;
         write_atomically(&target, &bytes)
     }
 }

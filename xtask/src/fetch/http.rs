@@ -32,13 +32,13 @@ pub enum Response {
 }
 
 /// Builds the blocking client shared by all fetches.
-pub fn client(connect_timeout: Duration, timeout: Duration) -> Result<Client, String> {
+pub fn client(connect_timeout: Duration, timeout: Duration) -> anyhow::Result<Client> {
     Client::builder()
         .connect_timeout(connect_timeout)
         .timeout(timeout)
         .user_agent(concat!("sumo-xtask/", env!("CARGO_PKG_VERSION")))
         .build()
-        .map_err(|e| format!("cannot build the HTTP client: {e}"))
+        .map_err(|e| anyhow::anyhow!("cannot build the HTTP client: {e}"))
 }
 
 /// GETs `url`, conditionally when `cached` validators are given. Retries
@@ -49,14 +49,16 @@ pub fn get(
     cached: Option<&Validators>,
     policy: RetryPolicy,
     on_retry: &dyn Fn(u32, &str),
-) -> Result<Response, String> {
+) -> anyhow::Result<Response> {
     let mut attempt = 1;
     loop {
         match get_once(client, url, cached) {
             Ok(response) => return Ok(response),
-            Err(Failure::Final(reason)) => return Err(reason),
+            Err(Failure::Final(reason)) => return Err(anyhow::anyhow!(reason)),
             Err(Failure::Transient(reason)) if attempt >= policy.attempts => {
-                return Err(format!("{reason} (gave up after {attempt} attempts)"));
+                return Err(anyhow::anyhow!(
+                    "{reason} (gave up after {attempt} attempts)"
+                ));
             }
             Err(Failure::Transient(reason)) => {
                 on_retry(attempt, &reason);
@@ -158,15 +160,15 @@ pub fn backoff(base: Duration, attempt: u32) -> Duration {
 
 /// Checks that a downloaded body is a spec and not something else served
 /// with status 200.
-pub fn reject_non_spec(bytes: &[u8], content_type: Option<&str>) -> Result<(), String> {
+pub fn reject_non_spec(bytes: &[u8], content_type: Option<&str>) -> anyhow::Result<()> {
     if bytes.is_empty() {
-        return Err("the body is empty".into());
+        return Err(anyhow::anyhow!("the body is empty"));
     }
     let start = String::from_utf8_lossy(&bytes[..bytes.len().min(512)]).to_ascii_lowercase();
     let trimmed = start.trim_start();
     let html_type = content_type.is_some_and(|t| t.to_ascii_lowercase().contains("text/html"));
     if html_type || trimmed.starts_with("<!doctype html") || trimmed.starts_with("<html") {
-        return Err("the server sent an HTML page, not a spec".into());
+        return Err(anyhow::anyhow!("the server sent an HTML page, not a spec"));
     }
     Ok(())
 }
@@ -190,8 +192,15 @@ mod tests {
     fn html_and_empty_bodies_are_not_specs() {
         assert!(reject_non_spec(b"openapi: 3.0.0", Some("application/yaml")).is_ok());
         assert!(reject_non_spec(b"openapi: 3.0.0", Some("text/html; charset=utf-8")).is_err());
-        let err = reject_non_spec(b"  <!DOCTYPE html><html>", None).unwrap_err();
+        let err = reject_non_spec(b"  <!DOCTYPE html><html>", None)
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("HTML"), "{err}");
-        assert!(reject_non_spec(b"", None).unwrap_err().contains("empty"));
+        assert!(
+            reject_non_spec(b"", None)
+                .unwrap_err()
+                .to_string()
+                .contains("empty")
+        );
     }
 }

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::load::operations;
+use crate::spec::load::operations;
 
 /// Where the matrix lives, relative to the workspace root.
 pub const AVAILABILITY_PATH: &str = "openapi/availability.toml";
@@ -87,8 +87,8 @@ pub fn compute(canonical: &str, specs: &BTreeMap<String, (String, Value)>) -> Op
 
 impl Matrix {
     /// The file's text.
-    pub fn render(&self) -> Result<String, String> {
-        let body = toml::to_string_pretty(self).map_err(|e| e.to_string())?;
+    pub fn render(&self) -> anyhow::Result<String> {
+        let body = toml::to_string_pretty(self).map_err(anyhow::Error::from)?;
         Ok(format!(
             "# Written by `cargo xtask fetch` from the fetched specs: per deployment, the\n\
              # operations of the canonical deployment's spec it does not publish\n\

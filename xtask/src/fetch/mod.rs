@@ -17,8 +17,8 @@ use http::{Response, RetryPolicy};
 use progress::Progress;
 
 use crate::deployments::{ORGANIZATIONS, Target};
-use crate::load::{self, LoadedSpec};
-use crate::lock::FetchedSpec;
+use crate::spec::load::{self, LoadedSpec};
+use crate::spec::lock::FetchedSpec;
 
 /// Where the specs come from.
 #[derive(Debug, Clone)]
@@ -87,7 +87,7 @@ pub fn fetch_all(
     targets: &[Target],
     cache: &Cache,
     settings: &Settings,
-) -> Result<BTreeMap<String, Result<Outcome, String>>, String> {
+) -> anyhow::Result<BTreeMap<String, anyhow::Result<Outcome>>> {
     let client = http::client(settings.connect_timeout, settings.timeout)?;
     let progress = Progress::new();
     let queue = Mutex::new(targets.iter().collect::<VecDeque<_>>());
@@ -111,7 +111,7 @@ pub fn fetch_all(
                             ),
                         ),
                         Ok(Outcome::Unchanged) => progress.finish(&target.key, "unchanged"),
-                        Err(reason) => progress.finish(&target.key, &format!("FAILED: {reason}")),
+                        Err(reason) => progress.finish(&target.key, &format!("FAILED: {reason:#}")),
                     }
                     results
                         .lock()
@@ -131,12 +131,14 @@ fn fetch_one(
     cache: &Cache,
     settings: &Settings,
     progress: &Progress,
-) -> Result<Outcome, String> {
-    let failed =
-        |reason: String| format!("{} from {location}: {reason}", target.key.to_uppercase());
+) -> anyhow::Result<Outcome> {
+    let failed = |reason: &dyn std::fmt::Display| {
+        anyhow::anyhow!("{} from {location}: {reason}", target.key.to_uppercase())
+    };
     let (bytes, content_type, validators) = match &settings.source {
         Source::MirrorDir(_) => {
-            let bytes = std::fs::read(location).map_err(|e| failed(format!("cannot read: {e}")))?;
+            let bytes =
+                std::fs::read(location).map_err(|e| failed(&format!("cannot read: {e}")))?;
             (bytes, None, Validators::default())
         }
         Source::Upstream | Source::MirrorUrl(_) => {
@@ -148,7 +150,7 @@ fn fetch_one(
                 )
             };
             match http::get(client, location, cached.as_ref(), settings.retry, &on_retry)
-                .map_err(failed)?
+                .map_err(|e| failed(&format!("{e:#}")))?
             {
                 Response::NotModified => return Ok(Outcome::Unchanged),
                 Response::Body {
@@ -159,14 +161,15 @@ fn fetch_one(
             }
         }
     };
-    http::reject_non_spec(&bytes, content_type.as_deref()).map_err(failed)?;
-    let spec = load::load_bytes(Path::new(location), &bytes).map_err(|e| failed(e.to_string()))?;
+    http::reject_non_spec(&bytes, content_type.as_deref())
+        .map_err(|e| failed(&format!("{e:#}")))?;
+    let spec = load::load_bytes(Path::new(location), &bytes).map_err(|e| failed(&e))?;
     if std::fs::read(cache.spec_path(&target.key)).is_ok_and(|old| old == bytes) {
         return Ok(Outcome::Unchanged);
     }
     cache
         .store(&target.key, &bytes, &validators)
-        .map_err(|e| failed(format!("cannot write the cache: {e}")))?;
+        .map_err(|e| failed(&format!("cannot write the cache: {e:#}")))?;
     Ok(Outcome::Updated(fetched(location, &spec)))
 }
 

@@ -49,13 +49,13 @@ pub fn load_file(path: &Path) -> Result<LoadedSpec, LoadError> {
 
 /// Parses bytes that were read from (or will be written to) `path`.
 pub fn load_bytes(path: &Path, bytes: &[u8]) -> Result<LoadedSpec, LoadError> {
-    let document = parse_document(bytes).map_err(|reason| LoadError::Syntax {
+    let document = parse_document(bytes).map_err(|e| LoadError::Syntax {
         path: path.to_owned(),
-        reason,
+        reason: format!("{e:#}"),
     })?;
-    validate_openapi3(&document).map_err(|reason| LoadError::NotOpenApi3 {
+    validate_openapi3(&document).map_err(|e| LoadError::NotOpenApi3 {
         path: path.to_owned(),
-        reason,
+        reason: format!("{e:#}"),
     })?;
     Ok(LoadedSpec {
         path: path.to_owned(),
@@ -69,22 +69,22 @@ pub fn load_bytes(path: &Path, bytes: &[u8]) -> Result<LoadedSpec, LoadError> {
 /// starts like JSON because it is faster; YAML is a superset, so everything
 /// else goes through the YAML parser. YAML tags that JSON cannot express
 /// (Sumo's `!!binary` examples) keep their scalar text.
-pub fn parse_document(bytes: &[u8]) -> Result<Value, String> {
-    let text = std::str::from_utf8(bytes).map_err(|e| format!("not UTF-8: {e}"))?;
+pub fn parse_document(bytes: &[u8]) -> anyhow::Result<Value> {
+    let text = std::str::from_utf8(bytes).map_err(|e| anyhow::anyhow!("not UTF-8: {e}"))?;
     let trimmed = text.trim_start_matches('\u{feff}').trim_start();
     if trimmed.is_empty() {
-        return Err("the file is empty".into());
+        return Err(anyhow::anyhow!("the file is empty"));
     }
     if trimmed.starts_with('{') {
-        return serde_json::from_str(trimmed).map_err(|e| format!("invalid JSON: {e}"));
+        return serde_json::from_str(trimmed).map_err(|e| anyhow::anyhow!("invalid JSON: {e}"));
     }
-    serde_norway::from_str(trimmed).map_err(|e| format!("invalid YAML: {e}"))
+    serde_norway::from_str(trimmed).map_err(|e| anyhow::anyhow!("invalid YAML: {e}"))
 }
 
 /// Checks the parts of an OpenAPI 3.0 document that later stages rely on.
-pub fn validate_openapi3(document: &Value) -> Result<(), String> {
+pub fn validate_openapi3(document: &Value) -> anyhow::Result<()> {
     let Some(root) = document.as_object() else {
-        return Err(format!(
+        return Err(anyhow::anyhow!(
             "the document is a {}, not a mapping",
             kind_of(document)
         ));
@@ -92,24 +92,31 @@ pub fn validate_openapi3(document: &Value) -> Result<(), String> {
     match root.get("openapi") {
         Some(Value::String(v)) if v.starts_with("3.0.") || v == "3.0" => {}
         Some(Value::String(v)) => {
-            return Err(format!("`openapi: {v}` is not supported; expected 3.0.x"));
+            return Err(anyhow::anyhow!(
+                "`openapi: {v}` is not supported; expected 3.0.x"
+            ));
         }
         Some(other) => {
-            return Err(format!(
+            return Err(anyhow::anyhow!(
                 "`openapi` is a {}, expected a version string",
                 kind_of(other)
             ));
         }
         None if root.contains_key("swagger") => {
-            return Err("this is a Swagger 2.0 document; expected OpenAPI 3.0.x".into());
+            return Err(anyhow::anyhow!(
+                "this is a Swagger 2.0 document; expected OpenAPI 3.0.x"
+            ));
         }
-        None => return Err("the `openapi` version field is missing".into()),
+        None => return Err(anyhow::anyhow!("the `openapi` version field is missing")),
     }
     match root.get("paths") {
         Some(Value::Object(paths)) if !paths.is_empty() => Ok(()),
-        Some(Value::Object(_)) => Err("`paths` is empty".into()),
-        Some(other) => Err(format!("`paths` is a {}, not a mapping", kind_of(other))),
-        None => Err("`paths` is missing".into()),
+        Some(Value::Object(_)) => Err(anyhow::anyhow!("`paths` is empty")),
+        Some(other) => Err(anyhow::anyhow!(
+            "`paths` is a {}, not a mapping",
+            kind_of(other)
+        )),
+        None => Err(anyhow::anyhow!("`paths` is missing")),
     }
 }
 

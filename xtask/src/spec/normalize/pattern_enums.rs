@@ -29,7 +29,7 @@ impl Pass for PatternEnums {
         "`pattern: ^(A|B)$` string schemas become enums"
     }
 
-    fn run(&self, document: &mut Value) -> Result<PassReport, String> {
+    fn run(&self, document: &mut Value) -> anyhow::Result<PassReport> {
         let mut report = PassReport::default();
         let mut kept = 0usize;
         let mut relaxed = 0usize;

@@ -6,35 +6,29 @@
 //!   types compiled whatever the features (the error bodies);
 //! - [`plan`]: reachability over the generated syntax tree, from each
 //!   operation's builder to every type it mentions, transitively;
-//! - [`gate`]: the `#[cfg(...)]` attributes;
+//! - [`condition`]: when an item compiles, as typed feature sets, and its
+//!   `#[cfg(...)]`;
+//! - [`split`]: each item's condition, and the items of each condition moved
+//!   into a file of their own;
 //! - [`manifest`]: the `[features]` tables of `generated-client` and
 //!   `sumo-ext`, which forwards them.
 
-pub mod gate;
+pub mod condition;
 pub mod manifest;
 pub mod plan;
 pub mod split;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use heck::ToKebabCase;
 use serde_json::Value;
 
-use crate::load::operations;
+use crate::naming::{feature_name, rust_type_name};
+use crate::spec::load::operations;
+use crate::spec::normalize::ALWAYS_EXTENSION;
 
 /// The feature that enables every API area, plus the schemas no operation
 /// reaches.
 pub const FULL: &str = "full";
-
-/// Marks a schema compiled whatever the features (set by the error-bodies
-/// normalization pass on the error schemas, which no operation references
-/// once error bodies are raw).
-pub const ALWAYS_EXTENSION: &str = "x-sumo-always-compiled";
-
-/// The cargo feature of a spec tag: `userManagement` → `user-management`.
-pub fn feature_name(tag: &str) -> String {
-    tag.to_kebab_case()
-}
 
 /// One tag feature, for the manifests.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -102,12 +96,6 @@ impl SpecFeatures {
         }
         features
     }
-}
-
-/// The Rust name typify gives a component schema.
-pub fn rust_type_name(schema: &str) -> String {
-    use heck::ToPascalCase;
-    schema.to_pascal_case()
 }
 
 #[cfg(test)]

@@ -35,7 +35,7 @@ pub struct ApiFeatures<'a> {
 /// is an error.
 fn all_features<'a>(
     apis: &'a [ApiFeatures<'a>],
-) -> Result<BTreeMap<&'a str, (&'a str, &'a TagFeature)>, String> {
+) -> anyhow::Result<BTreeMap<&'a str, (&'a str, &'a TagFeature)>> {
     let mut all = BTreeMap::new();
     for api in apis {
         for (name, tag) in api.tags {
@@ -44,13 +44,14 @@ fn all_features<'a>(
                     .iter()
                     .any(|(_, keys)| keys.contains(&name.as_str()))
             {
-                return Err(format!(
+                return Err(anyhow::anyhow!(
                     "the {} tag `{}` becomes the feature `{name}`, which is reserved",
-                    api.api, tag.tag
+                    api.api,
+                    tag.tag
                 ));
             }
             if let Some((other, _)) = all.insert(name.as_str(), (api.api, tag)) {
-                return Err(format!(
+                return Err(anyhow::anyhow!(
                     "the feature `{name}` comes from a tag of both the {other} and the {} API",
                     api.api
                 ));
@@ -62,21 +63,21 @@ fn all_features<'a>(
 
 /// `manifest` (the text of `path`, one of the two manifests) with its
 /// generated features replaced by those of `apis`.
-pub fn regenerate(path: &str, manifest: &str, apis: &[ApiFeatures<'_>]) -> Result<String, String> {
+pub fn regenerate(path: &str, manifest: &str, apis: &[ApiFeatures<'_>]) -> anyhow::Result<String> {
     let hand_written = HAND_WRITTEN
         .iter()
         .find(|(p, _)| *p == path)
         .map(|(_, keys)| *keys)
-        .ok_or_else(|| format!("{path}: not a manifest with generated features"))?;
+        .ok_or_else(|| anyhow::anyhow!("{path}: not a manifest with generated features"))?;
     let forward = path == SUMO_EXT;
     let all = all_features(apis)?;
     let mut doc: DocumentMut = manifest
         .parse()
-        .map_err(|e| format!("{path} is not valid TOML: {e}"))?;
+        .map_err(|e| anyhow::anyhow!("{path} is not valid TOML: {e}"))?;
     let table = doc
         .get_mut("features")
         .and_then(Item::as_table_mut)
-        .ok_or_else(|| format!("{path} has no [features] table"))?;
+        .ok_or_else(|| anyhow::anyhow!("{path} has no [features] table"))?;
     let stale: Vec<String> = table
         .iter()
         .map(|(key, _)| key.to_string())
@@ -114,7 +115,7 @@ pub fn regenerate(path: &str, manifest: &str, apis: &[ApiFeatures<'_>]) -> Resul
         };
         for entry in list.iter().filter_map(Value::as_str) {
             if !entry.contains('/') && !entry.starts_with("dep:") && !table.contains_key(entry) {
-                return Err(format!(
+                return Err(anyhow::anyhow!(
                     "{path}: feature `{key}` names `{entry}`, which is no longer a feature (a tag of the specs was renamed or removed?)"
                 ));
             }
@@ -233,14 +234,18 @@ mod tests {
             tags: &regional,
         }];
         // The default names a feature that no longer exists.
-        let err = regenerate(SUMO_EXT, EXT, &apis).unwrap_err();
+        let err = regenerate(SUMO_EXT, EXT, &apis).unwrap_err().to_string();
         assert!(err.contains("`default` names `user-management`"), "{err}");
-        let err = regenerate(SUMO_EXT, "[features", &apis).unwrap_err();
+        let err = regenerate(SUMO_EXT, "[features", &apis)
+            .unwrap_err()
+            .to_string();
         assert!(
             err.starts_with("sumo-ext/Cargo.toml is not valid TOML"),
             "{err}"
         );
-        let err = regenerate(SUMO_EXT, "[package]\n", &apis).unwrap_err();
+        let err = regenerate(SUMO_EXT, "[package]\n", &apis)
+            .unwrap_err()
+            .to_string();
         assert_eq!(err, "sumo-ext/Cargo.toml has no [features] table");
         let twice = [
             ApiFeatures {
@@ -252,7 +257,9 @@ mod tests {
                 tags: &regional,
             },
         ];
-        let err = regenerate(GENERATED_CLIENT, CLIENT, &twice).unwrap_err();
+        let err = regenerate(GENERATED_CLIENT, CLIENT, &twice)
+            .unwrap_err()
+            .to_string();
         assert!(
             err.contains("both the regional and the organizations API"),
             "{err}"
@@ -266,7 +273,8 @@ mod tests {
                 tags: &reserved,
             }],
         )
-        .unwrap_err();
+        .unwrap_err()
+        .to_string();
         assert!(err.contains("reserved"), "{err}");
     }
 }

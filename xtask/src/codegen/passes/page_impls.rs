@@ -13,7 +13,35 @@ use quote::{format_ident, quote};
 use serde_json::{Map, Value};
 use syn::{Fields, GenericArgument, Item, PathArguments, Type};
 
-use crate::load::operations;
+use super::syntax::module_items_mut;
+use super::{Context, SyntaxPass, SyntaxReport};
+use crate::spec::load::operations;
+
+/// See the module documentation.
+pub struct PageImpls;
+
+impl SyntaxPass for PageImpls {
+    fn name(&self) -> &'static str {
+        "page-impls"
+    }
+
+    fn summary(&self) -> &'static str {
+        "`impl crate::Page` for every token-paged response type"
+    }
+
+    fn run(&self, file: &mut syn::File, context: &Context<'_>) -> SyntaxReport {
+        let (paged, skipped) = paged_types(context.document);
+        let changes =
+            module_items_mut(file, "types").map_or(0, |types| add_page_impls(types, &paged));
+        SyntaxReport {
+            changes,
+            notes: skipped
+                .into_iter()
+                .map(|s| format!("no Page impl: {s}"))
+                .collect(),
+        }
+    }
+}
 
 /// A page type of the spec: its schema, and the JSON names of its fields.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,11 +62,11 @@ const TOKEN_FIELDS: [&str; 4] = ["next", "nextToken", "nextPageToken", "token"];
 /// a `$ref` 2xx JSON body with one recognisable items array and token field.
 /// Returns them with the operations skipped (and why).
 pub fn paged_types(document: &Value) -> (Vec<PagedType>, Vec<String>) {
+    let empty = Map::new();
     let schemas = document
         .pointer("/components/schemas")
         .and_then(Value::as_object)
-        .cloned()
-        .unwrap_or_default();
+        .unwrap_or(&empty);
     let mut found = BTreeMap::new();
     let mut skipped = Vec::new();
     for (_, _, operation) in operations(document) {
@@ -53,7 +81,7 @@ pub fn paged_types(document: &Value) -> (Vec<PagedType>, Vec<String>) {
             continue;
         }
         let id = operation["operationId"].as_str().unwrap_or("?");
-        match page_of(operation, &schemas) {
+        match page_of(operation, schemas) {
             Ok(paged) => {
                 found.insert(paged.schema.clone(), paged);
             }
@@ -63,7 +91,7 @@ pub fn paged_types(document: &Value) -> (Vec<PagedType>, Vec<String>) {
     (found.into_values().collect(), skipped)
 }
 
-fn page_of(operation: &Value, schemas: &Map<String, Value>) -> Result<PagedType, String> {
+fn page_of(operation: &Value, schemas: &Map<String, Value>) -> Result<PagedType, &'static str> {
     let responses = operation["responses"].as_object().ok_or("no responses")?;
     let schema = responses
         .iter()
@@ -85,8 +113,8 @@ fn page_of(operation: &Value, schemas: &Map<String, Value>) -> Result<PagedType,
     let items = match arrays.as_slice() {
         [one] => (*one).clone(),
         many if many.iter().any(|n| *n == "data") => "data".to_string(),
-        [] => return Err("no items array".into()),
-        _ => return Err("several items arrays".into()),
+        [] => return Err("no items array"),
+        _ => return Err("several items arrays"),
     };
     Ok(PagedType {
         schema: schema.to_string(),
@@ -139,15 +167,10 @@ fn is_array(schemas: &Map<String, Value>, schema: &Value) -> bool {
     }
 }
 
-/// Adds `impl crate::Page for T` to the `types` module of a generated file
-/// for every paged type found there. Returns how many were added.
-pub fn add_page_impls(items: &mut [Item], paged: &[PagedType]) -> usize {
-    let Some(types) = items.iter_mut().find_map(|item| match item {
-        Item::Mod(m) if m.ident == "types" => m.content.as_mut().map(|(_, items)| items),
-        _ => None,
-    }) else {
-        return 0;
-    };
+/// Adds `impl crate::Page for T` to the items of a generated `types`
+/// module for every paged type found there, after the types (before the
+/// nested modules). Returns how many were added.
+fn add_page_impls(types: &mut Vec<Item>, paged: &[PagedType]) -> usize {
     let mut impls = Vec::new();
     for page in paged {
         let Some(strukt) = types.iter().find_map(|item| match item {
@@ -203,15 +226,17 @@ pub fn add_page_impls(items: &mut [Item], paged: &[PagedType]) -> usize {
         });
     }
     let count = impls.len();
-    let mut all: Vec<Item> = std::mem::take(types);
-    all.extend(impls);
-    *types = all;
+    let at = types
+        .iter()
+        .position(|item| matches!(item, Item::Mod(_)))
+        .unwrap_or(types.len());
+    types.splice(at..at, impls);
     count
 }
 
 /// typify's name for a component schema.
 fn rust_type_name(schema: &str) -> syn::Ident {
-    format_ident!("{}", crate::features::rust_type_name(schema))
+    format_ident!("{}", crate::naming::rust_type_name(schema))
 }
 
 /// `#[serde(rename = "x")]` → `x`.
@@ -309,11 +334,25 @@ mod tests {
                     #[serde(rename = "nextToken")]
                     pub next_token: ::std::string::String,
                 }
+                pub mod builder {}
             }
         };
-        let (found, _) = paged_types(&spec());
-        assert_eq!(add_page_impls(&mut file.items, &found), 2);
+        let document = spec();
+        let report = PageImpls.run(
+            &mut file,
+            &Context {
+                document: &document,
+            },
+        );
+        assert_eq!(report.changes, 2);
+        assert_eq!(report.notes, ["no Page impl: listC: no items array"]);
         let text = prettyplease::unparse(&file);
+        // After the types, before the nested modules.
+        assert!(
+            text.find("impl crate::Page for PageB").unwrap()
+                < text.find("pub mod builder").unwrap(),
+            "{text}"
+        );
         assert!(text.contains("impl crate::Page for PageA"), "{text}");
         assert!(text.contains("type Item = Thing;"), "{text}");
         assert!(text.contains("self.next.as_deref()"), "{text}");

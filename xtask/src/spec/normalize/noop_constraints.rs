@@ -22,7 +22,7 @@ impl Pass for NoopConstraints {
         "zero minimum lengths and counts are dropped"
     }
 
-    fn run(&self, document: &mut Value) -> Result<PassReport, String> {
+    fn run(&self, document: &mut Value) -> anyhow::Result<PassReport> {
         let mut report = PassReport::default();
         for_each_object_mut(document, &mut |schema| {
             for key in ZERO_MINIMUMS {

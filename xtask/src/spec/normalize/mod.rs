@@ -15,7 +15,7 @@ pub mod walk;
 
 pub use default_responses::DefaultResponses;
 pub use discriminators::Discriminators;
-pub use error_bodies::ErrorBodies;
+pub use error_bodies::{ALWAYS_EXTENSION, ErrorBodies};
 pub use multipart_bodies::MultipartBodies;
 pub use noop_constraints::NoopConstraints;
 pub use pattern_enums::{PatternEnums, literal_alternatives};
@@ -36,7 +36,7 @@ pub trait Pass {
     /// One line on what the pass does.
     fn summary(&self) -> &'static str;
     /// Rewrites `document` in place.
-    fn run(&self, document: &mut Value) -> Result<PassReport, String>;
+    fn run(&self, document: &mut Value) -> anyhow::Result<PassReport>;
 }
 
 /// The passes `generate` applies, in order.
@@ -60,7 +60,7 @@ pub struct PassOutcome {
 }
 
 /// Runs `passes` in order, stopping at the first failure.
-pub fn run_all(passes: &[Box<dyn Pass>], document: &mut Value) -> Result<Vec<PassOutcome>, String> {
+pub fn run_all(passes: &[Box<dyn Pass>], document: &mut Value) -> anyhow::Result<Vec<PassOutcome>> {
     passes
         .iter()
         .map(|pass| {
@@ -70,7 +70,7 @@ pub fn run_all(passes: &[Box<dyn Pass>], document: &mut Value) -> Result<Vec<Pas
                     summary: pass.summary(),
                     report,
                 })
-                .map_err(|e| format!("normalization pass `{}` failed: {e}", pass.name()))
+                .map_err(|e| anyhow::anyhow!("normalization pass `{}` failed: {e}", pass.name()))
         })
         .collect()
 }

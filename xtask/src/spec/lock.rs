@@ -47,23 +47,25 @@ const HEADER: &str = "# Written by `cargo xtask generate`: the specs the checked
 
 impl Lock {
     /// Reads the lock; a missing file is an empty lock.
-    pub fn read(path: &Path) -> Result<Lock, String> {
+    pub fn read(path: &Path) -> anyhow::Result<Lock> {
         let text = match std::fs::read_to_string(path) {
             Ok(text) => text,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Lock::default()),
-            Err(e) => return Err(format!("cannot read lock {}: {e}", path.display())),
+            Err(e) => return Err(anyhow::anyhow!("cannot read lock {}: {e}", path.display())),
         };
-        toml::from_str(&text).map_err(|e| format!("lock {} is invalid: {e}", path.display()))
+        toml::from_str(&text)
+            .map_err(|e| anyhow::anyhow!("lock {} is invalid: {e}", path.display()))
     }
 
     /// The file's text, with its explanatory header.
-    pub fn render(&self) -> Result<String, String> {
-        let body = toml::to_string_pretty(self).map_err(|e| format!("cannot encode lock: {e}"))?;
+    pub fn render(&self) -> anyhow::Result<String> {
+        let body =
+            toml::to_string_pretty(self).map_err(|e| anyhow::anyhow!("cannot encode lock: {e}"))?;
         Ok(format!("{HEADER}{body}"))
     }
 
     /// Writes the lock atomically.
-    pub fn write(&self, path: &Path) -> Result<(), String> {
+    pub fn write(&self, path: &Path) -> anyhow::Result<()> {
         write_atomically(path, self.render()?.as_bytes())
     }
 }
@@ -107,7 +109,7 @@ mod tests {
         );
         let path = dir.path().join("bad.toml");
         std::fs::write(&path, "[api.regional\n").unwrap();
-        let err = Lock::read(&path).unwrap_err();
+        let err = Lock::read(&path).unwrap_err().to_string();
         assert!(err.contains("bad.toml"), "{err}");
     }
 }

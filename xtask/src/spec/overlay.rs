@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::load::parse_document;
+use crate::spec::load::parse_document;
 
 /// One overlay file.
 #[derive(Debug, Deserialize)]
@@ -73,7 +73,7 @@ impl Overlay {
             path: path.to_owned(),
             reason,
         };
-        let value = parse_document(&bytes).map_err(invalid)?;
+        let value = parse_document(&bytes).map_err(|e| invalid(format!("{e:#}")))?;
         serde_json::from_value(value).map_err(|e| invalid(e.to_string()))
     }
 

@@ -1,10 +1,8 @@
-//! The hand-written part of the generated conformance test: running the
+//! The hand-written part of the generated conformance sweep
+//! (`tests/conformance.rs`, which declares it as `mod support`): running the
 //! calls against Prism, classifying each outcome, and checking them against
-//! `openapi/conformance.toml`. Emitted as `mod support` (parsed with syn and
-//! formatted with the rest, so a syntax error here fails the xtask's tests).
-//! Only doc comments survive formatting.
+//! `openapi/conformance.toml`. Not generated: edit it here.
 
-pub const SUPPORT: &str = r####"
 use std::collections::BTreeMap;
 use std::fmt;
 use std::future::Future;
@@ -54,7 +52,9 @@ impl fmt::Display for Outcome {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Outcome::Parsed => f.write_str("accepted and parsed"),
-            Outcome::NotParsed(detail) => write!(f, "accepted, the response does not parse: {detail}"),
+            Outcome::NotParsed(detail) => {
+                write!(f, "accepted, the response does not parse: {detail}")
+            }
             Outcome::NotAccepted(status, body) => write!(f, "not accepted: {status} {body}"),
             Outcome::Failed(detail) => write!(f, "not called: {detail}"),
         }
@@ -70,7 +70,9 @@ pub fn prism_url(variable: &str) -> Option<String> {
             panic!("{variable} is not set: run `cargo xtask test`")
         }
         Err(_) => {
-            eprintln!("notice: conformance sweep skipped ({variable} not set; `cargo xtask test` starts Prism)");
+            eprintln!(
+                "notice: conformance sweep skipped ({variable} not set; `cargo xtask test` starts Prism)"
+            );
             None
         }
     }
@@ -117,7 +119,11 @@ impl Transport for Recorder {
         mut request: reqwest::Request,
         operation_id: &'static str,
     ) -> TransportFuture<'a> {
-        if let Some((_, content_type)) = self.content_types.iter().find(|(id, _)| *id == operation_id) {
+        if let Some((_, content_type)) = self
+            .content_types
+            .iter()
+            .find(|(id, _)| *id == operation_id)
+        {
             request.headers_mut().insert(
                 reqwest::header::CONTENT_TYPE,
                 reqwest::header::HeaderValue::from_static(content_type),
@@ -141,13 +147,20 @@ impl Transport for Recorder {
 
 /// The hooks of a swept client: `(operation_id, content type)` overrides,
 /// and where Prism's violations go.
-pub fn hooks(content_types: &'static [(&'static str, &'static str)], violations: &Violations) -> Hooks {
-    Hooks::new(Arc::new(Recorder { content_types, violations: violations.clone() }))
+pub fn hooks(
+    content_types: &'static [(&'static str, &'static str)],
+    violations: &Violations,
+) -> Hooks {
+    Hooks::new(Arc::new(Recorder {
+        content_types,
+        violations: violations.clone(),
+    }))
 }
 
 /// A parameter's value, through serde into the setter's type.
 pub fn arg<T: DeserializeOwned>(name: &str, json: &str) -> Result<T, String> {
-    serde_json::from_str(json).map_err(|e| format!("argument `{name}` = {json} does not parse: {e}"))
+    serde_json::from_str(json)
+        .map_err(|e| format!("argument `{name}` = {json} does not parse: {e}"))
 }
 
 /// The first candidate body that parses into the setter's type.
@@ -189,7 +202,9 @@ pub async fn bytes(
     match read(response.into_inner()).await {
         Err(e) => Outcome::NotParsed(format!("the body cannot be read: {e}")),
         Ok(_) if media_types.iter().any(|t| content_type.starts_with(t)) => Outcome::Parsed,
-        Ok(_) => Outcome::NotParsed(format!("content type `{content_type}`, the spec declares {media_types:?}")),
+        Ok(_) => Outcome::NotParsed(format!(
+            "content type `{content_type}`, the spec declares {media_types:?}"
+        )),
     }
 }
 
@@ -198,15 +213,24 @@ async fn failure(error: Error<ByteStream>) -> Outcome {
         Error::ErrorResponse(response) => {
             let status = response.status().as_u16();
             let violations = violations(response.headers());
-            let body = read(response.into_inner()).await.unwrap_or_else(|e| e.into_bytes());
+            let body = read(response.into_inner())
+                .await
+                .unwrap_or_else(|e| e.into_bytes());
             Outcome::NotAccepted(status, format!("{violations}{}", excerpt(&body)))
         }
         Error::UnexpectedResponse(response) => {
             let status = response.status();
             let violations = violations(response.headers());
-            let body = response.bytes().await.map(|b| b.to_vec()).unwrap_or_default();
+            let body = response
+                .bytes()
+                .await
+                .map(|b| b.to_vec())
+                .unwrap_or_default();
             if status.is_success() {
-                Outcome::NotParsed(format!("undeclared status {status}: {violations}{}", excerpt(&body)))
+                Outcome::NotParsed(format!(
+                    "undeclared status {status}: {violations}{}",
+                    excerpt(&body)
+                ))
             } else {
                 Outcome::NotAccepted(status.as_u16(), format!("{violations}{}", excerpt(&body)))
             }
@@ -265,23 +289,34 @@ pub async fn sweep<C: Clone + Send + 'static>(
     let mut running = tokio::task::JoinSet::new();
     loop {
         while running.len() < CONCURRENCY {
-            let Some((index, operation)) = pending.next() else { break };
+            let Some((index, operation)) = pending.next() else {
+                break;
+            };
             let client = client.clone();
             running.spawn(async move {
-                let outcome = (operation.call)(client).await.unwrap_or_else(Outcome::Failed);
+                let outcome = (operation.call)(client)
+                    .await
+                    .unwrap_or_else(Outcome::Failed);
                 (index, operation, outcome)
             });
         }
-        let Some(joined) = running.join_next().await else { break };
+        let Some(joined) = running.join_next().await else {
+            break;
+        };
         let (index, operation, outcome) = joined.expect("a call panicked");
         let prism = violations.take(operation.operation_id);
         let outcome = match (outcome, prism) {
-            (Outcome::NotParsed(detail), Some(prism)) => {
-                Outcome::NotParsed(format!("{detail}; Prism: its answer violates the spec: {prism}"))
-            }
+            (Outcome::NotParsed(detail), Some(prism)) => Outcome::NotParsed(format!(
+                "{detail}; Prism: its answer violates the spec: {prism}"
+            )),
             (outcome, _) => outcome,
         };
-        results[index] = Some(Called { id: operation.id, method: operation.method, path: operation.path, outcome });
+        results[index] = Some(Called {
+            id: operation.id,
+            method: operation.method,
+            path: operation.path,
+            outcome,
+        });
     }
     results.into_iter().flatten().collect()
 }
@@ -295,8 +330,10 @@ struct Known {
 }
 
 fn known() -> Vec<Known> {
-    let text = std::fs::read_to_string(KNOWN_PATH).unwrap_or_else(|e| panic!("cannot read {KNOWN}: {e}"));
-    let table: toml::Table = toml::from_str(&text).unwrap_or_else(|e| panic!("{KNOWN} is not valid TOML: {e}"));
+    let text =
+        std::fs::read_to_string(KNOWN_PATH).unwrap_or_else(|e| panic!("cannot read {KNOWN}: {e}"));
+    let table: toml::Table =
+        toml::from_str(&text).unwrap_or_else(|e| panic!("{KNOWN} is not valid TOML: {e}"));
     let entries = match table.get("known") {
         None => return Vec::new(),
         Some(toml::Value::Array(entries)) => entries,
@@ -314,7 +351,12 @@ fn known() -> Vec<Known> {
                     .unwrap_or_else(|| panic!("{KNOWN}: entry {} has no `{name}`", i + 1))
                     .to_string()
             };
-            let known = Known { api: field("api"), operation: field("operation"), fails: field("fails"), reason: field("reason") };
+            let known = Known {
+                api: field("api"),
+                operation: field("operation"),
+                fails: field("fails"),
+                reason: field("reason"),
+            };
             assert!(
                 known.fails == "parse" || known.fails == "accept",
                 "{KNOWN}: {} {}: `fails` is \"parse\" or \"accept\", not {:?}",
@@ -335,11 +377,19 @@ pub fn report(sweeps: &[(&str, Vec<Called>)], seconds: f64) {
     let mut problems = Vec::new();
     let mut parts = Vec::new();
     for (api, calls) in sweeps {
-        let accepted = calls.iter().filter(|c| matches!(c.outcome, Outcome::Parsed | Outcome::NotParsed(_))).count();
-        let parsed = calls.iter().filter(|c| matches!(c.outcome, Outcome::Parsed)).count();
+        let accepted = calls
+            .iter()
+            .filter(|c| matches!(c.outcome, Outcome::Parsed | Outcome::NotParsed(_)))
+            .count();
+        let parsed = calls
+            .iter()
+            .filter(|c| matches!(c.outcome, Outcome::Parsed))
+            .count();
         let mut listed = 0;
         for call in calls {
-            let entry = known.iter().find(|k| k.api == *api && k.operation == call.id);
+            let entry = known
+                .iter()
+                .find(|k| k.api == *api && k.operation == call.id);
             let what = format!("{api} {} ({} {})", call.id, call.method, call.path);
             match (&call.outcome, entry) {
                 (Outcome::Parsed, None) => {}
@@ -356,7 +406,10 @@ pub fn report(sweeps: &[(&str, Vec<Called>)], seconds: f64) {
                 (outcome, None) => problems.push(format!("{what}: {outcome}")),
             }
         }
-        let mut part = format!("{api} {} called, {accepted} accepted, {parsed} parsed", calls.len());
+        let mut part = format!(
+            "{api} {} called, {accepted} accepted, {parsed} parsed",
+            calls.len()
+        );
         if listed > 0 {
             part.push_str(&format!(" ({listed} listed)"));
         }
@@ -367,10 +420,17 @@ pub fn report(sweeps: &[(&str, Vec<Called>)], seconds: f64) {
             .iter()
             .any(|(api, calls)| *api == entry.api && calls.iter().any(|c| c.id == entry.operation));
         if !swept {
-            problems.push(format!("{KNOWN} lists {} {}, which the sweep does not call", entry.api, entry.operation));
+            problems.push(format!(
+                "{KNOWN} lists {} {}, which the sweep does not call",
+                entry.api, entry.operation
+            ));
         }
     }
     println!("conformance: {} ({seconds:.1} s)", parts.join("; "));
-    assert!(problems.is_empty(), "{} conformance problem(s):\n  {}", problems.len(), problems.join("\n  "));
+    assert!(
+        problems.is_empty(),
+        "{} conformance problem(s):\n  {}",
+        problems.len(),
+        problems.join("\n  ")
+    );
 }
-"####;

@@ -25,7 +25,7 @@ impl Pass for MultipartBodies {
         "multipart/form-data request bodies are generated as raw bytes"
     }
 
-    fn run(&self, document: &mut Value) -> Result<PassReport, String> {
+    fn run(&self, document: &mut Value) -> anyhow::Result<PassReport> {
         let mut report = PassReport::default();
         for_each_operation_mut(document, |path, method, operation| {
             let Some(content) = operation

@@ -33,7 +33,7 @@ impl Pass for Discriminators {
         "discriminated bases become tagged unions with a fallback variant"
     }
 
-    fn run(&self, document: &mut Value) -> Result<PassReport, String> {
+    fn run(&self, document: &mut Value) -> anyhow::Result<PassReport> {
         let mut report = PassReport::default();
         let bases: Vec<String> = match schemas_mut(document) {
             Some(schemas) => schemas
@@ -77,19 +77,19 @@ impl Pass for Discriminators {
 
 /// Rewrites one base and returns the name of its common-fields schema;
 /// `Ok(None)` when it has no subtypes.
-fn rewrite_base(document: &mut Value, base: &str) -> Result<Option<String>, String> {
-    let schemas = schemas_mut(document).ok_or("no component schemas")?;
+fn rewrite_base(document: &mut Value, base: &str) -> anyhow::Result<Option<String>> {
+    let schemas = schemas_mut(document).ok_or_else(|| anyhow::anyhow!("no component schemas"))?;
     let mut base_schema = match schemas.get(base) {
         Some(Value::Object(map)) => map.clone(),
-        _ => return Err(format!("schema {base} is not a mapping")),
+        _ => return Err(anyhow::anyhow!("schema {base} is not a mapping")),
     };
     let discriminator = base_schema
         .remove("discriminator")
-        .ok_or_else(|| format!("{base} has no discriminator"))?;
+        .ok_or_else(|| anyhow::anyhow!("{base} has no discriminator"))?;
     let property = discriminator
         .get("propertyName")
         .and_then(Value::as_str)
-        .ok_or_else(|| format!("{base}: discriminator without a propertyName"))?
+        .ok_or_else(|| anyhow::anyhow!("{base}: discriminator without a propertyName"))?
         .to_string();
     let variants = variants(schemas, base, &discriminator)?;
     if variants.is_empty() {
@@ -105,7 +105,9 @@ fn rewrite_base(document: &mut Value, base: &str) -> Result<Option<String>, Stri
 
     for (tag, subtype) in &variants {
         let Some(Value::Object(sub)) = schemas.get_mut(subtype) else {
-            return Err(format!("{base}: subtype {subtype} is not a mapping"));
+            return Err(anyhow::anyhow!(
+                "{base}: subtype {subtype} is not a mapping"
+            ));
         };
         add_tag(sub, &property, tag);
     }
@@ -140,7 +142,7 @@ fn variants(
     schemas: &Map<String, Value>,
     base: &str,
     discriminator: &Value,
-) -> Result<Vec<(String, String)>, String> {
+) -> anyhow::Result<Vec<(String, String)>> {
     if let Some(Value::Object(mapping)) = discriminator.get("mapping")
         && !mapping.is_empty()
     {
@@ -152,7 +154,7 @@ fn variants(
                     .and_then(schema_ref_name)
                     .filter(|name| schemas.contains_key(*name))
                     .ok_or_else(|| {
-                        format!("{base}: mapping `{tag}` points at unknown schema {target}")
+                        anyhow::anyhow!("{base}: mapping `{tag}` points at unknown schema {target}")
                     })?;
                 Ok((tag.clone(), name.to_string()))
             })
@@ -329,7 +331,7 @@ mod tests {
             "Agg": {"type": "object", "discriminator": {"propertyName": "key",
                     "mapping": {"sum": "#/components/schemas/Nope"}}}
         }}});
-        let err = Discriminators.run(&mut doc).unwrap_err();
+        let err = Discriminators.run(&mut doc).unwrap_err().to_string();
         assert!(err.contains("Agg") && err.contains("Nope"), "{err}");
     }
 }

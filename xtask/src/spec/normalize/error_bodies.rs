@@ -19,6 +19,11 @@ use serde_json::{Map, Value, json};
 use super::walk::{for_each_operation_mut, schema_ref_name, schemas_mut};
 use super::{Pass, PassReport};
 
+/// Marks a schema compiled whatever the cargo features: the error schemas,
+/// which no operation references once error bodies are raw (read by the
+/// code generator's feature plan).
+pub const ALWAYS_EXTENSION: &str = "x-sumo-always-compiled";
+
 pub struct ErrorBodies;
 
 /// Fields of the older error shape, added to every error schema.
@@ -50,7 +55,7 @@ impl Pass for ErrorBodies {
         "error responses stay raw (status + body); error schemas accept both shapes"
     }
 
-    fn run(&self, document: &mut Value) -> Result<PassReport, String> {
+    fn run(&self, document: &mut Value) -> anyhow::Result<PassReport> {
         let mut report = PassReport::default();
         let mut error_schemas = BTreeSet::new();
         let mut shared_responses = BTreeSet::new();
@@ -77,10 +82,12 @@ impl Pass for ErrorBodies {
         for reference in shared_responses {
             let name = reference
                 .strip_prefix("#/components/responses/")
-                .ok_or_else(|| format!("unsupported response reference {reference}"))?;
+                .ok_or_else(|| anyhow::anyhow!("unsupported response reference {reference}"))?;
             let response = document
                 .pointer_mut(&format!("/components/responses/{}", escape(name)))
-                .ok_or_else(|| format!("response reference {reference} does not resolve"))?;
+                .ok_or_else(|| {
+                    anyhow::anyhow!("response reference {reference} does not resolve")
+                })?;
             if make_raw(response, &mut error_schemas) {
                 report.changes += 1;
             }
@@ -145,7 +152,7 @@ fn make_raw(response: &mut Value, error_schemas: &mut BTreeSet<String>) -> bool 
 /// operation with it, though no operation names it any more.
 fn accept_both_shapes(schema: &mut Map<String, Value>) {
     schema.remove("required");
-    schema.insert(crate::features::ALWAYS_EXTENSION.into(), Value::Bool(true));
+    schema.insert(ALWAYS_EXTENSION.into(), Value::Bool(true));
     let properties = schema
         .entry("properties")
         .or_insert_with(|| Value::Object(Map::new()));

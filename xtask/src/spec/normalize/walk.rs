@@ -2,7 +2,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::load::METHODS;
+use crate::spec::load::METHODS;
 
 /// Calls `f(path, method, operation)` for every operation of `document`.
 pub fn for_each_operation_mut(

@@ -1,111 +1,31 @@
-//! Passes over the generated syntax tree, for what progenitor cannot emit:
-//! - `schemars::JsonSchema` derives move behind the `schemars` cargo feature;
-//! - string enums get a fallback variant, so a value the server adds later
-//!   parses instead of failing the whole response;
-//! - `send()` bodies lose progenitor's per-request header copies
-//!   (`send_path`).
+//! Every serde string enum with two or more values gains a fallback
+//! variant, `#[serde(untagged)] Unknown(String)`, so a value Sumo adds later
+//! parses instead of failing the whole response. Single-value enums stay
+//! closed: they are constants such as discriminator tags, whose whole
+//! purpose is to reject other values.
 
 use std::collections::HashMap;
 
 use syn::visit_mut::VisitMut;
+use syn::{Fields, Ident, ImplItem, Item, ItemEnum, parse_quote};
 
-use crate::paging::{PagedType, add_page_impls};
-use crate::send_path::{self, SendPathReport};
-use syn::{Attribute, Fields, Ident, ImplItem, Item, ItemEnum, parse_quote};
+use super::syntax::{derived_paths, derives};
+use super::{Context, SyntaxPass, SyntaxReport};
 
-/// What the annotation passes changed.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct AnnotationReport {
-    /// Items whose `JsonSchema` derive now sits behind the `schemars` feature.
-    pub schemars_gated: usize,
-    /// String enums that gained a fallback variant.
-    pub opened_enums: usize,
-    /// Page types that gained an `impl crate::Page`.
-    pub page_impls: usize,
-    /// Items that got a `#[cfg]` of the per-tag features.
-    pub cfg_gated: usize,
-    /// What the send-path passes trimmed.
-    pub send_path: SendPathReport,
-}
+/// See the module documentation.
+pub struct OpenEnums;
 
-impl AnnotationReport {
-    /// Sums two reports (of parts of one file).
-    pub fn merge(self, other: AnnotationReport) -> AnnotationReport {
-        AnnotationReport {
-            schemars_gated: self.schemars_gated + other.schemars_gated,
-            opened_enums: self.opened_enums + other.opened_enums,
-            page_impls: self.page_impls + other.page_impls,
-            cfg_gated: self.cfg_gated + other.cfg_gated,
-            send_path: SendPathReport {
-                static_headers: self.send_path.static_headers + other.send_path.static_headers,
-                moved_headers: self.send_path.moved_headers + other.send_path.moved_headers,
-                path_params: self.send_path.path_params + other.send_path.path_params,
-            },
-        }
-    }
-}
-
-/// Runs every annotation pass over a generated file.
-pub fn annotate(file: &mut syn::File, paged: &[PagedType]) -> AnnotationReport {
-    let mut report = AnnotationReport::default();
-    let mut gate = SchemarsGate { count: 0 };
-    gate.visit_file_mut(file);
-    report.schemars_gated = gate.count;
-    report.opened_enums = open_enums(&mut file.items);
-    report.page_impls = add_page_impls(&mut file.items, paged);
-    report.send_path = send_path::trim(file);
-    report
-}
-
-/// Replaces `JsonSchema` in derive lists by
-/// `#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]`.
-struct SchemarsGate {
-    count: usize,
-}
-
-impl SchemarsGate {
-    fn gate(&mut self, attrs: &mut Vec<Attribute>) {
-        let Some(position) = attrs.iter().position(|attr| {
-            attr.path().is_ident("derive") && derived_paths(attr).iter().any(is_json_schema)
-        }) else {
-            return;
-        };
-        let kept: Vec<syn::Path> = derived_paths(&attrs[position])
-            .into_iter()
-            .filter(|p| !is_json_schema(p))
-            .collect();
-        let gated: Attribute =
-            parse_quote!(#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]);
-        if kept.is_empty() {
-            attrs[position] = gated;
-        } else {
-            attrs[position] = parse_quote!(#[derive(#(#kept),*)]);
-            attrs.insert(position + 1, gated);
-        }
-        self.count += 1;
-    }
-}
-
-fn is_json_schema(path: &syn::Path) -> bool {
-    path.segments
-        .last()
-        .is_some_and(|s| s.ident == "JsonSchema")
-}
-
-/// The paths listed in a `#[derive(...)]` attribute (empty for others).
-fn derived_paths(attr: &Attribute) -> Vec<syn::Path> {
-    attr.parse_args_with(syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated)
-        .map(|paths| paths.into_iter().collect())
-        .unwrap_or_default()
-}
-
-impl VisitMut for SchemarsGate {
-    fn visit_item_struct_mut(&mut self, item: &mut syn::ItemStruct) {
-        self.gate(&mut item.attrs);
+impl SyntaxPass for OpenEnums {
+    fn name(&self) -> &'static str {
+        "open-enums"
     }
 
-    fn visit_item_enum_mut(&mut self, item: &mut syn::ItemEnum) {
-        self.gate(&mut item.attrs);
+    fn summary(&self) -> &'static str {
+        "string enums gain an `Unknown(String)` fallback"
+    }
+
+    fn run(&self, file: &mut syn::File, _: &Context<'_>) -> SyntaxReport {
+        SyntaxReport::changed(open_enums(&mut file.items))
     }
 }
 
@@ -117,7 +37,7 @@ const FALLBACK_NAMES: [&str; 3] = ["Unknown", "Other", "UnknownValue"];
 /// `#[serde(untagged)]`, holds values the spec does not list. Single-variant
 /// enums stay closed: they are constants such as discriminator tags, whose
 /// whole purpose is to reject other values. Returns how many were opened.
-pub fn open_enums(items: &mut [Item]) -> usize {
+fn open_enums(items: &mut [Item]) -> usize {
     let mut opened: HashMap<Ident, Ident> = HashMap::new();
     for item in items.iter_mut() {
         if let Item::Enum(item) = item
@@ -190,15 +110,6 @@ fn open_enum(item: &mut ItemEnum) -> Option<Ident> {
     Some(fallback)
 }
 
-fn derives(attrs: &[Attribute], wanted: &str) -> bool {
-    attrs.iter().any(|attr| {
-        attr.path().is_ident("derive")
-            && derived_paths(attr)
-                .iter()
-                .any(|p| p.segments.last().is_some_and(|s| s.ident == wanted))
-    })
-}
-
 /// `match *self { ... }` gains `Self::Unknown(ref value) => f.write_str(value)`.
 fn extend_display(imp: &mut syn::ItemImpl, fallback: &Ident) {
     let arm: syn::Arm = parse_quote!(Self::#fallback(ref value) => f.write_str(value),);
@@ -240,34 +151,6 @@ mod tests {
         syn::parse_str(src).expect("fixture parses")
     }
 
-    #[test]
-    fn json_schema_derives_move_behind_the_feature() {
-        let mut f = file(
-            "pub mod types {
-                #[derive(Clone, schemars::JsonSchema, Debug)]
-                pub struct A { x: i32 }
-                #[derive(schemars::JsonSchema)]
-                pub enum B { X }
-                #[derive(Clone)]
-                pub struct C;
-            }",
-        );
-        let report = annotate(&mut f, &[]);
-        assert_eq!(report.schemars_gated, 2);
-        let out = prettyplease::unparse(&f);
-        assert!(!out.contains("#[derive(schemars"), "{out}");
-        assert!(!out.contains("JsonSchema, "), "{out}");
-        assert_eq!(
-            out.matches("#[cfg_attr(feature = \"schemars\", derive(schemars::JsonSchema))]")
-                .count(),
-            2,
-            "{out}"
-        );
-        assert!(out.contains("#[derive(Clone, Debug)]"), "{out}");
-        // An emptied derive list disappears.
-        assert!(!out.contains("#[derive()]"), "{out}");
-    }
-
     const ENUM: &str = r#"
         pub mod types {
             #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Copy, Debug)]
@@ -292,8 +175,14 @@ mod tests {
     #[test]
     fn string_enums_gain_a_fallback_and_tags_stay_closed() {
         let mut f = file(ENUM);
-        let report = annotate(&mut f, &[]);
-        assert_eq!(report.opened_enums, 2);
+        let document = serde_json::Value::Null;
+        let report = OpenEnums.run(
+            &mut f,
+            &Context {
+                document: &document,
+            },
+        );
+        assert_eq!(report.changes, 2);
         let out = prettyplease::unparse(&f);
         assert!(
             out.contains("#[serde(untagged)]\n        Unknown(::std::string::String)"),

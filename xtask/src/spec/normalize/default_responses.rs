@@ -21,7 +21,7 @@ impl Pass for DefaultResponses {
         "`default` responses become `4XX` and `5XX` error responses"
     }
 
-    fn run(&self, document: &mut Value) -> Result<PassReport, String> {
+    fn run(&self, document: &mut Value) -> anyhow::Result<PassReport> {
         let mut report = PassReport::default();
         for_each_operation_mut(document, |_, _, operation| {
             let Some(Value::Object(responses)) = operation.get_mut("responses") else {

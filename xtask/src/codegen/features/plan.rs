@@ -6,7 +6,8 @@
 //! type inherits the features of everything that mentions it: the features
 //! of a type are those of the operations that reach it. Types no operation
 //! reaches belong to [`FULL`]; the error bodies ([`SpecFeatures::always`])
-//! and what they need are compiled whatever the features ([`ALWAYS`]).
+//! and what they need are compiled whatever the features
+//! ([`Plan::always`]).
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
@@ -28,20 +29,16 @@ pub struct Plan {
     pub operations: HashMap<String, FeatureSet>,
     /// By function name (the items of `types::defaults`).
     pub defaults: HashMap<String, FeatureSet>,
+    /// The types compiled whatever the features: the error bodies, and what
+    /// they need.
+    pub always: HashSet<String>,
 }
 
-/// The pseudo-feature of the types compiled whatever the features (the
-/// error bodies, and what they need).
-pub const ALWAYS: &str = "";
-
 impl Plan {
-    /// Builds the plan from the generated files of one module (the whole file,
-    /// or the parts it was split into; the nested modules of `types` are not
-    /// needed).
-    pub fn build(files: &[&syn::File], spec: &SpecFeatures) -> Plan {
-        let type_items: Vec<&Item> = files
+    /// Builds the plan from the generated module's syntax tree.
+    pub fn build(file: &syn::File, spec: &SpecFeatures) -> Plan {
+        let type_items: Vec<&Item> = module_items(&file.items, "types")
             .iter()
-            .flat_map(|file| module_items(&file.items, "types"))
             .filter(|item| !matches!(item, Item::Mod(_)))
             .collect();
         let known: HashSet<String> = type_items.iter().filter_map(|i| own_name(i)).collect();
@@ -69,10 +66,7 @@ impl Plan {
         // Roots: each operation's builder and the types it mentions.
         let mut operations = HashMap::new();
         let mut types: HashMap<String, FeatureSet> = HashMap::new();
-        let builder_items: Vec<&Item> = files
-            .iter()
-            .flat_map(|file| module_items(&file.items, "builder"))
-            .collect();
+        let builder_items: Vec<&Item> = module_items(&file.items, "builder").iter().collect();
         for item in &builder_items {
             if let Some(name) = own_name(item)
                 && let Some(key) = sent_request(item)
@@ -96,18 +90,15 @@ impl Plan {
                     .extend(features.iter().cloned());
             }
         }
-        for name in &spec.always {
-            if known.contains(name) {
-                types
-                    .entry(name.clone())
-                    .or_default()
-                    .insert(ALWAYS.to_string());
-            }
-        }
+        let always = needed_by(
+            spec.always.iter().filter(|name| known.contains(*name)),
+            &needs,
+        );
         propagate(&mut types, &needs);
         // What no operation reaches still compiles with `full`.
         let unreached: Vec<String> = known
             .iter()
+            .filter(|name| !always.contains(*name))
             .filter(|name| types.get(*name).is_none_or(|f| f.is_empty()))
             .cloned()
             .collect();
@@ -116,8 +107,10 @@ impl Plan {
         }
         propagate(&mut types, &needs);
 
+        // A function used by an always-compiled type is always compiled.
         let defaults = default_users
             .into_iter()
+            .filter(|(_, users)| users.iter().all(|user| !always.contains(user)))
             .map(|(function, users)| {
                 let features = users
                     .iter()
@@ -132,13 +125,33 @@ impl Plan {
             types,
             operations,
             defaults,
+            always,
         }
     }
 
-    /// Whether `set` enables an item whatever the features.
-    pub fn is_always(&self, set: &FeatureSet) -> bool {
-        set.contains(ALWAYS)
+    /// The feature set of a type, `None` when it is always compiled (or not
+    /// a generated type).
+    pub fn type_features(&self, name: &str) -> Option<&FeatureSet> {
+        if self.always.contains(name) {
+            return None;
+        }
+        self.types.get(name)
     }
+}
+
+/// `roots` and every type they need, transitively.
+fn needed_by<'a>(
+    roots: impl Iterator<Item = &'a String>,
+    needs: &HashMap<String, BTreeSet<String>>,
+) -> HashSet<String> {
+    let mut found: HashSet<String> = HashSet::new();
+    let mut work: Vec<&String> = roots.collect();
+    while let Some(name) = work.pop() {
+        if found.insert(name.clone()) {
+            work.extend(needs.get(name).into_iter().flatten());
+        }
+    }
+    found
 }
 
 /// Adds each type's features to the types it needs, until nothing changes.
@@ -338,12 +351,11 @@ fn doc_request(attr: &Attribute) -> Option<(String, String)> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
-    use crate::features::gate::gate_file;
 
     /// Two operations: `GET /users` (tag users) and `GET /roles` (tag roles).
-    fn spec() -> SpecFeatures {
+    pub(crate) fn spec() -> SpecFeatures {
         let mut spec = SpecFeatures::from_spec(&serde_json::json!({
             "paths": {
                 "/users": {"get": {"tags": ["users"]}},
@@ -354,7 +366,7 @@ mod tests {
         spec
     }
 
-    fn file() -> syn::File {
+    pub(crate) fn file() -> syn::File {
         syn::parse_quote! {
             pub mod types {
                 pub struct User { pub role: Role, pub kind: Kind, #[serde(default = "defaults::default_bool::<true>")] pub on: bool }
@@ -393,14 +405,14 @@ mod tests {
         }
     }
 
-    fn set(features: &[&str]) -> FeatureSet {
+    pub(crate) fn set(features: &[&str]) -> FeatureSet {
         features.iter().map(|f| f.to_string()).collect()
     }
 
     #[test]
     fn types_get_the_features_of_the_operations_that_reach_them() {
         let file = file();
-        let plan = Plan::build(&[&file], &spec());
+        let plan = Plan::build(&file, &spec());
         assert_eq!(plan.operations["ListUsers"], set(&["users"]));
         assert_eq!(plan.operations["ListRoles"], set(&["roles"]));
         assert_eq!(plan.types["User"], set(&["users"]));
@@ -413,41 +425,12 @@ mod tests {
         // A bare `String` in the operations' builder is std's, not the schema.
         assert_eq!(plan.types["String"], set(&[FULL]));
         // The error body and what it needs are always compiled.
-        assert!(plan.is_always(&plan.types["ErrorResponse"]));
-        assert!(plan.is_always(&plan.types["Detail"]));
+        assert!(plan.always.contains("ErrorResponse"));
+        assert!(plan.always.contains("Detail"));
+        assert_eq!(plan.type_features("ErrorResponse"), None);
+        assert_eq!(plan.type_features("User"), Some(&set(&["users"])));
         // `Page` the schema is not `crate::Page` the trait.
         assert_eq!(plan.types["Page"], set(&[FULL]));
         assert_eq!(plan.defaults["default_bool"], set(&["users"]));
-    }
-
-    #[test]
-    fn gated_items_carry_the_cfg_of_their_features() {
-        let mut file = file();
-        let plan = Plan::build(&[&file], &spec());
-        let gated = gate_file(&mut file, &plan);
-        let text = prettyplease::unparse(&file);
-        let compact: std::string::String = text.split_whitespace().collect();
-        for expected in [
-            "#[cfg(feature=\"users\")]pubstructUser",
-            "#[cfg(any(feature=\"roles\",feature=\"users\"))]pubstructRole",
-            // The impl of a std type for `Id` needs Id only.
-            "#[cfg(any(feature=\"full\",feature=\"roles\",feature=\"users\"))]impl::std::convert::From<Id>for::std::string::String",
-            "#[cfg(feature=\"users\")]implcrate::PageforUser",
-            "#[cfg(feature=\"users\")]pub(super)fndefault_bool",
-            "#[cfg(feature=\"users\")]pubstructListUsers",
-            "#[cfg(feature=\"roles\")]impl<'a>ListRoles<'a>",
-            "#[cfg(feature=\"users\")]pubfnlist_users",
-            "#[allow(unused_imports)]usesuper::types;",
-            "pubstructErrorResponse",
-            "pubfnnew()",
-        ] {
-            assert!(compact.contains(expected), "{expected} in\n{text}");
-        }
-        assert!(!compact.contains("]pubstructErrorResponse"), "{text}");
-        assert!(
-            !compact.contains("cfg(feature=\"users\")]pubfnnew"),
-            "{text}"
-        );
-        assert_eq!(gated, 16, "{text}");
     }
 }

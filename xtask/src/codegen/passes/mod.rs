@@ -1,0 +1,99 @@
+//! Passes over the generated syntax tree, for what progenitor cannot emit
+//! or emits at a cost. One `syn::File` per API flows through them in order,
+//! each in its own file behind [`SyntaxPass`], each reporting how many
+//! places it changed. `codegen::tests` fails when a pass changes nothing in
+//! the shared specs' output, so a progenitor upgrade that changes the shape
+//! a pass looks for cannot switch it off silently.
+
+use serde_json::Value;
+
+mod encoded_path_params;
+mod moved_response_headers;
+mod open_enums;
+mod page_impls;
+mod schemars_gate;
+mod static_headers;
+mod syntax;
+
+pub use encoded_path_params::EncodedPathParams;
+pub use moved_response_headers::MovedResponseHeaders;
+pub use open_enums::OpenEnums;
+pub use page_impls::PageImpls;
+pub use schemars_gate::SchemarsGate;
+pub use static_headers::StaticHeaders;
+
+/// What a pass knows besides the tree: the normalized spec it came from.
+pub struct Context<'a> {
+    pub document: &'a Value,
+}
+
+/// What one pass did to a tree.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct SyntaxReport {
+    /// Places the pass changed.
+    pub changes: usize,
+    /// Short remarks worth printing (what was left alone and why).
+    pub notes: Vec<String>,
+}
+
+impl SyntaxReport {
+    /// A report of `changes` places and no notes.
+    pub fn changed(changes: usize) -> SyntaxReport {
+        SyntaxReport {
+            changes,
+            notes: Vec::new(),
+        }
+    }
+}
+
+/// A rewrite of the generated syntax tree.
+pub trait SyntaxPass {
+    /// Kebab-case name used in reports.
+    fn name(&self) -> &'static str;
+    /// One line on what the pass does.
+    fn summary(&self) -> &'static str;
+    /// Rewrites `file` (one API's whole module) in place.
+    fn run(&self, file: &mut syn::File, context: &Context<'_>) -> SyntaxReport;
+}
+
+/// The passes `generate` applies, in order.
+pub fn all_passes() -> Vec<Box<dyn SyntaxPass>> {
+    vec![
+        Box::new(SchemarsGate),
+        Box::new(OpenEnums),
+        Box::new(PageImpls),
+        Box::new(StaticHeaders),
+        Box::new(MovedResponseHeaders),
+        Box::new(EncodedPathParams),
+    ]
+}
+
+/// A pass's name, summary, report and wall time.
+#[derive(Debug, Clone)]
+pub struct SyntaxOutcome {
+    pub name: &'static str,
+    pub summary: &'static str,
+    pub report: SyntaxReport,
+    pub time: std::time::Duration,
+}
+
+/// Runs `passes` over `file` in order.
+pub fn run_all(
+    passes: &[Box<dyn SyntaxPass>],
+    file: &mut syn::File,
+    context: &Context<'_>,
+) -> Vec<SyntaxOutcome> {
+    passes
+        .iter()
+        .map(|pass| {
+            let started = std::time::Instant::now();
+            let report = pass.run(file, context);
+            SyntaxOutcome {
+                name: pass.name(),
+                summary: pass.summary(),
+                report,
+                time: started.elapsed(),
+            }
+        })
+        .collect()
+}
