@@ -17,6 +17,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result};
 
 use crate::apis::Api;
+use crate::codegen::passes::SyntaxPass;
 use crate::codegen::{self, GeneratedModule};
 use crate::conformance;
 use crate::spec::{self, PreparedSpec};
@@ -36,12 +37,18 @@ pub struct ApiRun {
     pub emit_time: Duration,
 }
 
-/// Runs the pipeline for `api` on the spec at `spec_path`.
-pub fn run(api: Api, spec_path: &Path, root: &Path) -> Result<ApiRun> {
+/// Runs the pipeline for `api` on the spec at `spec_path`, with the syntax
+/// `passes` (normally [`codegen::passes::all_passes`]).
+pub fn run(
+    api: Api,
+    spec_path: &Path,
+    root: &Path,
+    passes: &[Box<dyn SyntaxPass>],
+) -> Result<ApiRun> {
     let spec = spec::prepare(api, spec_path, root)?;
     let started = Instant::now();
     let document = &spec.spec.document;
-    let (tree, passes) = codegen::syntax_tree(document).with_context(|| {
+    let (tree, passes) = codegen::syntax_tree(document, passes).with_context(|| {
         format!(
             "generating the {} client from {}",
             api.name,

@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use features::SpecFeatures;
 use features::plan::Plan;
-use passes::SyntaxOutcome;
+use passes::{SyntaxOutcome, SyntaxPass};
 
 /// One API's generated module as files, and what the stage did.
 pub struct GeneratedModule {
@@ -40,12 +40,15 @@ impl GeneratedModule {
     }
 }
 
-/// progenitor's module for the normalized `document`, through every syntax
-/// pass.
-pub fn syntax_tree(document: &Value) -> anyhow::Result<(syn::File, Vec<SyntaxOutcome>)> {
+/// progenitor's module for the normalized `document`, through `passes`
+/// ([`passes::all_passes`]).
+pub fn syntax_tree(
+    document: &Value,
+    passes: &[Box<dyn SyntaxPass>],
+) -> anyhow::Result<(syn::File, Vec<SyntaxOutcome>)> {
     let mut file = progenitor::generate(document)?;
     let context = passes::Context { document };
-    let outcomes = passes::run_all(&passes::all_passes(), &mut file, &context);
+    let outcomes = passes::run_all(passes, &mut file, &context);
     Ok((file, outcomes))
 }
 
@@ -87,7 +90,9 @@ mod tests {
         let lock = Lock::read(&root.join("openapi/lock.toml")).expect("the lock reads");
         let source = resolve(&lock.api[api.name].source, &root);
         let prepared = spec::prepare(api, &source, &root).expect("the locked spec prepares");
-        let (_, outcomes) = super::syntax_tree(&prepared.spec.document).expect("generates");
+        let (_, outcomes) =
+            super::syntax_tree(&prepared.spec.document, &super::passes::all_passes())
+                .expect("generates");
         outcomes
             .iter()
             .map(|o| (o.name, o.report.changes))

@@ -97,7 +97,7 @@ fn verify_one(spec: &Path, organizations: &Path, root: &Path, dir: &Path) -> Res
         (apis::REGIONAL, spec.to_path_buf()),
         (apis::ORGANIZATIONS, organizations.to_path_buf()),
     ];
-    let generated = generate_all(&sources, root, Scope::CrateOnly)?;
+    let generated = generate_all(&sources, root, Scope::CrateOnly, &[])?;
     let mut crate_manifest = None;
     for (path, text) in &generated.files {
         // The crate only: its sources, tests, and the manifest whose

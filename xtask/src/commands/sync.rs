@@ -49,6 +49,7 @@ pub fn run(args: FetchArgs) -> Result<()> {
         organizations: organizations.is_file().then_some(organizations),
         check: false,
         out_dir: None,
+        skip_pass: Vec::new(),
     })?;
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let status = Command::new(cargo)

@@ -68,6 +68,24 @@ pub fn all_passes() -> Vec<Box<dyn SyntaxPass>> {
     ]
 }
 
+/// Every pass but those named in `skip` (`generate --skip-pass`, to
+/// measure what a pass buys). An unknown name is an error listing the
+/// passes.
+pub fn all_passes_except(skip: &[String]) -> anyhow::Result<Vec<Box<dyn SyntaxPass>>> {
+    let passes = all_passes();
+    let names: Vec<&str> = passes.iter().map(|p| p.name()).collect();
+    if let Some(unknown) = skip.iter().find(|s| !names.contains(&s.as_str())) {
+        anyhow::bail!(
+            "--skip-pass {unknown}: no such syntax pass (the passes: {})",
+            names.join(", ")
+        );
+    }
+    Ok(passes
+        .into_iter()
+        .filter(|p| !skip.iter().any(|s| s == p.name()))
+        .collect())
+}
+
 /// A pass's name, summary, report and wall time.
 #[derive(Debug, Clone)]
 pub struct SyntaxOutcome {
@@ -96,4 +114,27 @@ pub fn run_all(
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passes_are_left_out_by_name_and_unknown_names_rejected() {
+        let all: Vec<&str> = all_passes().iter().map(|p| p.name()).collect();
+        let kept: Vec<&str> = all_passes_except(&["static-headers".into()])
+            .unwrap()
+            .iter()
+            .map(|p| p.name())
+            .collect();
+        assert_eq!(kept.len(), all.len() - 1);
+        assert!(!kept.contains(&"static-headers"));
+        let Err(error) = all_passes_except(&["nope".into()]) else {
+            panic!("an unknown pass is an error")
+        };
+        let error = error.to_string();
+        assert!(error.contains("--skip-pass nope"), "{error}");
+        assert!(error.contains("schemars-gate"), "{error}");
+    }
 }
