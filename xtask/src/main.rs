@@ -16,7 +16,6 @@ mod fetch;
 mod fsutil;
 mod naming;
 mod pipeline;
-mod report;
 mod spec;
 
 #[derive(Parser)]

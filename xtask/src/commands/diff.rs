@@ -79,7 +79,7 @@ fn run(args: &DiffArgs) -> Result<ExitCode> {
     };
     let root = workspace_root();
     let ignore = match &args.ignore {
-        Some(path) => Some(IgnoreList::read(path).map_err(|e| anyhow!(e))?),
+        Some(path) => Some(IgnoreList::read(path)?),
         None => None,
     };
     let old = input::load(old_arg, &root).map_err(|e| anyhow!("OLD: {e}"))?;

@@ -80,9 +80,9 @@ pub fn fetch(args: FetchArgs) -> Result<FetchSummary> {
     let root = args.workspace.clone().unwrap_or_else(workspace_root);
     // Everything about the input is checked before any request is sent.
     let table = Table::load(&root.join(DEPLOYMENTS_PATH))?;
-    let targets = table.targets(&args.regions).map_err(|e| anyhow!(e))?;
+    let targets = table.targets(&args.regions)?;
     let lock_path = root.join(LOCK_PATH);
-    let mut lock = Lock::read(&lock_path).map_err(|e| anyhow!(e))?;
+    let mut lock = Lock::read(&lock_path)?;
     if args.attempts == 0 {
         bail!("--attempts must be at least 1");
     }
@@ -101,7 +101,7 @@ pub fn fetch(args: FetchArgs) -> Result<FetchSummary> {
     };
     let cache = Cache::new(root.join(CACHE_DIR));
 
-    let results = fetch::fetch_all(&targets, &cache, &settings).map_err(|e| anyhow!(e))?;
+    let results = fetch::fetch_all(&targets, &cache, &settings)?;
     let mut failed = Vec::new();
     let mut updated = 0;
     for (key, result) in &results {
@@ -118,7 +118,7 @@ pub fn fetch(args: FetchArgs) -> Result<FetchSummary> {
         }
     }
     if updated > 0 {
-        lock.write(&lock_path).map_err(|e| anyhow!(e))?;
+        lock.write(&lock_path)?;
     }
     let availability = root.join(AVAILABILITY_PATH);
     if updated > 0 || !availability.exists() {
@@ -157,8 +157,8 @@ fn write_matrix(table: &Table, cache: &Cache, lock: &Lock, path: &Path) -> Resul
     let canonical = table.canonical.to_ascii_uppercase();
     match matrix::compute(&canonical, &specs) {
         Some(m) => {
-            write_atomically(path, m.render().map_err(|e| anyhow!(e))?.as_bytes())
-                .map_err(|e| anyhow!(e))?;
+            write_atomically(path, m.render()?.as_bytes())
+                ?;
             let gaps: Vec<String> = m
                 .deployments
                 .iter()

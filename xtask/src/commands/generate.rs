@@ -11,7 +11,7 @@ use crate::drift::unified_diff;
 use crate::fetch::cache::pinned_store;
 use crate::fsutil::{display_relative, resolve, workspace_root, write_atomically};
 use crate::pipeline::{self, ApiRun};
-use crate::report;
+use super::report;
 use crate::spec::lock::{Lock, LockedSpec};
 
 /// Where the lock lives, relative to the workspace root.

@@ -45,7 +45,7 @@ pub fn run(args: ReleasesArgs) -> Result<()> {
     if specs.is_empty() {
         bail!("no spec releases to verify");
     }
-    let lock = Lock::read(&root.join(LOCK_PATH)).map_err(|e| anyhow!(e))?;
+    let lock = Lock::read(&root.join(LOCK_PATH))?;
     let organizations = lock
         .api
         .get(apis::ORGANIZATIONS.name)
@@ -109,14 +109,14 @@ fn verify_one(spec: &Path, organizations: &Path, root: &Path, dir: &Path) -> Res
             crate_manifest = Some(text.as_str());
             continue;
         }
-        write_atomically(&dir.join(relative), text.as_bytes()).map_err(|e| anyhow!(e))?;
+        write_atomically(&dir.join(relative), text.as_bytes())?;
     }
     let crate_manifest = crate_manifest
         .ok_or_else(|| anyhow!("the generator wrote no generated-client/Cargo.toml"))?;
     let manifest = standalone_manifest(root, crate_manifest)?;
-    write_atomically(&dir.join("Cargo.toml"), manifest.as_bytes()).map_err(|e| anyhow!(e))?;
+    write_atomically(&dir.join("Cargo.toml"), manifest.as_bytes())?;
     if let Ok(lockfile) = std::fs::read(root.join("Cargo.lock")) {
-        write_atomically(&dir.join("Cargo.lock"), &lockfile).map_err(|e| anyhow!(e))?;
+        write_atomically(&dir.join("Cargo.lock"), &lockfile)?;
     }
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let status = Command::new(cargo)

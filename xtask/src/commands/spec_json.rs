@@ -44,7 +44,7 @@ pub fn run(args: SpecJsonArgs) -> Result<()> {
     let source = match &args.spec {
         Some(path) => path.clone(),
         None => {
-            let lock = Lock::read(&root.join("openapi/lock.toml")).map_err(|e| anyhow!(e))?;
+            let lock = Lock::read(&root.join("openapi/lock.toml"))?;
             let locked = lock
                 .api
                 .get(api.name)
@@ -52,7 +52,7 @@ pub fn run(args: SpecJsonArgs) -> Result<()> {
             resolve(&locked.source, &root)
         }
     };
-    let mut spec = load_file(&source).map_err(|e| anyhow!("{e}"))?;
+    let mut spec = load_file(&source)?;
     let overlay = if args.no_overlay {
         "no overlay".to_string()
     } else {
@@ -64,8 +64,7 @@ pub fn run(args: SpecJsonArgs) -> Result<()> {
         )
     };
     let json = serde_json::to_string(&spec.document).context("cannot serialize the spec")?;
-    write_atomically(&args.out, json.as_bytes())
-        .map_err(|e| anyhow!("cannot write {}: {e}", args.out.display()))?;
+    write_atomically(&args.out, json.as_bytes())?;
     println!(
         "spec-json: {} ({} operations; {overlay}) -> {} ({} bytes)",
         source.display(),
