@@ -123,9 +123,14 @@ fn every_organizations_operation_has_a_method() {
 
 #[test]
 fn hand_written_sources_do_not_carry_the_header() {
-    for file in ["lib.rs", "transport.rs", "page.rs", "responses.rs", "paths.rs"] {
-        let text =
-            std::fs::read_to_string(root().join("generated-client/src").join(file)).unwrap();
+    for file in [
+        "lib.rs",
+        "transport.rs",
+        "page.rs",
+        "responses.rs",
+        "paths.rs",
+    ] {
+        let text = std::fs::read_to_string(root().join("generated-client/src").join(file)).unwrap();
         assert!(!text.contains("Do not edit"), "{file} is hand-written");
     }
 }

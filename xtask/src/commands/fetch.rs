@@ -157,8 +157,7 @@ fn write_matrix(table: &Table, cache: &Cache, lock: &Lock, path: &Path) -> Resul
     let canonical = table.canonical.to_ascii_uppercase();
     match matrix::compute(&canonical, &specs) {
         Some(m) => {
-            write_atomically(path, m.render()?.as_bytes())
-                ?;
+            write_atomically(path, m.render()?.as_bytes())?;
             let gaps: Vec<String> = m
                 .deployments
                 .iter()

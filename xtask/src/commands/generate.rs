@@ -5,13 +5,13 @@ use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 
+use super::report;
 use crate::apis::{self, Api};
 use crate::codegen::features::manifest::{self, ApiFeatures};
 use crate::drift::unified_diff;
 use crate::fetch::cache::pinned_store;
 use crate::fsutil::{display_relative, resolve, workspace_root, write_atomically};
 use crate::pipeline::{self, ApiRun};
-use super::report;
 use crate::spec::lock::{Lock, LockedSpec};
 
 /// Where the lock lives, relative to the workspace root.

@@ -7,9 +7,10 @@ use serde_json::{Map, Value};
 
 use super::parameters::{self, normalize_path};
 use super::rules::{Direction, Kind};
-use super::rust_effect::{RustEffect, Site, operation_effect, schema_effect, snake};
+use super::rust_effect::{RustEffect, Site, operation_effect, schema_effect};
 use super::schemas::{Comparer, SchemaChange};
 use super::{Change, Diff, OperationSummary, escape, refs};
+use crate::naming::snake;
 use crate::spec::load::METHODS;
 
 /// One operation of a document.

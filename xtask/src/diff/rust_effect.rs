@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use super::rules::Kind;
 use super::semver::Bump;
+use crate::naming::{pascal, snake};
 
 /// The effect of one change on the generated crate.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -153,65 +154,9 @@ fn typed_format(format: Option<&str>) -> bool {
     )
 }
 
-/// `getUserById` / `user-id` → `get_user_by_id` / `user_id` (progenitor's rule, simplified).
-pub fn snake(name: &str) -> String {
-    let mut out = String::with_capacity(name.len() + 4);
-    let mut previous_lower = false;
-    for c in name.chars() {
-        if c.is_ascii_uppercase() {
-            if previous_lower {
-                out.push('_');
-            }
-            out.push(c.to_ascii_lowercase());
-            previous_lower = false;
-        } else if c.is_ascii_alphanumeric() {
-            out.push(c);
-            previous_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
-        } else {
-            if !out.ends_with('_') && !out.is_empty() {
-                out.push('_');
-            }
-            previous_lower = false;
-        }
-    }
-    out.trim_end_matches('_').to_string()
-}
-
-/// `dark-mode` / `itemType` → `DarkMode` / `ItemType` (typify's rule, simplified).
-pub fn pascal(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
-    let mut upper = true;
-    for c in name.chars() {
-        if c.is_ascii_alphanumeric() {
-            if upper {
-                out.push(c.to_ascii_uppercase());
-            } else {
-                out.push(c);
-            }
-            upper = false;
-        } else {
-            upper = true;
-        }
-    }
-    if out.is_empty() || out.starts_with(|c: char| c.is_ascii_digit()) {
-        out.insert(0, 'X');
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn names_follow_the_generators() {
-        assert_eq!(snake("getUserById"), "get_user_by_id");
-        assert_eq!(snake("user-id"), "user_id");
-        assert_eq!(snake("ID"), "id");
-        assert_eq!(pascal("itemType"), "ItemType");
-        assert_eq!(pascal("dark-mode"), "DarkMode");
-        assert_eq!(pascal("<="), "X");
-    }
 
     #[test]
     fn effects_and_bumps() {

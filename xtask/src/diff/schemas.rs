@@ -14,7 +14,7 @@ use super::escape;
 use super::flatten::{CONSTRAINTS, Flat, Slot, flatten};
 use super::refs;
 use super::rules::Kind;
-use super::rust_effect::pascal;
+use crate::naming::pascal;
 
 /// Deepest nesting compared (guards the native stack on hostile input).
 const MAX_DEPTH: usize = 200;
