@@ -18,6 +18,7 @@ pub mod types {
     ///`ErrorDescription`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct ErrorDescription {
         ///An error code describing the type of error.
         pub code: ::std::string::String,
@@ -38,6 +39,7 @@ pub mod types {
     ///`ErrorResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct ErrorResponse {
         ///Error code, in the older error shape.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]

@@ -2734,7 +2734,7 @@ mod regional {
     async fn list_connections(client: Client) -> Result<support::Outcome, String> {
         let request = client
             .list_connections()
-            .limit(support::arg::<::std::num::NonZeroU32>("limit", "100")?);
+            .limit(support::arg::<i32>("limit", "100")?);
         Ok(support::parsed::<types::ListConnectionsResponse>(request.send().await).await)
     }
     /// `createConnection`: POST /v1/connections
@@ -2829,7 +2829,7 @@ mod regional {
     async fn list_scheduled_views(client: Client) -> Result<support::Outcome, String> {
         let request = client
             .list_scheduled_views()
-            .limit(support::arg::<::std::num::NonZeroU32>("limit", "100")?);
+            .limit(support::arg::<i32>("limit", "100")?);
         Ok(
             support::parsed::<types::ListScheduledViewsResponse>(request.send().await)
                 .await,
@@ -3003,7 +3003,7 @@ mod regional {
     async fn list_partitions(client: Client) -> Result<support::Outcome, String> {
         let request = client
             .list_partitions()
-            .limit(support::arg::<::std::num::NonZeroU32>("limit", "100")?)
+            .limit(support::arg::<i32>("limit", "100")?)
             .view_types(
                 support::arg::<
                     ::std::vec::Vec<types::ListPartitionsViewTypesItem>,
@@ -3068,7 +3068,7 @@ mod regional {
     ) -> Result<support::Outcome, String> {
         let request = client
             .get_data_forwarding_buckets()
-            .limit(support::arg::<::std::num::NonZeroU32>("limit", "10")?);
+            .limit(support::arg::<i32>("limit", "10")?);
         Ok(
             support::parsed::<types::GetDataForwardingDestinations>(request.send().await)
                 .await,
@@ -3127,7 +3127,7 @@ mod regional {
     async fn get_rules_and_buckets(client: Client) -> Result<support::Outcome, String> {
         let request = client
             .get_rules_and_buckets()
-            .limit(support::arg::<::std::num::NonZeroU32>("limit", "10")?);
+            .limit(support::arg::<i32>("limit", "10")?);
         Ok(
             support::parsed::<types::GetRulesAndBucketsResult>(request.send().await)
                 .await,
@@ -3178,7 +3178,7 @@ mod regional {
     async fn list_log_searches(client: Client) -> Result<support::Outcome, String> {
         let request = client
             .list_log_searches()
-            .limit(support::arg::<::std::num::NonZeroU32>("limit", "50")?)
+            .limit(support::arg::<i32>("limit", "50")?)
             .token(
                 support::arg::<
                     ::std::string::String,
@@ -3235,7 +3235,7 @@ mod regional {
     async fn list_extraction_rules(client: Client) -> Result<support::Outcome, String> {
         let request = client
             .list_extraction_rules()
-            .limit(support::arg::<::std::num::NonZeroU32>("limit", "100")?);
+            .limit(support::arg::<i32>("limit", "100")?);
         Ok(
             support::parsed::<types::ListExtractionRulesResponse>(request.send().await)
                 .await,
@@ -3292,7 +3292,7 @@ mod regional {
     ) -> Result<support::Outcome, String> {
         let request = client
             .list_dynamic_parsing_rules()
-            .limit(support::arg::<::std::num::NonZeroU32>("limit", "10")?)
+            .limit(support::arg::<i32>("limit", "10")?)
             .token(
                 support::arg::<::std::string::String>("token", r#""0000000001C51FF7""#)?,
             );
@@ -3429,7 +3429,7 @@ mod regional {
     async fn list_ingest_budgets(client: Client) -> Result<support::Outcome, String> {
         let request = client
             .list_ingest_budgets()
-            .limit(support::arg::<::std::num::NonZeroU32>("limit", "100")?);
+            .limit(support::arg::<i32>("limit", "100")?);
         Ok(
             support::parsed::<types::ListIngestBudgetsResponse>(request.send().await)
                 .await,
@@ -3494,7 +3494,7 @@ mod regional {
         let request = client
             .get_assigned_collectors()
             .id(support::arg::<::std::string::String>("id", r#""conformance""#)?)
-            .limit(support::arg::<::std::num::NonZeroU32>("limit", "100")?);
+            .limit(support::arg::<i32>("limit", "100")?);
         Ok(
             support::parsed::<
                 types::ListCollectorIdentitiesResponse,
@@ -3530,7 +3530,7 @@ mod regional {
     async fn list_ingest_budgets_v2(client: Client) -> Result<support::Outcome, String> {
         let request = client
             .list_ingest_budgets_v2()
-            .limit(support::arg::<::std::num::NonZeroU32>("limit", "100")?);
+            .limit(support::arg::<i32>("limit", "100")?);
         Ok(
             support::parsed::<types::ListIngestBudgetsResponseV2>(request.send().await)
                 .await,
@@ -3596,9 +3596,7 @@ mod regional {
     }
     /// `listUsers`: GET /v1/users
     async fn list_users(client: Client) -> Result<support::Outcome, String> {
-        let request = client
-            .list_users()
-            .limit(support::arg::<::std::num::NonZeroU32>("limit", "100")?);
+        let request = client.list_users().limit(support::arg::<i32>("limit", "100")?);
         Ok(support::parsed::<types::ListUserModelsResponse>(request.send().await).await)
     }
     /// `createUser`: POST /v1/users
@@ -3689,9 +3687,7 @@ mod regional {
     }
     /// `listRoles`: GET /v1/roles
     async fn list_roles(client: Client) -> Result<support::Outcome, String> {
-        let request = client
-            .list_roles()
-            .limit(support::arg::<::std::num::NonZeroU32>("limit", "100")?);
+        let request = client.list_roles().limit(support::arg::<i32>("limit", "100")?);
         Ok(support::parsed::<types::ListRoleModelsResponse>(request.send().await).await)
     }
     /// `createRole`: POST /v1/roles
@@ -3761,9 +3757,7 @@ mod regional {
     }
     /// `listRolesV2`: GET /v2/roles
     async fn list_roles_v2(client: Client) -> Result<support::Outcome, String> {
-        let request = client
-            .list_roles_v2()
-            .limit(support::arg::<::std::num::NonZeroU32>("limit", "100")?);
+        let request = client.list_roles_v2().limit(support::arg::<i32>("limit", "100")?);
         Ok(
             support::parsed::<types::ListRoleModelsResponseV2>(request.send().await)
                 .await,
@@ -4104,7 +4098,7 @@ mod regional {
     ) -> Result<support::Outcome, String> {
         let request = client
             .get_transformation_rules()
-            .limit(support::arg::<::std::num::NonZeroU32>("limit", "10")?);
+            .limit(support::arg::<i32>("limit", "10")?);
         Ok(
             support::parsed::<types::TransformationRulesResponse>(request.send().await)
                 .await,
@@ -4371,7 +4365,7 @@ mod regional {
     async fn list_access_keys(client: Client) -> Result<support::Outcome, String> {
         let request = client
             .list_access_keys()
-            .limit(support::arg::<::std::num::NonZeroU32>("limit", "100")?);
+            .limit(support::arg::<i32>("limit", "100")?);
         Ok(
             support::parsed::<types::PaginatedListAccessKeysResult>(request.send().await)
                 .await,
@@ -4723,7 +4717,7 @@ mod regional {
     async fn list_all_health_events(client: Client) -> Result<support::Outcome, String> {
         let request = client
             .list_all_health_events()
-            .limit(support::arg::<::std::num::NonZeroU32>("limit", "100")?);
+            .limit(support::arg::<i32>("limit", "100")?);
         Ok(support::parsed::<types::ListHealthEventResponse>(request.send().await).await)
     }
     /// `listAllHealthEventsForResources`: POST /v1/healthEvents/resources
@@ -4732,7 +4726,7 @@ mod regional {
     ) -> Result<support::Outcome, String> {
         let request = client
             .list_all_health_events_for_resources()
-            .limit(support::arg::<::std::num::NonZeroU32>("limit", "100")?)
+            .limit(support::arg::<i32>("limit", "100")?)
             .body(
                 support::body::<
                     types::ResourceIdentities,
@@ -4751,7 +4745,7 @@ mod regional {
                     ::std::string::String,
                 >("sourceId", r#""000000000606C009""#)?,
             )
-            .limit(support::arg::<::std::num::NonZeroU32>("limit", "10")?);
+            .limit(support::arg::<i32>("limit", "10")?);
         Ok(support::parsed::<types::ListArchiveJobsResponse>(request.send().await).await)
     }
     /// `createArchiveJob`: POST /v1/archive/{sourceId}/jobs
@@ -4861,7 +4855,7 @@ mod regional {
     async fn list_dashboards(client: Client) -> Result<support::Outcome, String> {
         let request = client
             .list_dashboards()
-            .limit(support::arg::<::std::num::NonZeroU32>("limit", "50")?)
+            .limit(support::arg::<i32>("limit", "50")?)
             .token(
                 support::arg::<
                     ::std::string::String,
@@ -5006,7 +5000,7 @@ mod regional {
     async fn list_report_schedules(client: Client) -> Result<support::Outcome, String> {
         let request = client
             .list_report_schedules()
-            .limit(support::arg::<::std::num::NonZeroU32>("limit", "50")?)
+            .limit(support::arg::<i32>("limit", "50")?)
             .token(
                 support::arg::<
                     ::std::string::String,
@@ -5072,7 +5066,7 @@ mod regional {
     async fn list_metrics_searches(client: Client) -> Result<support::Outcome, String> {
         let request = client
             .list_metrics_searches()
-            .limit(support::arg::<::std::num::NonZeroU32>("limit", "50")?)
+            .limit(support::arg::<i32>("limit", "50")?)
             .token(
                 support::arg::<
                     ::std::string::String,
@@ -5515,7 +5509,7 @@ mod regional {
                 >("queryId", r#""195038749d21ad109242c95cbbc8709d""#)?,
             )
             .row_id(support::arg::<::std::string::String>("rowId", r#""A""#)?)
-            .limit(support::arg::<::std::num::NonZeroU32>("limit", "100")?)
+            .limit(support::arg::<i32>("limit", "100")?)
             .token(
                 support::arg::<
                     ::std::string::String,
@@ -5543,7 +5537,7 @@ mod regional {
         let request = client
             .get_trace_query_field_values()
             .field(support::arg::<::std::string::String>("field", r#""conformance""#)?)
-            .limit(support::arg::<::std::num::NonZeroU32>("limit", "10")?)
+            .limit(support::arg::<i32>("limit", "10")?)
             .field_type(
                 support::arg::<
                     types::GetTraceQueryFieldValuesFieldType,
@@ -5579,7 +5573,7 @@ mod regional {
             .trace_id(
                 support::arg::<::std::string::String>("traceId", r#""conformance""#)?,
             )
-            .limit(support::arg::<::std::num::NonZeroU32>("limit", "100")?);
+            .limit(support::arg::<i32>("limit", "100")?);
         Ok(support::parsed::<types::TraceSpansResponse>(request.send().await).await)
     }
     /// `getTraceLightEvents`: GET /v1/tracing/traces/{traceId}/traceEvents
@@ -5588,10 +5582,10 @@ mod regional {
             .get_trace_light_events()
             .trace_id(
                 support::arg::<
-                    types::GetTraceLightEventsTraceId,
+                    ::std::string::String,
                 >("traceId", r#""695068749d21cd104222a95cabc4707c""#)?,
             )
-            .limit(support::arg::<::std::num::NonZeroU32>("limit", "100")?)
+            .limit(support::arg::<i32>("limit", "100")?)
             .token(
                 support::arg::<
                     ::std::string::String,
@@ -5609,7 +5603,7 @@ mod regional {
             .trace_id(
                 support::arg::<::std::string::String>("traceId", r#""conformance""#)?,
             )
-            .limit(support::arg::<::std::num::NonZeroU32>("limit", "100")?);
+            .limit(support::arg::<i32>("limit", "100")?);
         Ok(support::parsed::<types::CriticalPathResponse>(request.send().await).await)
     }
     /// `getCriticalPathServiceBreakdown`: GET /v1/tracing/traces/{traceId}/criticalPath/breakdown/service
@@ -5721,7 +5715,7 @@ mod regional {
                 >("queryId", r#""195038749d21ad109242c95cbbc8709d""#)?,
             )
             .row_id(support::arg::<::std::string::String>("rowId", r#""A""#)?)
-            .limit(support::arg::<::std::num::NonZeroU32>("limit", "100")?)
+            .limit(support::arg::<i32>("limit", "100")?)
             .token(
                 support::arg::<
                     ::std::string::String,
@@ -5775,7 +5769,7 @@ mod regional {
         let request = client
             .get_span_query_field_values()
             .field(support::arg::<::std::string::String>("field", r#""conformance""#)?)
-            .limit(support::arg::<::std::num::NonZeroU32>("limit", "10")?);
+            .limit(support::arg::<i32>("limit", "10")?);
         Ok(
             support::parsed::<types::TraceFieldValuesResponse>(request.send().await)
                 .await,
@@ -6072,9 +6066,7 @@ mod regional {
     }
     /// `getBudgets`: GET /v1/budgets
     async fn get_budgets(client: Client) -> Result<support::Outcome, String> {
-        let request = client
-            .get_budgets()
-            .limit(support::arg::<::std::num::NonZeroU32>("limit", "100")?);
+        let request = client.get_budgets().limit(support::arg::<i32>("limit", "100")?);
         Ok(support::parsed::<types::ScanBudgetList>(request.send().await).await)
     }
     /// `createBudget`: POST /v1/budgets
@@ -6132,7 +6124,7 @@ mod regional {
     async fn get_budget_usages(client: Client) -> Result<support::Outcome, String> {
         let request = client
             .get_budget_usages()
-            .limit(support::arg::<::std::num::NonZeroU32>("limit", "100")?);
+            .limit(support::arg::<i32>("limit", "100")?);
         Ok(support::parsed::<types::ScanBudgetUsageList>(request.send().await).await)
     }
     /// `getBudgetUsage`: GET /v1/budgets/{budgetId}/usage
@@ -6898,7 +6890,7 @@ mod organizations {
     async fn list_organizations(client: Client) -> Result<support::Outcome, String> {
         let request = client
             .list_organizations()
-            .limit(support::arg::<::std::num::NonZeroU32>("limit", "100")?)
+            .limit(support::arg::<i32>("limit", "100")?)
             .status(support::arg::<::std::string::String>("status", r#""Active""#)?)
             .parent_deployment_id(
                 support::arg::<::std::string::String>("parentDeploymentId", r#""us2""#)?,
@@ -7031,7 +7023,7 @@ mod organizations {
     async fn get_usages(client: Client) -> Result<support::Outcome, String> {
         let request = client
             .get_usages()
-            .limit(support::arg::<::std::num::NonZeroU32>("limit", "100")?)
+            .limit(support::arg::<i32>("limit", "100")?)
             .parent_deployment_id(
                 support::arg::<::std::string::String>("parentDeploymentId", r#""us2""#)?,
             )

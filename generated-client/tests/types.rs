@@ -149,3 +149,51 @@ fn page_types_of_every_shape_implement_page() {
         serde_json::from_value(json!({"data": [], "next": null})).unwrap();
     assert_eq!(users.next_token(), None);
 }
+
+/// One user as Sumo answers it, with `email` and `firstName` as given.
+fn user(email: &str, first_name: &str) -> serde_json::Value {
+    json!({
+        "id": "0000000000000001", "email": email, "firstName": first_name,
+        "lastName": "Lovelace", "roleIds": ["00000000000000A1"],
+        "createdAt": "2024-01-01T00:00:00Z", "createdBy": "0000000000000002",
+        "modifiedAt": "2024-01-01T00:00:00Z", "modifiedBy": "0000000000000002"
+    })
+}
+
+#[test]
+fn values_outside_their_declared_constraints_still_parse() {
+    // The spec limits `email` to 255 characters and `firstName` to at
+    // least 1: a page holding one user past either still parses whole.
+    let long_email = format!("{}@example.com", "a".repeat(300));
+    let page =
+        json!({"data": [user("ada@example.com", "Ada"), user(&long_email, "")], "next": null});
+    let page: types::ListUserModelsResponse =
+        serde_json::from_value(page).expect("a page with out-of-constraint values parses");
+    assert_eq!(page.data.len(), 2);
+    assert_eq!(page.data[1].email, long_email);
+    assert_eq!(page.data[1].first_name, "");
+}
+
+#[test]
+fn types_are_built_through_their_builders() {
+    // `#[non_exhaustive]`: outside the crate no struct literal compiles,
+    // so a property Sumo adds is not a breaking change; builders build.
+    let user: types::UserModel = types::UserModel::builder()
+        .id("0000000000000001")
+        .email("ada@example.com")
+        .first_name("Ada")
+        .last_name("Lovelace")
+        .role_ids(vec!["00000000000000A1".to_string()])
+        .created_at(chrono::DateTime::UNIX_EPOCH)
+        .created_by("0000000000000002")
+        .modified_at(chrono::DateTime::UNIX_EPOCH)
+        .modified_by("0000000000000002")
+        .try_into()
+        .expect("every required field is set");
+    assert_eq!(user.email, "ada@example.com");
+    let missing: Result<types::UserModel, _> = types::UserModel::builder().id("1").try_into();
+    assert!(missing.is_err(), "a required field left unset is an error");
+    let reparsed: types::UserModel =
+        serde_json::from_value(serde_json::to_value(&user).unwrap()).unwrap();
+    assert_eq!(reparsed.id, user.id);
+}

@@ -102,12 +102,7 @@ impl SumoClient {
     /// for the first user; a `301 moved` answer names the right one.
     #[cfg(feature = "user-management")]
     pub async fn discover_deployment(&self) -> Result<Deployment, Error> {
-        let result = self
-            .raw
-            .list_users()
-            .limit(std::num::NonZeroU32::MIN)
-            .send()
-            .await;
+        let result = self.raw.list_users().limit(1).send().await;
         match result {
             Ok(_) => Ok(self.deployment().clone()),
             Err(e) => match Error::from_generated("list_users", e).await {

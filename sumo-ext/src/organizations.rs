@@ -60,7 +60,7 @@ impl OrganizationsClient {
                 request = request.status(status.as_str());
             }
             if let Some(limit) = page_size {
-                request = request.limit(limit);
+                request = request.limit(crate::pagination::limit(limit));
             }
             if let Some(token) = token {
                 request = request.token(token);
@@ -74,7 +74,7 @@ impl OrganizationsClient {
         let request = self
             .raw
             .get_organization()
-            .org_id(org_id)
+            .org_id(org_id.to_string())
             .parent_deployment_id(self.parent_deployment_id.as_str());
         call("get_organization", request.send()).await
     }
@@ -88,15 +88,7 @@ impl OrganizationsClient {
         items(pages(move |token: Option<String>| {
             let ids = ids.clone();
             async move {
-                let body = ids
-                    .iter()
-                    .map(|id| {
-                        ot::ChildOrgId::try_from(id.as_str()).map_err(|e| Error::InvalidRequest {
-                            operation: "get_usages".into(),
-                            message: format!("organization id `{id}`: {e}"),
-                        })
-                    })
-                    .collect::<Result<Vec<_>, _>>()?;
+                let body: Vec<ot::ChildOrgId> = ids.into_iter().map(ot::ChildOrgId::from).collect();
                 let mut request = self
                     .raw
                     .get_usages()
@@ -115,7 +107,7 @@ impl OrganizationsClient {
         let request = self
             .raw
             .get_org_usage()
-            .org_id(org_id)
+            .org_id(org_id.to_string())
             .parent_deployment_id(self.parent_deployment_id.as_str());
         call("get_org_usage", request.send()).await
     }

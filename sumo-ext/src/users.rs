@@ -249,7 +249,7 @@ impl<'a> ListUsers<'a> {
             request = request.include_service_accounts(include);
         }
         if let Some(limit) = self.limit {
-            request = request.limit(limit);
+            request = request.limit(crate::pagination::limit(limit));
         }
         if let Some(token) = token {
             request = request.token(token);

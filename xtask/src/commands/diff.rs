@@ -56,6 +56,11 @@ pub struct DiffArgs {
     /// Colour the text output: auto (on a terminal, unless NO_COLOR is set), always or never.
     #[arg(long, value_enum, default_value_t = Colour::Auto)]
     pub color: Colour,
+    /// Severities of the rules table as they are, for clients without our
+    /// generated client's fallbacks (by default a new response enum value or
+    /// subtype, which the client absorbs, is not breaking).
+    #[arg(long)]
+    pub strict: bool,
 }
 
 /// Runs the command: 0 when done, 1 when `--fail-on` triggers, 2 on bad input.
@@ -85,6 +90,9 @@ fn run(args: &DiffArgs) -> Result<ExitCode> {
     let old = input::load(old_arg, &root).map_err(|e| anyhow!("OLD: {e}"))?;
     let new = input::load(new_arg, &root).map_err(|e| anyhow!("NEW: {e}"))?;
     let mut diff = crate::diff::diff(&old.spec.document, &new.spec.document);
+    if args.strict {
+        diff = diff.strict();
+    }
     if let Some(list) = &ignore {
         for stale in list.apply(&mut diff.changes) {
             eprintln!("note: ignore entry `{stale}` matches no change");

@@ -39,6 +39,7 @@ pub fn run(args: FetchArgs) -> Result<()> {
         fail_on: None,
         ignore: None,
         color: Colour::Auto,
+        strict: false,
     });
     if code != ExitCode::SUCCESS {
         bail!("cannot compare the fetched spec with the pinned one (see above)");

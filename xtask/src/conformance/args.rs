@@ -10,6 +10,8 @@
 
 use serde_json::{Map, Value, json};
 
+use crate::spec::normalize::CONSTRAINTS_EXTENSION;
+
 /// How deep schemas are followed (Sumo's schemas nest, some recursively).
 const MAX_DEPTH: usize = 16;
 /// How many `$ref` hops are followed before giving up on a chain.
@@ -357,15 +359,24 @@ fn schema_type(schema: &Value) -> Option<&str> {
     })
 }
 
+/// A value constraint of `schema`: its own, or the one the
+/// `value-constraints` pass kept aside (the client no longer enforces them,
+/// but the server, Prism here, does).
+fn constraint<'v>(schema: &'v Value, key: &str) -> Option<&'v Value> {
+    schema
+        .get(key)
+        .or_else(|| schema.get(CONSTRAINTS_EXTENSION)?.get(key))
+}
+
 fn bound(schema: &Value, key: &str) -> Option<f64> {
-    schema.get(key).and_then(Value::as_f64)
+    constraint(schema, key).and_then(Value::as_f64)
 }
 
 fn in_range(schema: &Value, value: &Value) -> bool {
     let Some(n) = value.as_f64() else {
         return false;
     };
-    let exclusive = |key: &str| schema.get(key).and_then(Value::as_bool) == Some(true);
+    let exclusive = |key: &str| constraint(schema, key).and_then(Value::as_bool) == Some(true);
     bound(schema, "minimum").is_none_or(|min| {
         if exclusive("exclusiveMinimum") {
             n > min
@@ -578,6 +589,11 @@ mod tests {
             0.5
         );
         assert_eq!(number_value(&json!({"minimum": 5})), 5.0);
+        // Constraints the value-constraints pass kept aside still count.
+        assert_eq!(
+            number_value(&json!({CONSTRAINTS_EXTENSION: {"minimum": 5}})),
+            5.0
+        );
     }
 
     #[test]

@@ -64,12 +64,12 @@ impl IgnoreList {
 mod tests {
     use super::*;
     use crate::diff::rust_effect::RustEffect;
-    use crate::diff::{Kind, Severity};
+    use crate::diff::{Direction, Kind};
 
     fn change(kind: Kind, op: &str, pointer: &str) -> Change {
         Change::new(
             kind,
-            Severity::Breaking,
+            Direction::Request,
             op,
             pointer.into(),
             String::new(),

@@ -19,7 +19,7 @@ pub mod semver;
 use serde::Serialize;
 use serde_json::Value;
 
-pub use rules::{Kind, Severity};
+pub use rules::{Direction, Kind, Severity};
 pub use rust_effect::RustEffect;
 
 /// One change between the two documents.
@@ -28,7 +28,12 @@ pub struct Change {
     /// Stable identifier: `<kind>:<METHOD> <path><pointer>`; the ignore file names it.
     pub id: String,
     pub kind: Kind,
+    /// For callers of the generated client (see [`Diff::strict`]).
     pub severity: Severity,
+    /// Whether the schema is sent or received (`Request` for
+    /// operation-level changes).
+    #[serde(skip)]
+    pub direction: Direction,
     /// `METHOD /path` (the new path when the operation exists in both), or
     /// `*` for document-wide changes.
     pub operation: String,
@@ -42,9 +47,11 @@ pub struct Change {
 }
 
 impl Change {
+    /// A change with the generated client's severity of `kind` on the
+    /// `direction` side.
     pub fn new(
         kind: Kind,
-        severity: Severity,
+        direction: Direction,
         operation: &str,
         pointer: String,
         message: String,
@@ -53,7 +60,8 @@ impl Change {
         Change {
             id: format!("{}:{operation}{pointer}", kind.id()),
             kind,
-            severity,
+            severity: kind.severity_for_generated_client(direction),
+            direction,
             operation: operation.to_string(),
             pointer,
             message,
@@ -79,8 +87,23 @@ pub struct Diff {
 }
 
 /// Compares two OpenAPI documents. Never panics, whatever their shape.
+/// Severities are those for callers of the generated client: what it
+/// absorbs (a response enum value into `Unknown`, a subtype into the
+/// fallback variant) is not breaking; [`Diff::strict`] gives the view of a
+/// client without those fallbacks.
 pub fn diff(old: &Value, new: &Value) -> Diff {
     operations::compare_documents(old, new)
+}
+
+impl Diff {
+    /// The severities of the rules table itself, for users of other
+    /// generators (`cargo xtask diff --strict`).
+    pub fn strict(mut self) -> Diff {
+        for change in &mut self.changes {
+            change.severity = change.kind.severity(change.direction);
+        }
+        self
+    }
 }
 
 /// Escapes one JSON-pointer token (RFC 6901).

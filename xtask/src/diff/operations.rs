@@ -140,9 +140,14 @@ impl<'a> Run<'a> {
         message: String,
         rust: RustEffect,
     ) {
-        let severity = kind.severity(Direction::Request);
-        self.changes
-            .push(Change::new(kind, severity, label, pointer, message, rust));
+        self.changes.push(Change::new(
+            kind,
+            Direction::Request,
+            label,
+            pointer,
+            message,
+            rust,
+        ));
     }
 
     fn servers(&mut self) {
@@ -406,7 +411,7 @@ impl<'a> Run<'a> {
             let kind = Kind::MediaTypeRemoved;
             let change = Change::new(
                 kind,
-                kind.severity(direction),
+                direction,
                 label,
                 format!("{prefix}/content/{}", escape(mt)),
                 format!("content type `{mt}` removed"),
@@ -421,7 +426,7 @@ impl<'a> Run<'a> {
                     let kind = Kind::MediaTypeAdded;
                     let change = Change::new(
                         kind,
-                        kind.severity(direction),
+                        direction,
                         label,
                         pointer,
                         format!("content type `{mt}` added"),
@@ -463,7 +468,7 @@ impl<'a> Run<'a> {
             let message = format!("{context}: {}", c.message);
             self.changes.push(Change::new(
                 c.kind,
-                c.kind.severity(direction),
+                direction,
                 label,
                 format!("{prefix}{}", c.pointer),
                 message,

@@ -116,6 +116,27 @@ rules! {
     VariantRemoved => "variant-removed", Breaking, Info, "a oneOf/anyOf member disappeared";
 }
 
+impl Kind {
+    /// Severity for callers of our generated client, which absorbs some
+    /// response changes the strict table counts: a new enum value parses
+    /// into the enum's `Unknown(String)`, a new discriminator subtype into
+    /// the base's `<Base>Other` variant, and value constraints (patterns,
+    /// bounds) are not enforced when reading. Requests are not absorbed:
+    /// the server judges them.
+    pub fn severity_for_generated_client(self, direction: Direction) -> Severity {
+        match (self, direction) {
+            (
+                Kind::EnumValueAdded
+                | Kind::SubtypeAdded
+                | Kind::PatternChanged
+                | Kind::ConstraintLoosened,
+                Direction::Response,
+            ) => Severity::Info,
+            _ => self.severity(direction),
+        }
+    }
+}
+
 impl Serialize for Kind {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.id())
@@ -169,6 +190,30 @@ mod tests {
             Severity::Breaking
         );
         assert_eq!(Kind::ConstraintTightened.severity(Response), Severity::Info);
+    }
+
+    #[test]
+    fn the_generated_client_absorbs_new_response_values_and_subtypes() {
+        use Direction::*;
+        for kind in [Kind::EnumValueAdded, Kind::SubtypeAdded] {
+            assert!(kind.severity(Response) > Severity::Info);
+            assert_eq!(kind.severity_for_generated_client(Response), Severity::Info);
+        }
+        // Requests are judged by the server: nothing is absorbed there.
+        for kind in Kind::ALL {
+            assert_eq!(
+                kind.severity_for_generated_client(Request),
+                kind.severity(Request)
+            );
+        }
+        assert_eq!(
+            Kind::EnumValueRemoved.severity_for_generated_client(Request),
+            Severity::Breaking
+        );
+        assert_eq!(
+            Kind::TypeChanged.severity_for_generated_client(Response),
+            Severity::Breaking
+        );
     }
 
     #[test]

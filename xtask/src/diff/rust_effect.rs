@@ -104,8 +104,11 @@ pub fn schema_effect(
     let variant = format!("{owner}::{}", pascal(subject));
     match kind {
         Kind::PropertyAddedRequired | Kind::PropertyAddedOptional => {
-            // A new pub field breaks struct literals: major.
-            RustEffect::of("field-added", field, Bump::Major)
+            // Every generated struct is `#[non_exhaustive]`: no caller has a
+            // struct literal to break, so a new field (and its builder
+            // setter) is minor. A new required field of a request body
+            // still fails at `try_into()` or `send()`: the severity says so.
+            RustEffect::of("field-added", field, Bump::Minor)
         }
         Kind::PropertyRemoved => RustEffect::of("field-removed", field, Bump::Major),
         Kind::PropertyBecameRequired | Kind::PropertyBecameOptional => {
@@ -121,16 +124,20 @@ pub fn schema_effect(
         | Kind::EnumIntroduced
         | Kind::EnumDropped
         | Kind::AdditionalPropertiesChanged => RustEffect::of("retyped", owner, Bump::Major),
+        // Every generated enum is `#[non_exhaustive]`: no caller has an
+        // exhaustive match to break.
         Kind::EnumValueAdded | Kind::SubtypeAdded | Kind::VariantAdded => {
-            RustEffect::of("variant-added", variant, Bump::Major)
+            RustEffect::of("variant-added", variant, Bump::Minor)
         }
         Kind::EnumValueRemoved | Kind::SubtypeRemoved | Kind::VariantRemoved => {
             RustEffect::of("variant-removed", variant, Bump::Major)
         }
-        Kind::PatternChanged
-        | Kind::ConstraintTightened
-        | Kind::ConstraintLoosened
-        | Kind::DefaultChanged => RustEffect::of("validation-changed", owner, Bump::Patch),
+        // Value constraints are not generated (the value-constraints pass):
+        // the Rust API does not change.
+        Kind::PatternChanged | Kind::ConstraintTightened | Kind::ConstraintLoosened => {
+            RustEffect::none()
+        }
+        Kind::DefaultChanged => RustEffect::of("default-changed", owner, Bump::Patch),
         _ => RustEffect::none(),
     }
 }
@@ -189,6 +196,25 @@ mod tests {
             (None, None),
         );
         assert_eq!(e.item, "AppListItemItemType::Folder");
+        // `#[non_exhaustive]` types: new fields and variants are minor.
+        assert_eq!(e.bump, Bump::Minor);
+        let e = schema_effect(
+            Kind::PropertyAddedOptional,
+            site,
+            Some("UserModel"),
+            "nickName",
+            (None, None),
+        );
+        assert_eq!((e.effect, e.bump), ("field-added", Bump::Minor));
+        // Constraints are not generated: nothing changes in Rust.
+        let e = schema_effect(
+            Kind::ConstraintTightened,
+            site,
+            Some("UserModel"),
+            "",
+            (None, None),
+        );
+        assert_eq!(e, RustEffect::none());
         let e = schema_effect(Kind::FormatChanged, site, None, "", (Some("email"), None));
         assert_eq!(e, RustEffect::none());
         let e = schema_effect(

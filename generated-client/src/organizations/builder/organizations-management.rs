@@ -83,7 +83,7 @@ impl<'a> GetDeployments<'a> {
 #[derive(Debug, Clone)]
 pub struct ListOrganizations<'a> {
     client: &'a super::Client,
-    limit: Result<Option<::std::num::NonZeroU32>, String>,
+    limit: Result<Option<i32>, String>,
     status: Result<Option<::std::string::String>, String>,
     token: Result<Option<::std::string::String>, String>,
     parent_deployment_id: Result<::std::string::String, String>,
@@ -102,15 +102,12 @@ impl<'a> ListOrganizations<'a> {
     }
     pub fn limit<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::std::num::NonZeroU32>,
+        V: std::convert::TryInto<i32>,
     {
         self.limit = value
             .try_into()
             .map(Some)
-            .map_err(|_| {
-                "conversion to `:: std :: num :: NonZeroU32` for limit failed"
-                    .to_string()
-            });
+            .map_err(|_| "conversion to `i32` for limit failed".to_string());
         self
     }
     pub fn status<V>(mut self, value: V) -> Self
@@ -906,7 +903,7 @@ impl<'a> GetParentOrgDetails<'a> {
 #[derive(Debug, Clone)]
 pub struct GetUsages<'a> {
     client: &'a super::Client,
-    limit: Result<Option<::std::num::NonZeroU32>, String>,
+    limit: Result<Option<i32>, String>,
     token: Result<Option<::std::string::String>, String>,
     parent_deployment_id: Result<::std::string::String, String>,
     body: Result<::std::vec::Vec<types::ChildOrgId>, String>,
@@ -925,15 +922,12 @@ impl<'a> GetUsages<'a> {
     }
     pub fn limit<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::std::num::NonZeroU32>,
+        V: std::convert::TryInto<i32>,
     {
         self.limit = value
             .try_into()
             .map(Some)
-            .map_err(|_| {
-                "conversion to `:: std :: num :: NonZeroU32` for limit failed"
-                    .to_string()
-            });
+            .map_err(|_| "conversion to `i32` for limit failed".to_string());
         self
     }
     pub fn token<V>(mut self, value: V) -> Self

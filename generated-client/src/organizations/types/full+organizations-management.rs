@@ -6,6 +6,7 @@
 ///Details of consumable and its quantity.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Baselines {
     ///The average daily amount of continuous logs this child org is expected to ingest, in GB.
     #[serde(rename = "continuousIngest", default)]
@@ -45,6 +46,7 @@ impl Baselines {
 ///`CreditsSubscription`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct CreditsSubscription {
     ///The number of credits allocated to the organization excluding deployment charge.
     #[serde(
@@ -89,6 +91,7 @@ impl CreditsSubscription {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum CreditsSubscriptionStatus {
     Draft,
     Active,
@@ -142,6 +145,7 @@ impl ::std::convert::TryFrom<::std::string::String> for CreditsSubscriptionStatu
 ///`EnterprisePlan`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct EnterprisePlan {
     #[serde(rename = "planName")]
     pub plan_name: EnterprisePlanPlanName,
@@ -165,6 +169,7 @@ impl EnterprisePlan {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum EnterprisePlanPlanName {
     Enterprise,
 }
@@ -205,6 +210,7 @@ impl ::std::convert::TryFrom<::std::string::String> for EnterprisePlanPlanName {
 ///`EnterpriseSuitePlan`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct EnterpriseSuitePlan {
     #[serde(rename = "planName")]
     pub plan_name: EnterpriseSuitePlanPlanName,
@@ -228,6 +234,7 @@ impl EnterpriseSuitePlan {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum EnterpriseSuitePlanPlanName {
     EnterpriseSuite,
 }
@@ -268,6 +275,7 @@ impl ::std::convert::TryFrom<::std::string::String> for EnterpriseSuitePlanPlanN
 ///Describes whether the features are enabled or not. This is applicable for features which may not be enabled by default
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct FeatureActivation {
     ///Cloud SIEM Enterprise feature activation
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -281,6 +289,7 @@ impl FeatureActivation {
 ///`FreePlan`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct FreePlan {
     #[serde(rename = "planName")]
     pub plan_name: FreePlanPlanName,
@@ -304,6 +313,7 @@ impl FreePlan {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum FreePlanPlanName {
     Free,
 }
@@ -345,6 +355,7 @@ impl ::std::convert::TryFrom<::std::string::String> for FreePlanPlanName {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum Plan {
     TrialPlan(TrialPlan),
     FreePlan(FreePlan),
@@ -387,6 +398,7 @@ impl ::std::convert::From<PlanOther> for Plan {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct PlanOther(pub ::serde_json::Map<::std::string::String, ::serde_json::Value>);
 impl ::std::ops::Deref for PlanOther {
     type Target = ::serde_json::Map<::std::string::String, ::serde_json::Value>;
@@ -411,6 +423,7 @@ for PlanOther {
 ///`ProfessionalPlan`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ProfessionalPlan {
     #[serde(rename = "planName")]
     pub plan_name: ProfessionalPlanPlanName,
@@ -434,6 +447,7 @@ impl ProfessionalPlan {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum ProfessionalPlanPlanName {
     Professional,
 }
@@ -474,6 +488,7 @@ impl ::std::convert::TryFrom<::std::string::String> for ProfessionalPlanPlanName
 ///`TrialPlan`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct TrialPlan {
     ///The number of days left before the Trial period expires. Post expiry, the Trial plan will default to Free.
     #[serde(rename = "daysLeft")]
@@ -500,6 +515,7 @@ impl TrialPlan {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum TrialPlanPlanName {
     Trial,
 }
@@ -540,6 +556,7 @@ impl ::std::convert::TryFrom<::std::string::String> for TrialPlanPlanName {
 ///`UsagePerProductVariable`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct UsagePerProductVariable {
     ///Denotes the total number of credits that have been used including deployment charges.
     #[serde(rename = "creditsDeducted")]
@@ -576,6 +593,7 @@ impl UsagePerProductVariable {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum UsagePerProductVariableUnit {
     #[serde(rename = "GB")]
     Gb,

@@ -6,6 +6,7 @@
 ///`AccessKeyAllOf`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct AccessKeyAllOf {
     ///The key for the created access key. This field will have values only in the response for an access key create request. The value will be an empty string while listing all keys.
     pub key: ::std::string::String,
@@ -18,6 +19,7 @@ impl AccessKeyAllOf {
 ///`AccessKeyPublic`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct AccessKeyPublic {
     /**An array of domains for which the access key is valid. Whether Sumo Logic accepts or rejects an API request depends on whether it contains an ORIGIN header and the entries in the allowlist. Sumo Logic will reject:
   1. Requests with an ORIGIN header but the allowlist is empty.
@@ -247,77 +249,21 @@ impl AccessKeyPublic {
 ///`BasicUsageAllOf`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct BasicUsageAllOf {
     ///The unique identifier of an organization. It consists of the deployment ID and the hexadecimal account ID separated by a dash `-` character.
     #[serde(rename = "orgId")]
-    pub org_id: BasicUsageAllOfOrgId,
+    pub org_id: ::std::string::String,
 }
 impl BasicUsageAllOf {
     pub fn builder() -> builder::BasicUsageAllOf {
         Default::default()
     }
 }
-///The unique identifier of an organization. It consists of the deployment ID and the hexadecimal account ID separated by a dash `-` character.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct BasicUsageAllOfOrgId(::std::string::String);
-impl ::std::ops::Deref for BasicUsageAllOfOrgId {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<BasicUsageAllOfOrgId> for ::std::string::String {
-    fn from(value: BasicUsageAllOfOrgId) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for BasicUsageAllOfOrgId {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 23usize {
-            return Err("longer than 23 characters".into());
-        }
-        if value.chars().count() < 19usize {
-            return Err("shorter than 19 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for BasicUsageAllOfOrgId {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for BasicUsageAllOfOrgId {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for BasicUsageAllOfOrgId {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///`CreditsUsedBreakdown`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct CreditsUsedBreakdown {
     ///The amount of credits used by the organization excluding deployment charge.
     #[serde(rename = "allocatedCreditsUsed")]
@@ -334,6 +280,7 @@ impl CreditsUsedBreakdown {
 ///`DetailedUsageAllOf`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct DetailedUsageAllOf {
     ///Contains details of the credits used per product variable.
     pub usages: ::std::vec::Vec<UsagePerProductVariable>,
@@ -346,263 +293,29 @@ impl DetailedUsageAllOf {
 ///`OrganizationDetails`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct OrganizationDetails {
     ///Email address of the account owner.
-    pub email: OrganizationDetailsEmail,
+    pub email: ::std::string::String,
     ///First name of the account owner.
     #[serde(rename = "firstName")]
-    pub first_name: OrganizationDetailsFirstName,
+    pub first_name: ::std::string::String,
     ///Last name of the account owner.
     #[serde(rename = "lastName", skip_serializing_if = "::std::option::Option::is_none")]
-    pub last_name: ::std::option::Option<OrganizationDetailsLastName>,
+    pub last_name: ::std::option::Option<::std::string::String>,
     ///Name of the organization.
     #[serde(rename = "organizationName")]
-    pub organization_name: OrganizationDetailsOrganizationName,
+    pub organization_name: ::std::string::String,
 }
 impl OrganizationDetails {
     pub fn builder() -> builder::OrganizationDetails {
         Default::default()
     }
 }
-///Email address of the account owner.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct OrganizationDetailsEmail(::std::string::String);
-impl ::std::ops::Deref for OrganizationDetailsEmail {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<OrganizationDetailsEmail> for ::std::string::String {
-    fn from(value: OrganizationDetailsEmail) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for OrganizationDetailsEmail {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 255usize {
-            return Err("longer than 255 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for OrganizationDetailsEmail {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for OrganizationDetailsEmail {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for OrganizationDetailsEmail {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///First name of the account owner.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct OrganizationDetailsFirstName(::std::string::String);
-impl ::std::ops::Deref for OrganizationDetailsFirstName {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<OrganizationDetailsFirstName> for ::std::string::String {
-    fn from(value: OrganizationDetailsFirstName) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for OrganizationDetailsFirstName {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 128usize {
-            return Err("longer than 128 characters".into());
-        }
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for OrganizationDetailsFirstName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for OrganizationDetailsFirstName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for OrganizationDetailsFirstName {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///Last name of the account owner.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct OrganizationDetailsLastName(::std::string::String);
-impl ::std::ops::Deref for OrganizationDetailsLastName {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<OrganizationDetailsLastName> for ::std::string::String {
-    fn from(value: OrganizationDetailsLastName) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for OrganizationDetailsLastName {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 128usize {
-            return Err("longer than 128 characters".into());
-        }
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for OrganizationDetailsLastName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for OrganizationDetailsLastName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for OrganizationDetailsLastName {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///Name of the organization.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct OrganizationDetailsOrganizationName(::std::string::String);
-impl ::std::ops::Deref for OrganizationDetailsOrganizationName {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<OrganizationDetailsOrganizationName>
-for ::std::string::String {
-    fn from(value: OrganizationDetailsOrganizationName) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for OrganizationDetailsOrganizationName {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 100usize {
-            return Err("longer than 100 characters".into());
-        }
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        { ::regress::Regex::new("^([a-zA-Z0-9 +%\\-@.,_()]+)$").unwrap() });
-        if PATTERN.find(value).is_none() {
-            return Err("doesn't match pattern \"^([a-zA-Z0-9 +%\\-@.,_()]+)$\"".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for OrganizationDetailsOrganizationName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for OrganizationDetailsOrganizationName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for OrganizationDetailsOrganizationName {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///`OrganizationWithSubscriptionDetailsAllOf`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct OrganizationWithSubscriptionDetailsAllOf {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub baselines: ::std::option::Option<Baselines>,
@@ -634,6 +347,7 @@ impl OrganizationWithSubscriptionDetailsAllOf {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum OrganizationWithSubscriptionDetailsAllOfDeploymentId {
     #[serde(rename = "mb")]
     Mb,
@@ -753,6 +467,7 @@ for OrganizationWithSubscriptionDetailsAllOfDeploymentId {
 ///`ParentUsageAllOf`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ParentUsageAllOf {
     ///Denotes the total number of credits that have been allocated to the child organizations.
     #[serde(rename = "creditsAllocated")]
@@ -767,6 +482,7 @@ impl ParentUsageAllOf {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct PlanCommon(pub ::serde_json::Map<::std::string::String, ::serde_json::Value>);
 impl ::std::ops::Deref for PlanCommon {
     type Target = ::serde_json::Map<::std::string::String, ::serde_json::Value>;
@@ -791,6 +507,7 @@ for PlanCommon {
 ///`ReadOrganizationResponseAllOf`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ReadOrganizationResponseAllOf {
     ///Identifier of the deployment in which the organization is present.
     #[serde(
@@ -800,7 +517,7 @@ pub struct ReadOrganizationResponseAllOf {
     pub deployment_id: ::std::option::Option<ReadOrganizationResponseAllOfDeploymentId>,
     ///The unique identifier of an organization. It consists of the deployment ID and the hexadecimal account ID separated by a dash `-` character.
     #[serde(rename = "orgId")]
-    pub org_id: ReadOrganizationResponseAllOfOrgId,
+    pub org_id: ::std::string::String,
     pub subscription: CreditsSubscription,
 }
 impl ReadOrganizationResponseAllOf {
@@ -821,6 +538,7 @@ impl ReadOrganizationResponseAllOf {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum ReadOrganizationResponseAllOfDeploymentId {
     #[serde(rename = "mb")]
     Mb,
@@ -936,68 +654,10 @@ for ReadOrganizationResponseAllOfDeploymentId {
         value.parse()
     }
 }
-///The unique identifier of an organization. It consists of the deployment ID and the hexadecimal account ID separated by a dash `-` character.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct ReadOrganizationResponseAllOfOrgId(::std::string::String);
-impl ::std::ops::Deref for ReadOrganizationResponseAllOfOrgId {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<ReadOrganizationResponseAllOfOrgId> for ::std::string::String {
-    fn from(value: ReadOrganizationResponseAllOfOrgId) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for ReadOrganizationResponseAllOfOrgId {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 23usize {
-            return Err("longer than 23 characters".into());
-        }
-        if value.chars().count() < 19usize {
-            return Err("shorter than 19 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for ReadOrganizationResponseAllOfOrgId {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for ReadOrganizationResponseAllOfOrgId {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ReadOrganizationResponseAllOfOrgId {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///`TrialPlanAllOf`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct TrialPlanAllOf {
     ///The number of days left before the Trial period expires. Post expiry, the Trial plan will default to Free.
     #[serde(rename = "daysLeft")]
@@ -1011,6 +671,7 @@ impl TrialPlanAllOf {
 ///`Usage`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Usage {
     ///Denotes the total number of credits provisioned for the child organization to use.
     #[serde(rename = "totalCapacity")]

@@ -6,6 +6,7 @@
 ///`AccessKey`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct AccessKey {
     /**An array of domains for which the access key is valid. Whether Sumo Logic accepts or rejects an API request depends on whether it contains an ORIGIN header and the entries in the allowlist. Sumo Logic will reject:
   1. Requests with an ORIGIN header but the allowlist is empty.
@@ -237,6 +238,7 @@ impl AccessKey {
 ///`AccessKeyCreateRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct AccessKeyCreateRequest {
     /**An array of domains for which the access key is valid. Whether Sumo Logic accepts or rejects an API request
 depends on whether it contains an ORIGIN header and the entries in the allowlist.
@@ -250,7 +252,7 @@ Sumo Logic will reject:
     )]
     pub cors_headers: ::std::vec::Vec<::std::string::String>,
     ///A name for the access key to be created.
-    pub label: AccessKeyCreateRequestLabel,
+    pub label: ::std::string::String,
     /**Scopes assigned to the key.
 ### Data Management
   - viewCollectors
@@ -442,64 +444,10 @@ impl AccessKeyCreateRequest {
         Default::default()
     }
 }
-///A name for the access key to be created.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct AccessKeyCreateRequestLabel(::std::string::String);
-impl ::std::ops::Deref for AccessKeyCreateRequestLabel {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<AccessKeyCreateRequestLabel> for ::std::string::String {
-    fn from(value: AccessKeyCreateRequestLabel) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for AccessKeyCreateRequestLabel {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 128usize {
-            return Err("longer than 128 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for AccessKeyCreateRequestLabel {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for AccessKeyCreateRequestLabel {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for AccessKeyCreateRequestLabel {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///`AllocatedCredits`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct AllocatedCredits {
     ///Denotes the total number of credits that have been allocated to the child organizations.
     #[serde(rename = "creditsAllocated")]
@@ -513,6 +461,7 @@ impl AllocatedCredits {
 ///`BasicUsage`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct BasicUsage {
     ///The amount of credits used by the organization excluding deployment charge.
     #[serde(rename = "allocatedCreditsUsed")]
@@ -522,7 +471,7 @@ pub struct BasicUsage {
     pub deployment_charge_credits_used: f64,
     ///The unique identifier of an organization. It consists of the deployment ID and the hexadecimal account ID separated by a dash `-` character.
     #[serde(rename = "orgId")]
-    pub org_id: BasicUsageOrgId,
+    pub org_id: ::std::string::String,
     ///Denotes the total number of credits provisioned for the child organization to use.
     #[serde(rename = "totalCapacity")]
     pub total_capacity: f64,
@@ -536,68 +485,21 @@ impl BasicUsage {
     }
 }
 ///The unique identifier of an organization. It consists of the deployment ID and the hexadecimal account ID separated by a dash `-` character.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
-pub struct BasicUsageOrgId(::std::string::String);
-impl ::std::ops::Deref for BasicUsageOrgId {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<BasicUsageOrgId> for ::std::string::String {
-    fn from(value: BasicUsageOrgId) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for BasicUsageOrgId {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 23usize {
-            return Err("longer than 23 characters".into());
-        }
-        if value.chars().count() < 19usize {
-            return Err("shorter than 19 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for BasicUsageOrgId {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for BasicUsageOrgId {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for BasicUsageOrgId {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///The unique identifier of an organization. It consists of the deployment ID and the hexadecimal account ID separated by a dash `-` character.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct ChildOrgId(::std::string::String);
+#[non_exhaustive]
+pub struct ChildOrgId(pub ::std::string::String);
 impl ::std::ops::Deref for ChildOrgId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -609,51 +511,26 @@ impl ::std::convert::From<ChildOrgId> for ::std::string::String {
         value.0
     }
 }
+impl ::std::convert::From<::std::string::String> for ChildOrgId {
+    fn from(value: ::std::string::String) -> Self {
+        Self(value)
+    }
+}
+impl ::std::fmt::Display for ChildOrgId {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
 impl ::std::str::FromStr for ChildOrgId {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 23usize {
-            return Err("longer than 23 characters".into());
-        }
-        if value.chars().count() < 19usize {
-            return Err("shorter than 19 characters".into());
-        }
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for ChildOrgId {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for ChildOrgId {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ChildOrgId {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
     }
 }
 ///`DelinkChildOrgsRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct DelinkChildOrgsRequest {
     ///A list of identifiers for the child organizations.
     #[serde(rename = "orgIds")]
@@ -667,6 +544,7 @@ impl DelinkChildOrgsRequest {
 ///`Deployment`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Deployment {
     ///URL to interact with Sumo Logic APIs on the corresponding deployment.
     #[serde(rename = "apiUrl")]
@@ -686,6 +564,7 @@ impl Deployment {
 ///`DeploymentCharge`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct DeploymentCharge {
     ///Deployment charge is a charge that applies to child orgs deployed in different regions. This number is a percentage applied to the total credits being allocated to the child org.
     #[serde(
@@ -708,6 +587,7 @@ impl DeploymentCharge {
 ///`DetailedUsage`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct DetailedUsage {
     ///The amount of credits used by the organization excluding deployment charge.
     #[serde(rename = "allocatedCreditsUsed")]
@@ -732,6 +612,7 @@ impl DetailedUsage {
 ///`ListOrganizationResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ListOrganizationResponse {
     ///List of organizations with subscription details.
     pub data: ::std::vec::Vec<ReadOrganizationResponse>,
@@ -747,6 +628,7 @@ impl ListOrganizationResponse {
 ///`ListUsagesResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ListUsagesResponse {
     ///Usage details of the requested organizations.
     pub data: ::std::vec::Vec<BasicUsage>,
@@ -762,6 +644,7 @@ impl ListUsagesResponse {
 ///`OrganizationWithSubscriptionDetails`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct OrganizationWithSubscriptionDetails {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub baselines: ::std::option::Option<Baselines>,
@@ -769,16 +652,16 @@ pub struct OrganizationWithSubscriptionDetails {
     #[serde(rename = "deploymentId")]
     pub deployment_id: OrganizationWithSubscriptionDetailsDeploymentId,
     ///Email address of the account owner.
-    pub email: OrganizationWithSubscriptionDetailsEmail,
+    pub email: ::std::string::String,
     ///First name of the account owner.
     #[serde(rename = "firstName")]
-    pub first_name: OrganizationWithSubscriptionDetailsFirstName,
+    pub first_name: ::std::string::String,
     ///Last name of the account owner.
     #[serde(rename = "lastName", skip_serializing_if = "::std::option::Option::is_none")]
-    pub last_name: ::std::option::Option<OrganizationWithSubscriptionDetailsLastName>,
+    pub last_name: ::std::option::Option<::std::string::String>,
     ///Name of the organization.
     #[serde(rename = "organizationName")]
-    pub organization_name: OrganizationWithSubscriptionDetailsOrganizationName,
+    pub organization_name: ::std::string::String,
     ///Specify the duration of the Trial plan. If not specified, your subscription plan will be used for the created organization.
     #[serde(
         rename = "trialPlanPeriod",
@@ -804,6 +687,7 @@ impl OrganizationWithSubscriptionDetails {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum OrganizationWithSubscriptionDetailsDeploymentId {
     #[serde(rename = "mb")]
     Mb,
@@ -919,253 +803,10 @@ for OrganizationWithSubscriptionDetailsDeploymentId {
         value.parse()
     }
 }
-///Email address of the account owner.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct OrganizationWithSubscriptionDetailsEmail(::std::string::String);
-impl ::std::ops::Deref for OrganizationWithSubscriptionDetailsEmail {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<OrganizationWithSubscriptionDetailsEmail>
-for ::std::string::String {
-    fn from(value: OrganizationWithSubscriptionDetailsEmail) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for OrganizationWithSubscriptionDetailsEmail {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 255usize {
-            return Err("longer than 255 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for OrganizationWithSubscriptionDetailsEmail {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for OrganizationWithSubscriptionDetailsEmail {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for OrganizationWithSubscriptionDetailsEmail {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///First name of the account owner.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct OrganizationWithSubscriptionDetailsFirstName(::std::string::String);
-impl ::std::ops::Deref for OrganizationWithSubscriptionDetailsFirstName {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<OrganizationWithSubscriptionDetailsFirstName>
-for ::std::string::String {
-    fn from(value: OrganizationWithSubscriptionDetailsFirstName) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for OrganizationWithSubscriptionDetailsFirstName {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 128usize {
-            return Err("longer than 128 characters".into());
-        }
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for OrganizationWithSubscriptionDetailsFirstName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for OrganizationWithSubscriptionDetailsFirstName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for OrganizationWithSubscriptionDetailsFirstName {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///Last name of the account owner.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct OrganizationWithSubscriptionDetailsLastName(::std::string::String);
-impl ::std::ops::Deref for OrganizationWithSubscriptionDetailsLastName {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<OrganizationWithSubscriptionDetailsLastName>
-for ::std::string::String {
-    fn from(value: OrganizationWithSubscriptionDetailsLastName) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for OrganizationWithSubscriptionDetailsLastName {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 128usize {
-            return Err("longer than 128 characters".into());
-        }
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for OrganizationWithSubscriptionDetailsLastName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for OrganizationWithSubscriptionDetailsLastName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for OrganizationWithSubscriptionDetailsLastName {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///Name of the organization.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct OrganizationWithSubscriptionDetailsOrganizationName(::std::string::String);
-impl ::std::ops::Deref for OrganizationWithSubscriptionDetailsOrganizationName {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<OrganizationWithSubscriptionDetailsOrganizationName>
-for ::std::string::String {
-    fn from(value: OrganizationWithSubscriptionDetailsOrganizationName) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for OrganizationWithSubscriptionDetailsOrganizationName {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 100usize {
-            return Err("longer than 100 characters".into());
-        }
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        { ::regress::Regex::new("^([a-zA-Z0-9 +%\\-@.,_()]+)$").unwrap() });
-        if PATTERN.find(value).is_none() {
-            return Err("doesn't match pattern \"^([a-zA-Z0-9 +%\\-@.,_()]+)$\"".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str>
-for OrganizationWithSubscriptionDetailsOrganizationName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for OrganizationWithSubscriptionDetailsOrganizationName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de>
-for OrganizationWithSubscriptionDetailsOrganizationName {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///`ParentOrgInfo`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ParentOrgInfo {
     ///List of deployment charges for the customer for setting up child org in each deployment.
     #[serde(
@@ -1198,6 +839,7 @@ impl ParentOrgInfo {
 ///`ParentUsage`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ParentUsage {
     ///Denotes the total number of credits that have been allocated to the child organizations.
     #[serde(rename = "creditsAllocated")]
@@ -1217,6 +859,7 @@ impl ParentUsage {
 ///`Provisioning`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Provisioning {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cse: ::std::option::Option<ProvisioningStateForGroup>,
@@ -1229,6 +872,7 @@ impl Provisioning {
 ///`ProvisioningStateForGroup`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ProvisioningStateForGroup {
     ///Is the product group enabled for the child organization.
     #[serde(rename = "isProvisioned", default)]
@@ -1245,6 +889,7 @@ impl ProvisioningStateForGroup {
 ///`ReadOrganizationResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ReadOrganizationResponse {
     ///Identifier of the deployment in which the organization is present.
     #[serde(
@@ -1253,19 +898,19 @@ pub struct ReadOrganizationResponse {
     )]
     pub deployment_id: ::std::option::Option<ReadOrganizationResponseDeploymentId>,
     ///Email address of the account owner.
-    pub email: ReadOrganizationResponseEmail,
+    pub email: ::std::string::String,
     ///First name of the account owner.
     #[serde(rename = "firstName")]
-    pub first_name: ReadOrganizationResponseFirstName,
+    pub first_name: ::std::string::String,
     ///Last name of the account owner.
     #[serde(rename = "lastName", skip_serializing_if = "::std::option::Option::is_none")]
-    pub last_name: ::std::option::Option<ReadOrganizationResponseLastName>,
+    pub last_name: ::std::option::Option<::std::string::String>,
     ///The unique identifier of an organization. It consists of the deployment ID and the hexadecimal account ID separated by a dash `-` character.
     #[serde(rename = "orgId")]
-    pub org_id: ReadOrganizationResponseOrgId,
+    pub org_id: ::std::string::String,
     ///Name of the organization.
     #[serde(rename = "organizationName")]
-    pub organization_name: ReadOrganizationResponseOrganizationName,
+    pub organization_name: ::std::string::String,
     pub subscription: CreditsSubscription,
 }
 impl ReadOrganizationResponse {
@@ -1286,6 +931,7 @@ impl ReadOrganizationResponse {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum ReadOrganizationResponseDeploymentId {
     #[serde(rename = "mb")]
     Mb,
@@ -1401,305 +1047,10 @@ for ReadOrganizationResponseDeploymentId {
         value.parse()
     }
 }
-///Email address of the account owner.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct ReadOrganizationResponseEmail(::std::string::String);
-impl ::std::ops::Deref for ReadOrganizationResponseEmail {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<ReadOrganizationResponseEmail> for ::std::string::String {
-    fn from(value: ReadOrganizationResponseEmail) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for ReadOrganizationResponseEmail {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 255usize {
-            return Err("longer than 255 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for ReadOrganizationResponseEmail {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for ReadOrganizationResponseEmail {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ReadOrganizationResponseEmail {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///First name of the account owner.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct ReadOrganizationResponseFirstName(::std::string::String);
-impl ::std::ops::Deref for ReadOrganizationResponseFirstName {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<ReadOrganizationResponseFirstName> for ::std::string::String {
-    fn from(value: ReadOrganizationResponseFirstName) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for ReadOrganizationResponseFirstName {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 128usize {
-            return Err("longer than 128 characters".into());
-        }
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for ReadOrganizationResponseFirstName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for ReadOrganizationResponseFirstName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ReadOrganizationResponseFirstName {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///Last name of the account owner.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct ReadOrganizationResponseLastName(::std::string::String);
-impl ::std::ops::Deref for ReadOrganizationResponseLastName {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<ReadOrganizationResponseLastName> for ::std::string::String {
-    fn from(value: ReadOrganizationResponseLastName) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for ReadOrganizationResponseLastName {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 128usize {
-            return Err("longer than 128 characters".into());
-        }
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for ReadOrganizationResponseLastName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for ReadOrganizationResponseLastName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ReadOrganizationResponseLastName {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///The unique identifier of an organization. It consists of the deployment ID and the hexadecimal account ID separated by a dash `-` character.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct ReadOrganizationResponseOrgId(::std::string::String);
-impl ::std::ops::Deref for ReadOrganizationResponseOrgId {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<ReadOrganizationResponseOrgId> for ::std::string::String {
-    fn from(value: ReadOrganizationResponseOrgId) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for ReadOrganizationResponseOrgId {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 23usize {
-            return Err("longer than 23 characters".into());
-        }
-        if value.chars().count() < 19usize {
-            return Err("shorter than 19 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for ReadOrganizationResponseOrgId {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for ReadOrganizationResponseOrgId {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ReadOrganizationResponseOrgId {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///Name of the organization.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct ReadOrganizationResponseOrganizationName(::std::string::String);
-impl ::std::ops::Deref for ReadOrganizationResponseOrganizationName {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<ReadOrganizationResponseOrganizationName>
-for ::std::string::String {
-    fn from(value: ReadOrganizationResponseOrganizationName) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for ReadOrganizationResponseOrganizationName {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 100usize {
-            return Err("longer than 100 characters".into());
-        }
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        { ::regress::Regex::new("^([a-zA-Z0-9 +%\\-@.,_()]+)$").unwrap() });
-        if PATTERN.find(value).is_none() {
-            return Err("doesn't match pattern \"^([a-zA-Z0-9 +%\\-@.,_()]+)$\"".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for ReadOrganizationResponseOrganizationName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for ReadOrganizationResponseOrganizationName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ReadOrganizationResponseOrganizationName {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///`Subdomain`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Subdomain {
     ///Subdomain login URL of the organization.
     #[serde(rename = "subdomainLoginUrl")]
@@ -1711,10 +1062,21 @@ impl Subdomain {
     }
 }
 ///Success message on the successful delinking.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
-pub struct SuccessMessage(::std::string::String);
+#[non_exhaustive]
+pub struct SuccessMessage(pub ::std::string::String);
 impl ::std::ops::Deref for SuccessMessage {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -1726,43 +1088,20 @@ impl ::std::convert::From<SuccessMessage> for ::std::string::String {
         value.0
     }
 }
+impl ::std::convert::From<::std::string::String> for SuccessMessage {
+    fn from(value: ::std::string::String) -> Self {
+        Self(value)
+    }
+}
+impl ::std::fmt::Display for SuccessMessage {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
 impl ::std::str::FromStr for SuccessMessage {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 255usize {
-            return Err("longer than 255 characters".into());
-        }
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for SuccessMessage {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for SuccessMessage {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SuccessMessage {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
     }
 }
 impl crate::Page for ListOrganizationResponse {

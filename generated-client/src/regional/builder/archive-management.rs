@@ -10,7 +10,7 @@
 pub struct ListArchiveJobsBySourceId<'a> {
     client: &'a super::Client,
     source_id: Result<::std::string::String, String>,
-    limit: Result<Option<::std::num::NonZeroU32>, String>,
+    limit: Result<Option<i32>, String>,
     token: Result<Option<::std::string::String>, String>,
 }
 impl<'a> ListArchiveJobsBySourceId<'a> {
@@ -36,15 +36,12 @@ impl<'a> ListArchiveJobsBySourceId<'a> {
     }
     pub fn limit<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::std::num::NonZeroU32>,
+        V: std::convert::TryInto<i32>,
     {
         self.limit = value
             .try_into()
             .map(Some)
-            .map_err(|_| {
-                "conversion to `:: std :: num :: NonZeroU32` for limit failed"
-                    .to_string()
-            });
+            .map_err(|_| "conversion to `i32` for limit failed".to_string());
         self
     }
     pub fn token<V>(mut self, value: V) -> Self

@@ -9,7 +9,7 @@
 #[derive(Debug, Clone)]
 pub struct ListIngestBudgets<'a> {
     client: &'a super::Client,
-    limit: Result<Option<::std::num::NonZeroU32>, String>,
+    limit: Result<Option<i32>, String>,
     token: Result<Option<::std::string::String>, String>,
 }
 impl<'a> ListIngestBudgets<'a> {
@@ -22,15 +22,12 @@ impl<'a> ListIngestBudgets<'a> {
     }
     pub fn limit<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::std::num::NonZeroU32>,
+        V: std::convert::TryInto<i32>,
     {
         self.limit = value
             .try_into()
             .map(Some)
-            .map_err(|_| {
-                "conversion to `:: std :: num :: NonZeroU32` for limit failed"
-                    .to_string()
-            });
+            .map_err(|_| "conversion to `i32` for limit failed".to_string());
         self
     }
     pub fn token<V>(mut self, value: V) -> Self
@@ -466,7 +463,7 @@ impl<'a> ResetUsage<'a> {
 pub struct GetAssignedCollectors<'a> {
     client: &'a super::Client,
     id: Result<::std::string::String, String>,
-    limit: Result<Option<::std::num::NonZeroU32>, String>,
+    limit: Result<Option<i32>, String>,
     token: Result<Option<::std::string::String>, String>,
 }
 impl<'a> GetAssignedCollectors<'a> {
@@ -491,15 +488,12 @@ impl<'a> GetAssignedCollectors<'a> {
     }
     pub fn limit<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::std::num::NonZeroU32>,
+        V: std::convert::TryInto<i32>,
     {
         self.limit = value
             .try_into()
             .map(Some)
-            .map_err(|_| {
-                "conversion to `:: std :: num :: NonZeroU32` for limit failed"
-                    .to_string()
-            });
+            .map_err(|_| "conversion to `i32` for limit failed".to_string());
         self
     }
     pub fn token<V>(mut self, value: V) -> Self

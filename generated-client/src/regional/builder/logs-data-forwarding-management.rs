@@ -9,7 +9,7 @@
 #[derive(Debug, Clone)]
 pub struct GetDataForwardingBuckets<'a> {
     client: &'a super::Client,
-    limit: Result<Option<::std::num::NonZeroU32>, String>,
+    limit: Result<Option<i32>, String>,
     token: Result<Option<::std::string::String>, String>,
 }
 impl<'a> GetDataForwardingBuckets<'a> {
@@ -22,15 +22,12 @@ impl<'a> GetDataForwardingBuckets<'a> {
     }
     pub fn limit<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::std::num::NonZeroU32>,
+        V: std::convert::TryInto<i32>,
     {
         self.limit = value
             .try_into()
             .map(Some)
-            .map_err(|_| {
-                "conversion to `:: std :: num :: NonZeroU32` for limit failed"
-                    .to_string()
-            });
+            .map_err(|_| "conversion to `i32` for limit failed".to_string());
         self
     }
     pub fn token<V>(mut self, value: V) -> Self
@@ -406,7 +403,7 @@ impl<'a> DeleteDataForwardingBucket<'a> {
 #[derive(Debug, Clone)]
 pub struct GetRulesAndBuckets<'a> {
     client: &'a super::Client,
-    limit: Result<Option<::std::num::NonZeroU32>, String>,
+    limit: Result<Option<i32>, String>,
     token: Result<Option<::std::string::String>, String>,
 }
 impl<'a> GetRulesAndBuckets<'a> {
@@ -419,15 +416,12 @@ impl<'a> GetRulesAndBuckets<'a> {
     }
     pub fn limit<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::std::num::NonZeroU32>,
+        V: std::convert::TryInto<i32>,
     {
         self.limit = value
             .try_into()
             .map(Some)
-            .map_err(|_| {
-                "conversion to `:: std :: num :: NonZeroU32` for limit failed"
-                    .to_string()
-            });
+            .map_err(|_| "conversion to `i32` for limit failed".to_string());
         self
     }
     pub fn token<V>(mut self, value: V) -> Self

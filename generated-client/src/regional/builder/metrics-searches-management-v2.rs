@@ -9,7 +9,7 @@
 #[derive(Debug, Clone)]
 pub struct ListMetricsSearches<'a> {
     client: &'a super::Client,
-    limit: Result<Option<::std::num::NonZeroU32>, String>,
+    limit: Result<Option<i32>, String>,
     mode: Result<Option<types::ListMetricsSearchesMode>, String>,
     token: Result<Option<::std::string::String>, String>,
 }
@@ -24,15 +24,12 @@ impl<'a> ListMetricsSearches<'a> {
     }
     pub fn limit<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::std::num::NonZeroU32>,
+        V: std::convert::TryInto<i32>,
     {
         self.limit = value
             .try_into()
             .map(Some)
-            .map_err(|_| {
-                "conversion to `:: std :: num :: NonZeroU32` for limit failed"
-                    .to_string()
-            });
+            .map_err(|_| "conversion to `i32` for limit failed".to_string());
         self
     }
     pub fn mode<V>(mut self, value: V) -> Self

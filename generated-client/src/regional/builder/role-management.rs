@@ -9,8 +9,8 @@
 #[derive(Debug, Clone)]
 pub struct ListRoles<'a> {
     client: &'a super::Client,
-    limit: Result<Option<::std::num::NonZeroU32>, String>,
-    name: Result<Option<types::ListRolesName>, String>,
+    limit: Result<Option<i32>, String>,
+    name: Result<Option<::std::string::String>, String>,
     sort_by: Result<Option<::std::string::String>, String>,
     token: Result<Option<::std::string::String>, String>,
 }
@@ -26,25 +26,24 @@ impl<'a> ListRoles<'a> {
     }
     pub fn limit<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::std::num::NonZeroU32>,
+        V: std::convert::TryInto<i32>,
     {
         self.limit = value
             .try_into()
             .map(Some)
-            .map_err(|_| {
-                "conversion to `:: std :: num :: NonZeroU32` for limit failed"
-                    .to_string()
-            });
+            .map_err(|_| "conversion to `i32` for limit failed".to_string());
         self
     }
     pub fn name<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::ListRolesName>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.name = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `ListRolesName` for name failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: std :: string :: String` for name failed".to_string()
+            });
         self
     }
     pub fn sort_by<V>(mut self, value: V) -> Self

@@ -350,7 +350,7 @@ pub struct GetSpanQueryResult<'a> {
     client: &'a super::Client,
     query_id: Result<::std::string::String, String>,
     row_id: Result<::std::string::String, String>,
-    limit: Result<Option<::std::num::NonZeroU32>, String>,
+    limit: Result<Option<i32>, String>,
     token: Result<Option<::std::string::String>, String>,
 }
 impl<'a> GetSpanQueryResult<'a> {
@@ -389,15 +389,12 @@ impl<'a> GetSpanQueryResult<'a> {
     }
     pub fn limit<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::std::num::NonZeroU32>,
+        V: std::convert::TryInto<i32>,
     {
         self.limit = value
             .try_into()
             .map(Some)
-            .map_err(|_| {
-                "conversion to `:: std :: num :: NonZeroU32` for limit failed"
-                    .to_string()
-            });
+            .map_err(|_| "conversion to `i32` for limit failed".to_string());
         self
     }
     pub fn token<V>(mut self, value: V) -> Self
@@ -668,7 +665,7 @@ impl<'a> GetSpanQueryFields<'a> {
 pub struct GetSpanQueryFieldValues<'a> {
     client: &'a super::Client,
     field: Result<::std::string::String, String>,
-    limit: Result<Option<::std::num::NonZeroU32>, String>,
+    limit: Result<Option<i32>, String>,
     query: Result<Option<::std::string::String>, String>,
     token: Result<Option<::std::string::String>, String>,
 }
@@ -695,15 +692,12 @@ impl<'a> GetSpanQueryFieldValues<'a> {
     }
     pub fn limit<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::std::num::NonZeroU32>,
+        V: std::convert::TryInto<i32>,
     {
         self.limit = value
             .try_into()
             .map(Some)
-            .map_err(|_| {
-                "conversion to `:: std :: num :: NonZeroU32` for limit failed"
-                    .to_string()
-            });
+            .map_err(|_| "conversion to `i32` for limit failed".to_string());
         self
     }
     pub fn query<V>(mut self, value: V) -> Self

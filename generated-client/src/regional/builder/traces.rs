@@ -226,7 +226,7 @@ pub struct GetTraceQueryResult<'a> {
     client: &'a super::Client,
     query_id: Result<::std::string::String, String>,
     row_id: Result<::std::string::String, String>,
-    limit: Result<Option<::std::num::NonZeroU32>, String>,
+    limit: Result<Option<i32>, String>,
     token: Result<Option<::std::string::String>, String>,
 }
 impl<'a> GetTraceQueryResult<'a> {
@@ -265,15 +265,12 @@ impl<'a> GetTraceQueryResult<'a> {
     }
     pub fn limit<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::std::num::NonZeroU32>,
+        V: std::convert::TryInto<i32>,
     {
         self.limit = value
             .try_into()
             .map(Some)
-            .map_err(|_| {
-                "conversion to `:: std :: num :: NonZeroU32` for limit failed"
-                    .to_string()
-            });
+            .map_err(|_| "conversion to `i32` for limit failed".to_string());
         self
     }
     pub fn token<V>(mut self, value: V) -> Self
@@ -441,7 +438,7 @@ pub struct GetTraceQueryFieldValues<'a> {
     client: &'a super::Client,
     field: Result<::std::string::String, String>,
     field_type: Result<Option<types::GetTraceQueryFieldValuesFieldType>, String>,
-    limit: Result<Option<::std::num::NonZeroU32>, String>,
+    limit: Result<Option<i32>, String>,
     query: Result<Option<::std::string::String>, String>,
     token: Result<Option<::std::string::String>, String>,
 }
@@ -482,15 +479,12 @@ impl<'a> GetTraceQueryFieldValues<'a> {
     }
     pub fn limit<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::std::num::NonZeroU32>,
+        V: std::convert::TryInto<i32>,
     {
         self.limit = value
             .try_into()
             .map(Some)
-            .map_err(|_| {
-                "conversion to `:: std :: num :: NonZeroU32` for limit failed"
-                    .to_string()
-            });
+            .map_err(|_| "conversion to `i32` for limit failed".to_string());
         self
     }
     pub fn query<V>(mut self, value: V) -> Self
@@ -712,7 +706,7 @@ impl<'a> TraceExists<'a> {
 pub struct GetSpans<'a> {
     client: &'a super::Client,
     trace_id: Result<::std::string::String, String>,
-    limit: Result<Option<::std::num::NonZeroU32>, String>,
+    limit: Result<Option<i32>, String>,
     token: Result<Option<::std::string::String>, String>,
 }
 impl<'a> GetSpans<'a> {
@@ -738,15 +732,12 @@ impl<'a> GetSpans<'a> {
     }
     pub fn limit<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::std::num::NonZeroU32>,
+        V: std::convert::TryInto<i32>,
     {
         self.limit = value
             .try_into()
             .map(Some)
-            .map_err(|_| {
-                "conversion to `:: std :: num :: NonZeroU32` for limit failed"
-                    .to_string()
-            });
+            .map_err(|_| "conversion to `i32` for limit failed".to_string());
         self
     }
     pub fn token<V>(mut self, value: V) -> Self
@@ -813,8 +804,8 @@ impl<'a> GetSpans<'a> {
 #[derive(Debug, Clone)]
 pub struct GetTraceLightEvents<'a> {
     client: &'a super::Client,
-    trace_id: Result<types::GetTraceLightEventsTraceId, String>,
-    limit: Result<Option<::std::num::NonZeroU32>, String>,
+    trace_id: Result<::std::string::String, String>,
+    limit: Result<Option<i32>, String>,
     token: Result<Option<::std::string::String>, String>,
 }
 impl<'a> GetTraceLightEvents<'a> {
@@ -828,27 +819,24 @@ impl<'a> GetTraceLightEvents<'a> {
     }
     pub fn trace_id<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::GetTraceLightEventsTraceId>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.trace_id = value
             .try_into()
             .map_err(|_| {
-                "conversion to `GetTraceLightEventsTraceId` for trace_id failed"
+                "conversion to `:: std :: string :: String` for trace_id failed"
                     .to_string()
             });
         self
     }
     pub fn limit<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::std::num::NonZeroU32>,
+        V: std::convert::TryInto<i32>,
     {
         self.limit = value
             .try_into()
             .map(Some)
-            .map_err(|_| {
-                "conversion to `:: std :: num :: NonZeroU32` for limit failed"
-                    .to_string()
-            });
+            .map_err(|_| "conversion to `i32` for limit failed".to_string());
         self
     }
     pub fn token<V>(mut self, value: V) -> Self
@@ -872,8 +860,8 @@ impl<'a> GetTraceLightEvents<'a> {
         let limit = limit.map_err(Error::InvalidRequest)?;
         let token = token.map_err(Error::InvalidRequest)?;
         let url = format!(
-            "{}/v1/tracing/traces/{}/traceEvents", client.baseurl, encode_path(& trace_id
-            .to_string()),
+            "{}/v1/tracing/traces/{}/traceEvents", client.baseurl, crate
+            ::paths::Encoded(& trace_id),
         );
         #[allow(unused_mut)]
         let mut request = client
@@ -916,7 +904,7 @@ impl<'a> GetTraceLightEvents<'a> {
 pub struct GetCriticalPath<'a> {
     client: &'a super::Client,
     trace_id: Result<::std::string::String, String>,
-    limit: Result<Option<::std::num::NonZeroU32>, String>,
+    limit: Result<Option<i32>, String>,
     token: Result<Option<::std::string::String>, String>,
 }
 impl<'a> GetCriticalPath<'a> {
@@ -942,15 +930,12 @@ impl<'a> GetCriticalPath<'a> {
     }
     pub fn limit<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::std::num::NonZeroU32>,
+        V: std::convert::TryInto<i32>,
     {
         self.limit = value
             .try_into()
             .map(Some)
-            .map_err(|_| {
-                "conversion to `:: std :: num :: NonZeroU32` for limit failed"
-                    .to_string()
-            });
+            .map_err(|_| "conversion to `i32` for limit failed".to_string());
         self
     }
     pub fn token<V>(mut self, value: V) -> Self

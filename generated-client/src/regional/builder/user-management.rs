@@ -9,9 +9,9 @@
 #[derive(Debug, Clone)]
 pub struct ListUsers<'a> {
     client: &'a super::Client,
-    email: Result<Option<types::ListUsersEmail>, String>,
+    email: Result<Option<::std::string::String>, String>,
     include_service_accounts: Result<Option<bool>, String>,
-    limit: Result<Option<::std::num::NonZeroU32>, String>,
+    limit: Result<Option<i32>, String>,
     sort_by: Result<Option<::std::string::String>, String>,
     token: Result<Option<::std::string::String>, String>,
 }
@@ -28,12 +28,14 @@ impl<'a> ListUsers<'a> {
     }
     pub fn email<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::ListUsersEmail>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.email = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `ListUsersEmail` for email failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: std :: string :: String` for email failed".to_string()
+            });
         self
     }
     pub fn include_service_accounts<V>(mut self, value: V) -> Self
@@ -50,15 +52,12 @@ impl<'a> ListUsers<'a> {
     }
     pub fn limit<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::std::num::NonZeroU32>,
+        V: std::convert::TryInto<i32>,
     {
         self.limit = value
             .try_into()
             .map(Some)
-            .map_err(|_| {
-                "conversion to `:: std :: num :: NonZeroU32` for limit failed"
-                    .to_string()
-            });
+            .map_err(|_| "conversion to `i32` for limit failed".to_string());
         self
     }
     pub fn sort_by<V>(mut self, value: V) -> Self

@@ -6,6 +6,7 @@
 ///`AccessKey`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct AccessKey {
     /**An array of domains for which the access key is valid. Whether Sumo Logic accepts or rejects an API request depends on whether it contains an ORIGIN header and the entries in the allowlist. Sumo Logic will reject:
   1. Requests with an ORIGIN header but the allowlist is empty.
@@ -99,6 +100,7 @@ impl AccessKey {
 ///`AccessKeyCreateRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct AccessKeyCreateRequest {
     /**An array of domains for which the access key is valid. Whether Sumo Logic accepts or rejects an API request
 depends on whether it contains an ORIGIN header and the entries in the allowlist.
@@ -112,7 +114,7 @@ Sumo Logic will reject:
     )]
     pub cors_headers: ::std::vec::Vec<::std::string::String>,
     ///A name for the access key to be created.
-    pub label: AccessKeyCreateRequestLabel,
+    pub label: ::std::string::String,
     /**Scopes assigned to the key.
 ### Alerting
   - adminMonitorsV2
@@ -166,64 +168,10 @@ impl AccessKeyCreateRequest {
         Default::default()
     }
 }
-///A name for the access key to be created.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct AccessKeyCreateRequestLabel(::std::string::String);
-impl ::std::ops::Deref for AccessKeyCreateRequestLabel {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<AccessKeyCreateRequestLabel> for ::std::string::String {
-    fn from(value: AccessKeyCreateRequestLabel) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for AccessKeyCreateRequestLabel {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 128usize {
-            return Err("longer than 128 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for AccessKeyCreateRequestLabel {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for AccessKeyCreateRequestLabel {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for AccessKeyCreateRequestLabel {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///`AccessKeyPublic`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct AccessKeyPublic {
     /**An array of domains for which the access key is valid. Whether Sumo Logic accepts or rejects an API request depends on whether it contains an ORIGIN header and the entries in the allowlist. Sumo Logic will reject:
   1. Requests with an ORIGIN header but the allowlist is empty.
@@ -315,6 +263,7 @@ impl AccessKeyPublic {
 ///`AccessKeyUpdateRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct AccessKeyUpdateRequest {
     /**An array of domains for which the access key is valid. Whether Sumo Logic accepts or rejects an API request depends on whether it contains an ORIGIN header and the entries in the allowlist. Sumo Logic will reject:
   1. Requests with an ORIGIN header but the allowlist is empty.
@@ -383,6 +332,7 @@ impl AccessKeyUpdateRequest {
 ///List of access keys.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ListAccessKeysResult {
     ///An array of access keys.
     pub data: ::std::vec::Vec<AccessKeyPublic>,
@@ -395,6 +345,7 @@ impl ListAccessKeysResult {
 ///List of access keys.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PaginatedListAccessKeysResult {
     ///An array of access keys.
     pub data: ::std::vec::Vec<AccessKeyPublic>,
@@ -410,6 +361,7 @@ impl PaginatedListAccessKeysResult {
 ///`ScopeDefinition`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ScopeDefinition {
     ///Any scopes that are required for this scope to be enabled.
     #[serde(rename = "dependsOn")]
@@ -431,6 +383,7 @@ impl ScopeDefinition {
 ///The group that the scope belongs to.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ScopeDefinitionGroup {
     ///The name of the scope group
     pub id: ::std::string::String,
@@ -448,6 +401,7 @@ impl ScopeDefinitionGroup {
 ///`ScopesList`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ScopesList {
     ///List of scopes
     pub data: ::std::vec::Vec<ScopeDefinition>,

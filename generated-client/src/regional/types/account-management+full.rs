@@ -6,6 +6,7 @@
 ///Details of consumable and its quantity.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Baselines {
     ///The amount of continuous logs ingest to allocate to the organization, in GBs.
     #[serde(rename = "continuousIngest", default)]
@@ -78,6 +79,7 @@ impl Baselines {
 ///`ContractPeriod`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ContractPeriod {
     ///End date of the contract.
     #[serde(rename = "endDate")]
@@ -94,6 +96,7 @@ impl ContractPeriod {
 ///`CurrentBillingPeriod`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct CurrentBillingPeriod {
     ///End date of the current billing period.
     #[serde(rename = "endDate")]

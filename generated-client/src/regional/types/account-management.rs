@@ -6,6 +6,7 @@
 ///Information about the account's plan and payment.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct AccountStatusResponse {
     ///If the account is activated or not
     #[serde(
@@ -59,6 +60,7 @@ impl AccountStatusResponse {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum AccountStatusResponseApplicationUse {
     #[serde(rename = "ALLOWED")]
     Allowed,
@@ -127,6 +129,7 @@ for AccountStatusResponseApplicationUse {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum AccountStatusResponseLogModel {
     Flex,
     Tiered,
@@ -187,6 +190,7 @@ impl ::std::convert::TryFrom<::std::string::String> for AccountStatusResponseLog
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum AccountStatusResponsePlanType {
     Free,
     Trial,
@@ -247,6 +251,7 @@ impl ::std::convert::TryFrom<::std::string::String> for AccountStatusResponsePla
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum AccountStatusResponsePricingModel {
     #[serde(rename = "credits")]
     Credits,
@@ -297,85 +302,20 @@ for AccountStatusResponsePricingModel {
 ///`ConfigureSubdomainRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ConfigureSubdomainRequest {
     ///The new subdomain.
-    pub subdomain: ConfigureSubdomainRequestSubdomain,
+    pub subdomain: ::std::string::String,
 }
 impl ConfigureSubdomainRequest {
     pub fn builder() -> builder::ConfigureSubdomainRequest {
         Default::default()
     }
 }
-///The new subdomain.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct ConfigureSubdomainRequestSubdomain(::std::string::String);
-impl ::std::ops::Deref for ConfigureSubdomainRequestSubdomain {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<ConfigureSubdomainRequestSubdomain> for ::std::string::String {
-    fn from(value: ConfigureSubdomainRequestSubdomain) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for ConfigureSubdomainRequestSubdomain {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 63usize {
-            return Err("longer than 63 characters".into());
-        }
-        if value.chars().count() < 4usize {
-            return Err("shorter than 4 characters".into());
-        }
-        static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        { ::regress::Regex::new("^(?!xn--)[a-z0-9]([a-z0-9-]*[a-z0-9])?$").unwrap() });
-        if PATTERN.find(value).is_none() {
-            return Err(
-                "doesn't match pattern \"^(?!xn--)[a-z0-9]([a-z0-9-]*[a-z0-9])?$\""
-                    .into(),
-            );
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for ConfigureSubdomainRequestSubdomain {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for ConfigureSubdomainRequestSubdomain {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ConfigureSubdomainRequestSubdomain {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///Details of consumable and its quantity.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Consumable {
     /**Unique identifier of the consumable. Valid values are: 1. `Storage` 2. `Metrics` 3. `Continuous` 4. `Credits`
 */
@@ -402,6 +342,7 @@ impl Consumable {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum ConsumableConsumableId {
     Storage,
     Metrics,
@@ -455,6 +396,7 @@ impl ::std::convert::TryFrom<::std::string::String> for ConsumableConsumableId {
 ///Current plan of the account.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct CurrentPlan {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub baselines: ::std::option::Option<Baselines>,
@@ -528,6 +470,7 @@ impl CurrentPlan {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum CurrentPlanBillingFrequency {
     Monthly,
     Annually,
@@ -585,6 +528,7 @@ impl ::std::convert::TryFrom<::std::string::String> for CurrentPlanBillingFreque
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum CurrentPlanPlanType {
     Free,
     Trial,
@@ -646,6 +590,7 @@ impl ::std::convert::TryFrom<::std::string::String> for CurrentPlanPlanType {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum CurrentPlanProductId {
     Essentials,
     Trial,
@@ -705,6 +650,7 @@ impl ::std::convert::TryFrom<::std::string::String> for CurrentPlanProductId {
 ///The pending plan update request for the account
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PendingUpdateRequest {
     ///The date on which the update request was created.
     #[serde(rename = "createdOn")]
@@ -719,6 +665,7 @@ impl PendingUpdateRequest {
 ///Details about the prorated credits and prorated cost in case of immediate monthly to monthly cycle upgrades.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ProrationDetails {
     ///Cost of the total prorated credits.
     #[serde(rename = "proratedCost")]
@@ -738,6 +685,7 @@ impl ProrationDetails {
 ///Details of unit of consumption and its value.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Quantity {
     /**The unit of the consumable. Units are provided in: 1. `GB` 2. `DPM`(Data Points Per Minute) 3. `Credits` 4. `Days`
 */
@@ -764,6 +712,7 @@ impl Quantity {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum QuantityUnit {
     #[serde(rename = "GB")]
     Gb,
@@ -819,6 +768,7 @@ impl ::std::convert::TryFrom<::std::string::String> for QuantityUnit {
 ///`SubdomainDefinitionResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct SubdomainDefinitionResponse {
     /**Creation timestamp in UTC in [RFC3339](https://tools.ietf.org/html/rfc3339) format.
 */
@@ -846,6 +796,7 @@ impl SubdomainDefinitionResponse {
 ///Usage forecast for the organization.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct UsageForecastResponse {
     ///Average credit usage per day till now.
     #[serde(
@@ -886,6 +837,7 @@ impl UsageForecastResponse {
 ///Usage Export Report Request
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct UsageReportRequest {
     ///End date, without the time, of usage data to fetch. If no value is provided endDate is used as the end of the subscription. The end date cannot be after the end of the subscription.
     #[serde(rename = "endDate", skip_serializing_if = "::std::option::Option::is_none")]
@@ -938,6 +890,7 @@ impl UsageReportRequest {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum UsageReportRequestGroupBy {
     #[serde(rename = "day")]
     Day,
@@ -1006,6 +959,7 @@ impl ::std::default::Default for UsageReportRequestGroupBy {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum UsageReportRequestReportType {
     #[serde(rename = "standard")]
     Standard,
@@ -1064,6 +1018,7 @@ impl ::std::default::Default for UsageReportRequestReportType {
 ///Export Usage response containing the jobId
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct UsageReportResponse {
     ///Job Id for export
     #[serde(rename = "jobId", skip_serializing_if = "::std::option::Option::is_none")]
@@ -1077,6 +1032,7 @@ impl UsageReportResponse {
 ///`UsageReportStatusResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct UsageReportStatusResponse {
     ///An error code describing the type of error.
     pub code: ::std::string::String,
@@ -1122,6 +1078,7 @@ impl UsageReportStatusResponse {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum UsageReportStatusResponseStatus {
     Success,
     InProgress,

@@ -6,6 +6,7 @@
 ///`BeginAsyncJobResponseV2`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct BeginAsyncJobResponseV2 {
     ///Identifier of the asynchronous job. Use it to get status of the job.
     #[serde(rename = "jobId")]

@@ -6,6 +6,7 @@
 ///An app object.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct AppV2 {
     ///Account types of which the app is available to.
     #[serde(rename = "accountTypes")]
@@ -53,6 +54,7 @@ impl AppV2 {
 ///Status of the install app async job.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct AsyncInstallAppJobStatus {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<ErrorDescription>,
@@ -79,6 +81,7 @@ impl AsyncInstallAppJobStatus {
 ///Install app request.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct AsyncInstallAppRequest {
     ///Map of additional parameters for the app installation.
     #[serde(default, skip_serializing_if = ":: std :: collections :: HashMap::is_empty")]
@@ -107,6 +110,7 @@ impl AsyncInstallAppRequest {
 ///Status of an uninstall app job.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct AsyncUninstallAppJobStatus {
     ///More information about the failure if the status is `Failed`.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -122,6 +126,7 @@ impl AsyncUninstallAppJobStatus {
 ///Status of the upgrade app async job.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct AsyncUpgradeAppJobStatus {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<ErrorDescription>,
@@ -148,6 +153,7 @@ impl AsyncUpgradeAppJobStatus {
 ///Upgrade app request.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct AsyncUpgradeAppRequest {
     ///Map of additional parameters for the app installation.
     #[serde(default, skip_serializing_if = ":: std :: collections :: HashMap::is_empty")]
@@ -176,6 +182,7 @@ impl AsyncUpgradeAppRequest {
 ///Information about an app.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct GetAppDetailsResponse {
     ///URL prefix for where the app is stored.
     #[serde(rename = "baseUrl")]
@@ -204,6 +211,7 @@ impl GetAppDetailsResponse {
 ///List of all apps from the apps
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ListAppsV2Response {
     ///An array of apps.
     pub apps: ::std::vec::Vec<AppV2>,

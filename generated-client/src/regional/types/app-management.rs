@@ -6,6 +6,7 @@
 ///`App`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct App {
     #[serde(rename = "appDefinition")]
     pub app_definition: AppDefinition,
@@ -20,6 +21,7 @@ impl App {
 ///`AppDefinition`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct AppDefinition {
     ///Version of the app.
     #[serde(rename = "appVersion")]
@@ -49,6 +51,7 @@ impl AppDefinition {
 ///JSON object containing name, description, destinationFolderId, and dataSourceType.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct AppInstallRequest {
     ///Dictionary of properties specifying log-source name and value.
     #[serde(
@@ -61,137 +64,22 @@ pub struct AppInstallRequest {
         ::std::string::String,
     >,
     ///Preferred description of the app to be installed. This will be displayed as the app description in the selected installation folder.
-    pub description: AppInstallRequestDescription,
+    pub description: ::std::string::String,
     ///Identifier of the folder in which the app will be installed in hexadecimal format.
     #[serde(rename = "destinationFolderId")]
     pub destination_folder_id: ::std::string::String,
     ///Preferred name of the app to be installed. This will be the name of the app in the selected installation folder.
-    pub name: AppInstallRequestName,
+    pub name: ::std::string::String,
 }
 impl AppInstallRequest {
     pub fn builder() -> builder::AppInstallRequest {
         Default::default()
     }
 }
-///Preferred description of the app to be installed. This will be displayed as the app description in the selected installation folder.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct AppInstallRequestDescription(::std::string::String);
-impl ::std::ops::Deref for AppInstallRequestDescription {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<AppInstallRequestDescription> for ::std::string::String {
-    fn from(value: AppInstallRequestDescription) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for AppInstallRequestDescription {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 255usize {
-            return Err("longer than 255 characters".into());
-        }
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for AppInstallRequestDescription {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for AppInstallRequestDescription {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for AppInstallRequestDescription {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///Preferred name of the app to be installed. This will be the name of the app in the selected installation folder.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct AppInstallRequestName(::std::string::String);
-impl ::std::ops::Deref for AppInstallRequestName {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<AppInstallRequestName> for ::std::string::String {
-    fn from(value: AppInstallRequestName) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for AppInstallRequestName {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 128usize {
-            return Err("longer than 128 characters".into());
-        }
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for AppInstallRequestName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for AppInstallRequestName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for AppInstallRequestName {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///`AppManifest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct AppManifest {
     ///Account types that are allowed to install the app
     #[serde(
@@ -276,6 +164,7 @@ impl AppManifest {
 ///List of all available apps from the App Catalog.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ListAppsResult {
     ///An array of Apps
     pub apps: ::std::vec::Vec<App>,
@@ -288,6 +177,7 @@ impl ListAppsResult {
 ///`ServiceManifestDataSourceParameter`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ServiceManifestDataSourceParameter {
     ///Data source type.
     #[serde(
@@ -334,6 +224,7 @@ impl ServiceManifestDataSourceParameter {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum ServiceManifestDataSourceParameterDataSourceType {
     #[serde(rename = "LOG")]
     Log,
@@ -395,6 +286,7 @@ for ServiceManifestDataSourceParameterDataSourceType {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum ServiceManifestDataSourceParameterParameterType {
     #[serde(rename = "DATA_SOURCE")]
     DataSource,

@@ -6,6 +6,7 @@
 ///`ArchiveJob`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ArchiveJob {
     ///The creation timestamp in UTC of the ingestion job.
     #[serde(rename = "createdAt")]
@@ -19,7 +20,7 @@ pub struct ArchiveJob {
     ///The unique identifier of the ingestion job.
     pub id: ::std::string::String,
     ///The name of the ingestion job.
-    pub name: ArchiveJobName,
+    pub name: ::std::string::String,
     ///The starting timestamp of the ingestion job.
     #[serde(rename = "startTime")]
     pub start_time: ::chrono::DateTime<::chrono::offset::Utc>,
@@ -40,67 +41,10 @@ impl ArchiveJob {
         Default::default()
     }
 }
-///The name of the ingestion job.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct ArchiveJobName(::std::string::String);
-impl ::std::ops::Deref for ArchiveJobName {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<ArchiveJobName> for ::std::string::String {
-    fn from(value: ArchiveJobName) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for ArchiveJobName {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 128usize {
-            return Err("longer than 128 characters".into());
-        }
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for ArchiveJobName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for ArchiveJobName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ArchiveJobName {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///`ArchiveJobsCount`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ArchiveJobsCount {
     ///The total number of archive jobs with failed status for the archive source.
     pub failed: i64,
@@ -124,12 +68,13 @@ impl ArchiveJobsCount {
 ///`CreateArchiveJobRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct CreateArchiveJobRequest {
     ///The ending timestamp of the ingestion job.
     #[serde(rename = "endTime")]
     pub end_time: ::chrono::DateTime<::chrono::offset::Utc>,
     ///The name of the ingestion job.
-    pub name: CreateArchiveJobRequestName,
+    pub name: ::std::string::String,
     ///The starting timestamp of the ingestion job.
     #[serde(rename = "startTime")]
     pub start_time: ::chrono::DateTime<::chrono::offset::Utc>,
@@ -139,67 +84,10 @@ impl CreateArchiveJobRequest {
         Default::default()
     }
 }
-///The name of the ingestion job.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct CreateArchiveJobRequestName(::std::string::String);
-impl ::std::ops::Deref for CreateArchiveJobRequestName {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<CreateArchiveJobRequestName> for ::std::string::String {
-    fn from(value: CreateArchiveJobRequestName) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for CreateArchiveJobRequestName {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 128usize {
-            return Err("longer than 128 characters".into());
-        }
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for CreateArchiveJobRequestName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for CreateArchiveJobRequestName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CreateArchiveJobRequestName {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///`ListArchiveJobsCount`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ListArchiveJobsCount {
     ///List of archive sources with count of jobs having various statuses.
     pub data: ::std::vec::Vec<ArchiveJobsCount>,
@@ -212,6 +100,7 @@ impl ListArchiveJobsCount {
 ///`ListArchiveJobsResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ListArchiveJobsResponse {
     ///List of Archive Jobs.
     pub data: ::std::vec::Vec<ArchiveJob>,

@@ -17,6 +17,7 @@
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum BudgetType {
     ScanBudget,
 }
@@ -57,6 +58,7 @@ impl ::std::convert::TryFrom<::std::string::String> for BudgetType {
 ///`ScanBudget`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ScanBudget {
     ///Action to be taken if the budget is breached
     pub action: ScanBudgetAction,
@@ -91,13 +93,13 @@ pub struct ScanBudget {
     pub org_id: ::std::string::String,
     ///The date of the month when the budget resets, applicable for time based budgets with a Monthly window. Must be a valid day of the month (1-28).
     #[serde(rename = "resetDateOfMonth")]
-    pub reset_date_of_month: ::std::num::NonZeroU32,
+    pub reset_date_of_month: i32,
     ///The day of the week when the budget resets, applicable for time based budgets with a Weekly window. Must be a valid day of the week.
     #[serde(rename = "resetDayOfWeek")]
     pub reset_day_of_week: ScanBudgetResetDayOfWeek,
     ///Reset time of the time based scan budget in HH:MM format
     #[serde(rename = "resetTime")]
-    pub reset_time: ScanBudgetResetTime,
+    pub reset_time: ::std::string::String,
     ///Time zone of the reset time for the time based scan budget. Follow the format in the [IANA Time Zone Database](https://en.wikipedia.org/wiki/List_of_tz_database_time_zones#List).
     #[serde(rename = "resetTimeZone")]
     pub reset_time_zone: ::std::string::String,
@@ -128,6 +130,7 @@ impl ScanBudget {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum ScanBudgetAction {
     StopForeGroundScan,
     Warn,
@@ -185,6 +188,7 @@ impl ::std::convert::TryFrom<::std::string::String> for ScanBudgetAction {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum ScanBudgetApplicableOn {
     PerEntity,
     Sum,
@@ -232,6 +236,7 @@ impl ::std::convert::TryFrom<::std::string::String> for ScanBudgetApplicableOn {
 ///`ScanBudgetDefinition`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ScanBudgetDefinition {
     ///Action to be taken if the budget is breached
     pub action: ScanBudgetDefinitionAction,
@@ -274,6 +279,7 @@ impl ScanBudgetDefinition {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum ScanBudgetDefinitionAction {
     StopForeGroundScan,
     Warn,
@@ -331,6 +337,7 @@ impl ::std::convert::TryFrom<::std::string::String> for ScanBudgetDefinitionActi
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum ScanBudgetDefinitionApplicableOn {
     PerEntity,
     Sum,
@@ -390,6 +397,7 @@ for ScanBudgetDefinitionApplicableOn {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum ScanBudgetDefinitionGroupBy {
     User,
 }
@@ -440,6 +448,7 @@ impl ::std::convert::TryFrom<::std::string::String> for ScanBudgetDefinitionGrou
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum ScanBudgetDefinitionStatus {
     #[serde(rename = "active")]
     Active,
@@ -499,6 +508,7 @@ impl ::std::convert::TryFrom<::std::string::String> for ScanBudgetDefinitionStat
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum ScanBudgetDefinitionUnit {
     #[serde(rename = "GB")]
     Gb,
@@ -566,6 +576,7 @@ impl ::std::convert::TryFrom<::std::string::String> for ScanBudgetDefinitionUnit
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum ScanBudgetDefinitionWindow {
     Query,
     Daily,
@@ -630,6 +641,7 @@ impl ::std::convert::TryFrom<::std::string::String> for ScanBudgetDefinitionWind
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum ScanBudgetGroupBy {
     User,
 }
@@ -670,6 +682,7 @@ impl ::std::convert::TryFrom<::std::string::String> for ScanBudgetGroupBy {
 ///`ScanBudgetList`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ScanBudgetList {
     ///List of scan budgets.
     pub data: ::std::vec::Vec<ScanBudget>,
@@ -695,6 +708,7 @@ impl ScanBudgetList {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum ScanBudgetResetDayOfWeek {
     #[serde(rename = "MONDAY")]
     Monday,
@@ -766,72 +780,10 @@ impl ::std::default::Default for ScanBudgetResetDayOfWeek {
         ScanBudgetResetDayOfWeek::Monday
     }
 }
-///Reset time of the time based scan budget in HH:MM format
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct ScanBudgetResetTime(::std::string::String);
-impl ::std::ops::Deref for ScanBudgetResetTime {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<ScanBudgetResetTime> for ::std::string::String {
-    fn from(value: ScanBudgetResetTime) -> Self {
-        value.0
-    }
-}
-impl ::std::default::Default for ScanBudgetResetTime {
-    fn default() -> Self {
-        ScanBudgetResetTime("00:00".to_string())
-    }
-}
-impl ::std::str::FromStr for ScanBudgetResetTime {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 5usize {
-            return Err("longer than 5 characters".into());
-        }
-        if value.chars().count() < 5usize {
-            return Err("shorter than 5 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for ScanBudgetResetTime {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for ScanBudgetResetTime {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ScanBudgetResetTime {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///`ScanBudgetScope`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ScanBudgetScope {
     ///List of roleIds excluded in the budget.
     #[serde(rename = "excludedRoles")]
@@ -864,6 +816,7 @@ impl ScanBudgetScope {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum ScanBudgetStatus {
     #[serde(rename = "active")]
     Active,
@@ -923,6 +876,7 @@ impl ::std::convert::TryFrom<::std::string::String> for ScanBudgetStatus {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum ScanBudgetUnit {
     #[serde(rename = "GB")]
     Gb,
@@ -980,6 +934,7 @@ impl ::std::convert::TryFrom<::std::string::String> for ScanBudgetUnit {
 ///`ScanBudgetUsage`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ScanBudgetUsage {
     ///Budget id.
     #[serde(rename = "budgetId")]
@@ -998,6 +953,7 @@ impl ScanBudgetUsage {
 ///`ScanBudgetUsageList`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ScanBudgetUsageList {
     ///List of budget usages
     pub data: ::std::vec::Vec<ScanBudgetUsage>,
@@ -1023,6 +979,7 @@ impl ScanBudgetUsageList {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum ScanBudgetWindow {
     Query,
     Daily,

@@ -16,6 +16,7 @@
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum ConnectionSubtype {
     Event,
     Incident,
@@ -74,6 +75,7 @@ impl ::std::convert::TryFrom<::std::string::String> for ConnectionSubtype {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum ServiceNowConnectionType {
     ServiceNowConnection,
 }
@@ -125,6 +127,7 @@ impl ::std::convert::TryFrom<::std::string::String> for ServiceNowConnectionType
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum WebhookConnectionType {
     WebhookConnection,
 }

@@ -7,6 +7,7 @@
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum Connection {
     ServiceNowConnection(ServiceNowConnection),
     WebhookConnection(WebhookConnection),
@@ -31,6 +32,7 @@ impl ::std::convert::From<ConnectionOther> for Connection {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ConnectionDefinition {
     ServiceNowDefinition(ServiceNowDefinition),
     WebhookDefinition(WebhookDefinition),
@@ -55,6 +57,7 @@ impl ::std::convert::From<ConnectionDefinitionOther> for ConnectionDefinition {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct ConnectionDefinitionOther(
     pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 );
@@ -82,6 +85,7 @@ for ConnectionDefinitionOther {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct ConnectionOther(
     pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 );
@@ -118,6 +122,7 @@ for ConnectionOther {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum ConnectionType {
     #[serde(rename = "AWSLambda")]
     AwsLambda,
@@ -210,6 +215,7 @@ impl ::std::convert::TryFrom<::std::string::String> for ConnectionType {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum DeleteConnectionType {
     WebhookConnection,
     ServiceNowConnection,
@@ -257,6 +263,7 @@ impl ::std::convert::TryFrom<::std::string::String> for DeleteConnectionType {
 ///`GetIncidentTemplatesRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct GetIncidentTemplatesRequest {
     ///Optional CloudSOAR authorization header to use for the API call to get incident templates.
     #[serde(
@@ -282,6 +289,7 @@ impl GetIncidentTemplatesRequest {
 ///`GetIncidentTemplatesResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct GetIncidentTemplatesResponse {
     ///List of incident templates.
     pub templates: ::std::vec::Vec<IncidentTemplate>,
@@ -294,6 +302,7 @@ impl GetIncidentTemplatesResponse {
 ///`Header`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Header {
     ///Name of the header field.
     pub name: ::std::string::String,
@@ -308,6 +317,7 @@ impl Header {
 ///`IncidentTemplate`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct IncidentTemplate {
     ///Unique identifier of the incident template.
     pub id: i64,
@@ -322,6 +332,7 @@ impl IncidentTemplate {
 ///`ListConnectionsResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ListConnectionsResponse {
     ///List of connections.
     pub data: ::std::vec::Vec<Connection>,
@@ -337,6 +348,7 @@ impl ListConnectionsResponse {
 ///`ServiceNowConnection`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ServiceNowConnection {
     ///Creation timestamp in UTC in [RFC3339](https://tools.ietf.org/html/rfc3339) format.
     #[serde(rename = "createdAt")]
@@ -371,12 +383,13 @@ impl ServiceNowConnection {
 ///`ServiceNowDefinition`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ServiceNowDefinition {
     ///Description of the connection.
-    #[serde(default = "defaults::service_now_definition_description")]
-    pub description: ServiceNowDefinitionDescription,
+    #[serde(default)]
+    pub description: ::std::string::String,
     ///Name of the connection.
-    pub name: ServiceNowDefinitionName,
+    pub name: ::std::string::String,
     ///User password for the ServiceNow connection.
     pub password: ::std::string::String,
     #[serde(rename = "type")]
@@ -389,124 +402,6 @@ pub struct ServiceNowDefinition {
 impl ServiceNowDefinition {
     pub fn builder() -> builder::ServiceNowDefinition {
         Default::default()
-    }
-}
-///Description of the connection.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct ServiceNowDefinitionDescription(::std::string::String);
-impl ::std::ops::Deref for ServiceNowDefinitionDescription {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<ServiceNowDefinitionDescription> for ::std::string::String {
-    fn from(value: ServiceNowDefinitionDescription) -> Self {
-        value.0
-    }
-}
-impl ::std::default::Default for ServiceNowDefinitionDescription {
-    fn default() -> Self {
-        ServiceNowDefinitionDescription("".to_string())
-    }
-}
-impl ::std::str::FromStr for ServiceNowDefinitionDescription {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 1024usize {
-            return Err("longer than 1024 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for ServiceNowDefinitionDescription {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for ServiceNowDefinitionDescription {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ServiceNowDefinitionDescription {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///Name of the connection.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct ServiceNowDefinitionName(::std::string::String);
-impl ::std::ops::Deref for ServiceNowDefinitionName {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<ServiceNowDefinitionName> for ::std::string::String {
-    fn from(value: ServiceNowDefinitionName) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for ServiceNowDefinitionName {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 127usize {
-            return Err("longer than 127 characters".into());
-        }
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for ServiceNowDefinitionName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for ServiceNowDefinitionName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ServiceNowDefinitionName {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
     }
 }
 ///`ServiceNowDefinitionType`
@@ -523,6 +418,7 @@ impl<'de> ::serde::Deserialize<'de> for ServiceNowDefinitionName {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum ServiceNowDefinitionType {
     ServiceNowDefinition,
 }
@@ -563,6 +459,7 @@ impl ::std::convert::TryFrom<::std::string::String> for ServiceNowDefinitionType
 ///`TestConnectionResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct TestConnectionResponse {
     ///Content of the response of alert payload test.
     #[serde(
@@ -603,6 +500,7 @@ impl TestConnectionResponse {
 ///`WebhookConnection`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct WebhookConnection {
     #[serde(
         rename = "connectionSubtype",
@@ -640,7 +538,7 @@ pub struct WebhookConnection {
         rename = "resolutionPayload",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub resolution_payload: ::std::option::Option<WebhookConnectionResolutionPayload>,
+    pub resolution_payload: ::std::option::Option<::std::string::String>,
     #[serde(rename = "type")]
     pub type_: WebhookConnectionType,
     ///URL for the webhook connection.
@@ -656,65 +554,10 @@ impl WebhookConnection {
         Default::default()
     }
 }
-///Resolution payload of the webhook.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct WebhookConnectionResolutionPayload(::std::string::String);
-impl ::std::ops::Deref for WebhookConnectionResolutionPayload {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<WebhookConnectionResolutionPayload> for ::std::string::String {
-    fn from(value: WebhookConnectionResolutionPayload) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for WebhookConnectionResolutionPayload {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 4096usize {
-            return Err("longer than 4096 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for WebhookConnectionResolutionPayload {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for WebhookConnectionResolutionPayload {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for WebhookConnectionResolutionPayload {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///`WebhookDefinition`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct WebhookDefinition {
     #[serde(
         rename = "connectionSubtype",
@@ -730,21 +573,21 @@ pub struct WebhookDefinition {
     pub custom_headers: ::std::vec::Vec<Header>,
     ///Default payload of the webhook.
     #[serde(rename = "defaultPayload")]
-    pub default_payload: WebhookDefinitionDefaultPayload,
+    pub default_payload: ::std::string::String,
     ///Description of the connection.
-    #[serde(default = "defaults::webhook_definition_description")]
-    pub description: WebhookDefinitionDescription,
+    #[serde(default)]
+    pub description: ::std::string::String,
     ///List of access authorization headers.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub headers: ::std::vec::Vec<Header>,
     ///Name of the connection.
-    pub name: WebhookDefinitionName,
+    pub name: ::std::string::String,
     ///Resolution payload of the webhook.
     #[serde(
         rename = "resolutionPayload",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub resolution_payload: ::std::option::Option<WebhookDefinitionResolutionPayload>,
+    pub resolution_payload: ::std::option::Option<::std::string::String>,
     #[serde(rename = "type")]
     pub type_: WebhookDefinitionType,
     ///URL for the webhook connection.
@@ -758,235 +601,6 @@ pub struct WebhookDefinition {
 impl WebhookDefinition {
     pub fn builder() -> builder::WebhookDefinition {
         Default::default()
-    }
-}
-///Default payload of the webhook.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct WebhookDefinitionDefaultPayload(::std::string::String);
-impl ::std::ops::Deref for WebhookDefinitionDefaultPayload {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<WebhookDefinitionDefaultPayload> for ::std::string::String {
-    fn from(value: WebhookDefinitionDefaultPayload) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for WebhookDefinitionDefaultPayload {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for WebhookDefinitionDefaultPayload {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for WebhookDefinitionDefaultPayload {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for WebhookDefinitionDefaultPayload {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///Description of the connection.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct WebhookDefinitionDescription(::std::string::String);
-impl ::std::ops::Deref for WebhookDefinitionDescription {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<WebhookDefinitionDescription> for ::std::string::String {
-    fn from(value: WebhookDefinitionDescription) -> Self {
-        value.0
-    }
-}
-impl ::std::default::Default for WebhookDefinitionDescription {
-    fn default() -> Self {
-        WebhookDefinitionDescription("".to_string())
-    }
-}
-impl ::std::str::FromStr for WebhookDefinitionDescription {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 1024usize {
-            return Err("longer than 1024 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for WebhookDefinitionDescription {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for WebhookDefinitionDescription {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for WebhookDefinitionDescription {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///Name of the connection.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct WebhookDefinitionName(::std::string::String);
-impl ::std::ops::Deref for WebhookDefinitionName {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<WebhookDefinitionName> for ::std::string::String {
-    fn from(value: WebhookDefinitionName) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for WebhookDefinitionName {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 127usize {
-            return Err("longer than 127 characters".into());
-        }
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for WebhookDefinitionName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for WebhookDefinitionName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for WebhookDefinitionName {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///Resolution payload of the webhook.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct WebhookDefinitionResolutionPayload(::std::string::String);
-impl ::std::ops::Deref for WebhookDefinitionResolutionPayload {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<WebhookDefinitionResolutionPayload> for ::std::string::String {
-    fn from(value: WebhookDefinitionResolutionPayload) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for WebhookDefinitionResolutionPayload {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 4096usize {
-            return Err("longer than 4096 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for WebhookDefinitionResolutionPayload {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for WebhookDefinitionResolutionPayload {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for WebhookDefinitionResolutionPayload {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
     }
 }
 ///`WebhookDefinitionType`
@@ -1003,6 +617,7 @@ impl<'de> ::serde::Deserialize<'de> for WebhookDefinitionResolutionPayload {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum WebhookDefinitionType {
     WebhookDefinition,
 }

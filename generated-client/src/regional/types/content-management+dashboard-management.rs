@@ -6,6 +6,7 @@
 ///`ColoringRule`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ColoringRule {
     ///Color thresholds.
     #[serde(rename = "colorThresholds")]
@@ -27,6 +28,7 @@ impl ColoringRule {
 ///`ColoringThreshold`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ColoringThreshold {
     ///Color for the threshold.
     pub color: ::std::string::String,
@@ -45,71 +47,16 @@ impl ColoringThreshold {
 ///`CsvVariableSourceDefinition`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct CsvVariableSourceDefinition {
     ///Comma separated values for the variable.
-    pub values: CsvVariableSourceDefinitionValues,
+    pub values: ::std::string::String,
     #[serde(rename = "variableSourceType")]
     pub variable_source_type: CsvVariableSourceDefinitionVariableSourceType,
 }
 impl CsvVariableSourceDefinition {
     pub fn builder() -> builder::CsvVariableSourceDefinition {
         Default::default()
-    }
-}
-///Comma separated values for the variable.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct CsvVariableSourceDefinitionValues(::std::string::String);
-impl ::std::ops::Deref for CsvVariableSourceDefinitionValues {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<CsvVariableSourceDefinitionValues> for ::std::string::String {
-    fn from(value: CsvVariableSourceDefinitionValues) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for CsvVariableSourceDefinitionValues {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 65536usize {
-            return Err("longer than 65536 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for CsvVariableSourceDefinitionValues {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for CsvVariableSourceDefinitionValues {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CsvVariableSourceDefinitionValues {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
     }
 }
 ///`CsvVariableSourceDefinitionVariableSourceType`
@@ -126,6 +73,7 @@ impl<'de> ::serde::Deserialize<'de> for CsvVariableSourceDefinitionValues {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum CsvVariableSourceDefinitionVariableSourceType {
     CsvVariableSourceDefinition,
 }
@@ -169,6 +117,7 @@ for CsvVariableSourceDefinitionVariableSourceType {
 ///`EventsOfInterestScatterPanel`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct EventsOfInterestScatterPanel {
     ///Unique identifier for the panel.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -213,6 +162,7 @@ impl EventsOfInterestScatterPanel {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum EventsOfInterestScatterPanelPanelType {
     EventsOfInterestScatterPanel,
 }
@@ -256,6 +206,7 @@ for EventsOfInterestScatterPanelPanelType {
 ///`Grid`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Grid {
     ///Layout structures for the panel childen.
     #[serde(rename = "layoutStructures")]
@@ -282,6 +233,7 @@ impl Grid {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum GridLayoutType {
     Grid,
 }
@@ -323,6 +275,7 @@ impl ::std::convert::TryFrom<::std::string::String> for GridLayoutType {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum Layout {
     Grid(Grid),
     LayoutOther(LayoutOther),
@@ -341,6 +294,7 @@ impl ::std::convert::From<LayoutOther> for Layout {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct LayoutOther(
     pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 );
@@ -367,6 +321,7 @@ for LayoutOther {
 ///`LinkedDashboard`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct LinkedDashboard {
     ///Identifier of the linked dashboard.
     pub id: ::std::string::String,
@@ -391,131 +346,18 @@ impl LinkedDashboard {
 ///`LogQueryVariableSourceDefinition`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct LogQueryVariableSourceDefinition {
     ///A field in log query to populate the variable values.
-    pub field: LogQueryVariableSourceDefinitionField,
+    pub field: ::std::string::String,
     ///A log query.
-    pub query: LogQueryVariableSourceDefinitionQuery,
+    pub query: ::std::string::String,
     #[serde(rename = "variableSourceType")]
     pub variable_source_type: LogQueryVariableSourceDefinitionVariableSourceType,
 }
 impl LogQueryVariableSourceDefinition {
     pub fn builder() -> builder::LogQueryVariableSourceDefinition {
         Default::default()
-    }
-}
-///A field in log query to populate the variable values.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct LogQueryVariableSourceDefinitionField(::std::string::String);
-impl ::std::ops::Deref for LogQueryVariableSourceDefinitionField {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<LogQueryVariableSourceDefinitionField>
-for ::std::string::String {
-    fn from(value: LogQueryVariableSourceDefinitionField) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for LogQueryVariableSourceDefinitionField {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 65536usize {
-            return Err("longer than 65536 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for LogQueryVariableSourceDefinitionField {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for LogQueryVariableSourceDefinitionField {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for LogQueryVariableSourceDefinitionField {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///A log query.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct LogQueryVariableSourceDefinitionQuery(::std::string::String);
-impl ::std::ops::Deref for LogQueryVariableSourceDefinitionQuery {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<LogQueryVariableSourceDefinitionQuery>
-for ::std::string::String {
-    fn from(value: LogQueryVariableSourceDefinitionQuery) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for LogQueryVariableSourceDefinitionQuery {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 65536usize {
-            return Err("longer than 65536 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for LogQueryVariableSourceDefinitionQuery {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for LogQueryVariableSourceDefinitionQuery {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for LogQueryVariableSourceDefinitionQuery {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
     }
 }
 ///`LogQueryVariableSourceDefinitionVariableSourceType`
@@ -532,6 +374,7 @@ impl<'de> ::serde::Deserialize<'de> for LogQueryVariableSourceDefinitionQuery {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum LogQueryVariableSourceDefinitionVariableSourceType {
     LogQueryVariableSourceDefinition,
 }
@@ -578,9 +421,10 @@ for LogQueryVariableSourceDefinitionVariableSourceType {
 ///`MetadataVariableSourceDefinition`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct MetadataVariableSourceDefinition {
     ///A metrics query to filter the metadata catalog.
-    pub filter: MetadataVariableSourceDefinitionFilter,
+    pub filter: ::std::string::String,
     ///Return the values for this given key.
     pub key: ::std::string::String,
     #[serde(rename = "variableSourceType")]
@@ -589,63 +433,6 @@ pub struct MetadataVariableSourceDefinition {
 impl MetadataVariableSourceDefinition {
     pub fn builder() -> builder::MetadataVariableSourceDefinition {
         Default::default()
-    }
-}
-///A metrics query to filter the metadata catalog.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct MetadataVariableSourceDefinitionFilter(::std::string::String);
-impl ::std::ops::Deref for MetadataVariableSourceDefinitionFilter {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<MetadataVariableSourceDefinitionFilter>
-for ::std::string::String {
-    fn from(value: MetadataVariableSourceDefinitionFilter) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for MetadataVariableSourceDefinitionFilter {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 65536usize {
-            return Err("longer than 65536 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for MetadataVariableSourceDefinitionFilter {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for MetadataVariableSourceDefinitionFilter {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetadataVariableSourceDefinitionFilter {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
     }
 }
 ///`MetadataVariableSourceDefinitionVariableSourceType`
@@ -662,6 +449,7 @@ impl<'de> ::serde::Deserialize<'de> for MetadataVariableSourceDefinitionFilter {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum MetadataVariableSourceDefinitionVariableSourceType {
     MetadataVariableSourceDefinition,
 }
@@ -709,6 +497,7 @@ for MetadataVariableSourceDefinitionVariableSourceType {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum Panel {
     SumoSearchPanel(SumoSearchPanel),
     TextPanel(TextPanel),
@@ -751,6 +540,7 @@ impl ::std::convert::From<PanelOther> for Panel {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct PanelOther(pub ::serde_json::Map<::std::string::String, ::serde_json::Value>);
 impl ::std::ops::Deref for PanelOther {
     type Target = ::serde_json::Map<::std::string::String, ::serde_json::Value>;
@@ -775,6 +565,7 @@ for PanelOther {
 ///`ServiceMapPanel`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ServiceMapPanel {
     ///Filter services by the application custom tag.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -834,6 +625,7 @@ impl ServiceMapPanel {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum ServiceMapPanelPanelType {
     ServiceMapPanel,
 }
@@ -874,6 +666,7 @@ impl ::std::convert::TryFrom<::std::string::String> for ServiceMapPanelPanelType
 ///`SumoSearchPanel`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct SumoSearchPanel {
     ///Rules to set the color of data.
     #[serde(
@@ -942,6 +735,7 @@ impl SumoSearchPanel {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum SumoSearchPanelPanelType {
     SumoSearchPanel,
 }
@@ -982,6 +776,7 @@ impl ::std::convert::TryFrom<::std::string::String> for SumoSearchPanelPanelType
 ///`TextPanel`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct TextPanel {
     ///Unique identifier for the panel.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1028,6 +823,7 @@ impl TextPanel {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum TextPanelPanelType {
     TextPanel,
 }
@@ -1069,6 +865,7 @@ impl ::std::convert::TryFrom<::std::string::String> for TextPanelPanelType {
 */
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct TopologyLabelMap {
     ///Map from topology labels to `TopologyLabelValuesList`.
     pub data: ::std::collections::HashMap<
@@ -1085,6 +882,7 @@ impl TopologyLabelMap {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct TopologyLabelValuesList(pub ::std::vec::Vec<::std::string::String>);
 impl ::std::ops::Deref for TopologyLabelValuesList {
     type Target = ::std::vec::Vec<::std::string::String>;
@@ -1107,6 +905,7 @@ for TopologyLabelValuesList {
 ///`TracesListPanel`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct TracesListPanel {
     ///Unique identifier for the panel.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1159,6 +958,7 @@ impl TracesListPanel {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum TracesListPanelPanelType {
     TracesListPanel,
 }
@@ -1199,6 +999,7 @@ impl ::std::convert::TryFrom<::std::string::String> for TracesListPanelPanelType
 ///`Variable`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Variable {
     ///Allow multiple selections in the values dropdown.
     #[serde(rename = "allowMultiSelect", default)]
@@ -1217,7 +1018,7 @@ This field is not yet supported by the UI.
         rename = "displayName",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub display_name: ::std::option::Option<VariableDisplayName>,
+    pub display_name: ::std::option::Option<::std::string::String>,
     ///Hide the variable in the dashboard UI.
     #[serde(rename = "hideFromUI", default)]
     pub hide_from_ui: bool,
@@ -1228,7 +1029,7 @@ This field is not yet supported by the UI.
     #[serde(rename = "includeAllOption", default = "defaults::default_bool::<true>")]
     pub include_all_option: bool,
     ///Name of the variable. The variable name is case-insensitive.
-    pub name: VariableName,
+    pub name: ::std::string::String,
     #[serde(rename = "sourceDefinition")]
     pub source_definition: VariableSourceDefinition,
     /**The type of value of the variable. Allowed values are `String`, Any` and `Numeric`. - `String` considers as a single phrase and will wrap in double-quotes. - `Any` is all characters. - `Numeric` consists of a numeric value for variables, it will be displayed differently in the UI. - `Integer` is a variable with an `Int` value. - `Long` is a variable with a `Long` value. - `Double` is a variable with a `Double` value. - `Boolean` is a variable with a `Boolean` value.
@@ -1241,123 +1042,11 @@ impl Variable {
         Default::default()
     }
 }
-/**Display name of the variable shown in the UI. If this field is empty, the name field will be used.
-The display name is case-insensitive. Only numbers, and underscores are allowed in the variable name.
-This field is not yet supported by the UI.
-*/
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct VariableDisplayName(::std::string::String);
-impl ::std::ops::Deref for VariableDisplayName {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<VariableDisplayName> for ::std::string::String {
-    fn from(value: VariableDisplayName) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for VariableDisplayName {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 256usize {
-            return Err("longer than 256 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for VariableDisplayName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for VariableDisplayName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for VariableDisplayName {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///Name of the variable. The variable name is case-insensitive.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct VariableName(::std::string::String);
-impl ::std::ops::Deref for VariableName {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<VariableName> for ::std::string::String {
-    fn from(value: VariableName) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for VariableName {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 256usize {
-            return Err("longer than 256 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for VariableName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for VariableName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for VariableName {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///`VariableSourceDefinition`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum VariableSourceDefinition {
     MetadataVariableSourceDefinition(MetadataVariableSourceDefinition),
     CsvVariableSourceDefinition(CsvVariableSourceDefinition),
@@ -1390,6 +1079,7 @@ impl ::std::convert::From<VariableSourceDefinitionOther> for VariableSourceDefin
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct VariableSourceDefinitionOther(
     pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 );

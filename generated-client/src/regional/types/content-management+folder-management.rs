@@ -6,6 +6,7 @@
 ///`Content`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Content {
     ///Creation timestamp in UTC in [RFC3339](https://tools.ietf.org/html/rfc3339) format.
     #[serde(rename = "createdAt")]

@@ -6,6 +6,7 @@
 ///`AutoCompleteValueSyncDefinition`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct AutoCompleteValueSyncDefinition {
     ///The label of the autocomplete value.
     pub label: ::std::string::String,
@@ -20,6 +21,7 @@ impl AutoCompleteValueSyncDefinition {
 ///`ParameterAutoCompleteSyncDefinition`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ParameterAutoCompleteSyncDefinition {
     ///The autocomplete key to be used to fetch autocomplete values.
     #[serde(
@@ -70,6 +72,7 @@ impl ParameterAutoCompleteSyncDefinition {
 ///`QueryParameterSyncDefinition`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct QueryParameterSyncDefinition {
     #[serde(rename = "autoComplete")]
     pub auto_complete: ParameterAutoCompleteSyncDefinition,

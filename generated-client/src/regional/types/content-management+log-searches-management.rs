@@ -6,6 +6,7 @@
 ///`AlertSearchNotificationSyncDefinition`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct AlertSearchNotificationSyncDefinition {
     ///A String value to uniquely identify a Collector's Source.
     #[serde(rename = "sourceId")]
@@ -32,6 +33,7 @@ impl AlertSearchNotificationSyncDefinition {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum AlertSearchNotificationSyncDefinitionTaskType {
     AlertSearchNotificationSyncDefinition,
 }
@@ -77,6 +79,7 @@ for AlertSearchNotificationSyncDefinitionTaskType {
 ///`CseSignalNotificationSyncDefinition`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct CseSignalNotificationSyncDefinition {
     ///Name of the Cloud SIEM Enterprise Record to be created.
     #[serde(rename = "recordType")]
@@ -103,6 +106,7 @@ impl CseSignalNotificationSyncDefinition {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum CseSignalNotificationSyncDefinitionTaskType {
     CseSignalNotificationSyncDefinition,
 }
@@ -148,6 +152,7 @@ for CseSignalNotificationSyncDefinitionTaskType {
 ///`EmailSearchNotificationSyncDefinition`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct EmailSearchNotificationSyncDefinition {
     ///A boolean value to indicate if the search results should be included in the notification email as a CSV attachment.
     #[serde(rename = "includeCsvAttachment", default)]
@@ -192,6 +197,7 @@ impl EmailSearchNotificationSyncDefinition {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum EmailSearchNotificationSyncDefinitionTaskType {
     EmailSearchNotificationSyncDefinition,
 }
@@ -237,6 +243,7 @@ for EmailSearchNotificationSyncDefinitionTaskType {
 ///`SaveToLookupNotificationSyncDefinition`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct SaveToLookupNotificationSyncDefinition {
     ///This indicates whether the file contents will be merged with existing data in the lookup table or not. If this is true then data with the same primary keys will be updated while the rest of the rows will be appended.
     #[serde(rename = "isLookupMergeOperation")]
@@ -266,6 +273,7 @@ impl SaveToLookupNotificationSyncDefinition {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum SaveToLookupNotificationSyncDefinitionTaskType {
     SaveToLookupNotificationSyncDefinition,
 }
@@ -311,6 +319,7 @@ for SaveToLookupNotificationSyncDefinitionTaskType {
 ///`SaveToViewNotificationSyncDefinition`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct SaveToViewNotificationSyncDefinition {
     #[serde(rename = "taskType")]
     pub task_type: SaveToViewNotificationSyncDefinitionTaskType,
@@ -337,6 +346,7 @@ impl SaveToViewNotificationSyncDefinition {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum SaveToViewNotificationSyncDefinitionTaskType {
     SaveToViewNotificationSyncDefinition,
 }
@@ -383,6 +393,7 @@ for SaveToViewNotificationSyncDefinitionTaskType {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ScheduleNotificationSyncDefinition {
     AlertSearchNotificationSyncDefinition(AlertSearchNotificationSyncDefinition),
     EmailSearchNotificationSyncDefinition(EmailSearchNotificationSyncDefinition),
@@ -447,6 +458,7 @@ for ScheduleNotificationSyncDefinition {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct ScheduleNotificationSyncDefinitionOther(
     pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 );
@@ -473,134 +485,22 @@ for ScheduleNotificationSyncDefinitionOther {
 ///`ScheduleSearchParameterSyncDefinition`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ScheduleSearchParameterSyncDefinition {
     ///Name of scheduled search parameter.
-    pub name: ScheduleSearchParameterSyncDefinitionName,
+    pub name: ::std::string::String,
     ///Value of scheduled search parameter.
-    pub value: ScheduleSearchParameterSyncDefinitionValue,
+    pub value: ::std::string::String,
 }
 impl ScheduleSearchParameterSyncDefinition {
     pub fn builder() -> builder::ScheduleSearchParameterSyncDefinition {
         Default::default()
     }
 }
-///Name of scheduled search parameter.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct ScheduleSearchParameterSyncDefinitionName(::std::string::String);
-impl ::std::ops::Deref for ScheduleSearchParameterSyncDefinitionName {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<ScheduleSearchParameterSyncDefinitionName>
-for ::std::string::String {
-    fn from(value: ScheduleSearchParameterSyncDefinitionName) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for ScheduleSearchParameterSyncDefinitionName {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 60usize {
-            return Err("longer than 60 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for ScheduleSearchParameterSyncDefinitionName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for ScheduleSearchParameterSyncDefinitionName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ScheduleSearchParameterSyncDefinitionName {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///Value of scheduled search parameter.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct ScheduleSearchParameterSyncDefinitionValue(::std::string::String);
-impl ::std::ops::Deref for ScheduleSearchParameterSyncDefinitionValue {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<ScheduleSearchParameterSyncDefinitionValue>
-for ::std::string::String {
-    fn from(value: ScheduleSearchParameterSyncDefinitionValue) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for ScheduleSearchParameterSyncDefinitionValue {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 300usize {
-            return Err("longer than 300 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for ScheduleSearchParameterSyncDefinitionValue {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for ScheduleSearchParameterSyncDefinitionValue {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ScheduleSearchParameterSyncDefinitionValue {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///`ServiceNowFieldsSyncDefinition`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ServiceNowFieldsSyncDefinition {
     ///The category that the event source uses to identify the event.
     #[serde(
@@ -631,6 +531,7 @@ impl ServiceNowFieldsSyncDefinition {
 ///`ServiceNowSearchNotificationSyncDefinition`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ServiceNowSearchNotificationSyncDefinition {
     ///ServiceNow identifier.
     #[serde(rename = "externalId")]
@@ -659,6 +560,7 @@ impl ServiceNowSearchNotificationSyncDefinition {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum ServiceNowSearchNotificationSyncDefinitionTaskType {
     ServiceNowSearchNotificationSyncDefinition,
 }
@@ -705,6 +607,7 @@ for ServiceNowSearchNotificationSyncDefinitionTaskType {
 ///`WebhookSearchNotificationSyncDefinition`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct WebhookSearchNotificationSyncDefinition {
     ///If this field is set to true, one webhook per result will be sent when the trigger conditions are met
     #[serde(rename = "itemizeAlerts", default)]
@@ -743,6 +646,7 @@ impl WebhookSearchNotificationSyncDefinition {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum WebhookSearchNotificationSyncDefinitionTaskType {
     WebhookSearchNotificationSyncDefinition,
 }

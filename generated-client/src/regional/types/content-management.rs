@@ -6,6 +6,7 @@
 ///`ContentPath`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ContentPath {
     ///Path of the content item.
     pub path: ::std::string::String,
@@ -19,6 +20,7 @@ impl ContentPath {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ContentSyncDefinition {
     FolderSyncDefinition(FolderSyncDefinition),
     DashboardSyncDefinition(DashboardSyncDefinition),
@@ -80,6 +82,7 @@ impl ::std::convert::From<ContentSyncDefinitionOther> for ContentSyncDefinition 
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct ContentSyncDefinitionOther(
     pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 );
@@ -106,6 +109,7 @@ for ContentSyncDefinitionOther {
 ///`DashboardSyncDefinition`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct DashboardSyncDefinition {
     ///A description of the dashboard.
     pub description: ::std::string::String,
@@ -145,6 +149,7 @@ impl DashboardSyncDefinition {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum DashboardSyncDefinitionType {
     DashboardSyncDefinition,
 }
@@ -185,6 +190,7 @@ impl ::std::convert::TryFrom<::std::string::String> for DashboardSyncDefinitionT
 ///`DashboardV2SyncDefinition`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct DashboardV2SyncDefinition {
     ///Coloring rules to color the panel/data with.
     #[serde(
@@ -195,7 +201,7 @@ pub struct DashboardV2SyncDefinition {
     pub coloring_rules: ::std::vec::Vec<ColoringRule>,
     ///A description of the dashboard.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<DashboardV2SyncDefinitionDescription>,
+    pub description: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub layout: ::std::option::Option<Layout>,
     ///The name of the item.
@@ -218,7 +224,7 @@ pub struct DashboardV2SyncDefinition {
     )]
     pub time_range: ::std::option::Option<ResolvableTimeRange>,
     ///The title of the dashboard.
-    pub title: DashboardV2SyncDefinitionTitle,
+    pub title: ::std::string::String,
     #[serde(
         rename = "topologyLabelMap",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -235,121 +241,6 @@ impl DashboardV2SyncDefinition {
         Default::default()
     }
 }
-///A description of the dashboard.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct DashboardV2SyncDefinitionDescription(::std::string::String);
-impl ::std::ops::Deref for DashboardV2SyncDefinitionDescription {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<DashboardV2SyncDefinitionDescription>
-for ::std::string::String {
-    fn from(value: DashboardV2SyncDefinitionDescription) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for DashboardV2SyncDefinitionDescription {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 65546usize {
-            return Err("longer than 65546 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for DashboardV2SyncDefinitionDescription {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for DashboardV2SyncDefinitionDescription {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for DashboardV2SyncDefinitionDescription {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///The title of the dashboard.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct DashboardV2SyncDefinitionTitle(::std::string::String);
-impl ::std::ops::Deref for DashboardV2SyncDefinitionTitle {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<DashboardV2SyncDefinitionTitle> for ::std::string::String {
-    fn from(value: DashboardV2SyncDefinitionTitle) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for DashboardV2SyncDefinitionTitle {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 255usize {
-            return Err("longer than 255 characters".into());
-        }
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for DashboardV2SyncDefinitionTitle {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for DashboardV2SyncDefinitionTitle {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for DashboardV2SyncDefinitionTitle {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///`DashboardV2SyncDefinitionType`
 #[derive(
     ::serde::Deserialize,
@@ -364,6 +255,7 @@ impl<'de> ::serde::Deserialize<'de> for DashboardV2SyncDefinitionTitle {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum DashboardV2SyncDefinitionType {
     DashboardV2SyncDefinition,
 }
@@ -404,6 +296,7 @@ impl ::std::convert::TryFrom<::std::string::String> for DashboardV2SyncDefinitio
 ///`FolderSyncDefinition`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct FolderSyncDefinition {
     ///The items in the folder, a list of Dashboard and/or Folder items.
     pub children: ::std::vec::Vec<ContentSyncDefinition>,
@@ -434,6 +327,7 @@ impl FolderSyncDefinition {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum FolderSyncDefinitionType {
     FolderSyncDefinition,
 }
@@ -474,9 +368,10 @@ impl ::std::convert::TryFrom<::std::string::String> for FolderSyncDefinitionType
 ///`LookupTableSyncDefinition`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct LookupTableSyncDefinition {
     ///The description of the lookup table.
-    pub description: LookupTableSyncDefinitionDescription,
+    pub description: ::std::string::String,
     ///The list of fields in the lookup table.
     pub fields: ::std::vec::Vec<LookupTableField>,
     ///The name of the item.
@@ -501,63 +396,6 @@ impl LookupTableSyncDefinition {
         Default::default()
     }
 }
-///The description of the lookup table.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct LookupTableSyncDefinitionDescription(::std::string::String);
-impl ::std::ops::Deref for LookupTableSyncDefinitionDescription {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<LookupTableSyncDefinitionDescription>
-for ::std::string::String {
-    fn from(value: LookupTableSyncDefinitionDescription) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for LookupTableSyncDefinitionDescription {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 1000usize {
-            return Err("longer than 1000 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for LookupTableSyncDefinitionDescription {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for LookupTableSyncDefinitionDescription {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for LookupTableSyncDefinitionDescription {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///The action that needs to be taken when the size limit is reached for the table. The possible values can be `StopIncomingMessages` or `DeleteOldData`. DeleteOldData will start deleting old data once size limit is reached whereas StopIncomingMessages will discard all the updates made to the lookup table once size limit is reached.
 #[derive(
     ::serde::Deserialize,
@@ -571,6 +409,7 @@ impl<'de> ::serde::Deserialize<'de> for LookupTableSyncDefinitionDescription {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum LookupTableSyncDefinitionSizeLimitAction {
     StopIncomingMessages,
     DeleteOldData,
@@ -635,6 +474,7 @@ impl ::std::default::Default for LookupTableSyncDefinitionSizeLimitAction {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum LookupTableSyncDefinitionType {
     LookupTableSyncDefinition,
 }
@@ -675,6 +515,7 @@ impl ::std::convert::TryFrom<::std::string::String> for LookupTableSyncDefinitio
 ///`MetricsQuerySyncDefinition`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct MetricsQuerySyncDefinition {
     ///The text of a metrics query.
     pub query: ::std::string::String,
@@ -690,6 +531,7 @@ impl MetricsQuerySyncDefinition {
 ///Definition of a metrics query.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct MetricsSavedSearchQuerySyncDefinition {
     ///Metrics query.
     pub query: ::std::string::String,
@@ -705,16 +547,17 @@ impl MetricsSavedSearchQuerySyncDefinition {
 ///`MetricsSavedSearchSyncDefinition`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct MetricsSavedSearchSyncDefinition {
     ///Item description in the content library.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<MetricsSavedSearchSyncDefinitionDescription>,
+    pub description: ::std::option::Option<::std::string::String>,
     ///Desired quantization in seconds.
     #[serde(rename = "desiredQuantizationInSecs")]
     pub desired_quantization_in_secs: i32,
     ///Query used to add an overlay to the chart.
     #[serde(rename = "logQuery", skip_serializing_if = "::std::option::Option::is_none")]
-    pub log_query: ::std::option::Option<MetricsSavedSearchSyncDefinitionLogQuery>,
+    pub log_query: ::std::option::Option<::std::string::String>,
     ///Metrics queries.
     #[serde(rename = "metricsQueries")]
     pub metrics_queries: ::std::vec::Vec<MetricsSavedSearchQuerySyncDefinition>,
@@ -733,120 +576,6 @@ impl MetricsSavedSearchSyncDefinition {
         Default::default()
     }
 }
-///Item description in the content library.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct MetricsSavedSearchSyncDefinitionDescription(::std::string::String);
-impl ::std::ops::Deref for MetricsSavedSearchSyncDefinitionDescription {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<MetricsSavedSearchSyncDefinitionDescription>
-for ::std::string::String {
-    fn from(value: MetricsSavedSearchSyncDefinitionDescription) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for MetricsSavedSearchSyncDefinitionDescription {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 8192usize {
-            return Err("longer than 8192 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for MetricsSavedSearchSyncDefinitionDescription {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for MetricsSavedSearchSyncDefinitionDescription {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricsSavedSearchSyncDefinitionDescription {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///Query used to add an overlay to the chart.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct MetricsSavedSearchSyncDefinitionLogQuery(::std::string::String);
-impl ::std::ops::Deref for MetricsSavedSearchSyncDefinitionLogQuery {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<MetricsSavedSearchSyncDefinitionLogQuery>
-for ::std::string::String {
-    fn from(value: MetricsSavedSearchSyncDefinitionLogQuery) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for MetricsSavedSearchSyncDefinitionLogQuery {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 10240usize {
-            return Err("longer than 10240 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for MetricsSavedSearchSyncDefinitionLogQuery {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for MetricsSavedSearchSyncDefinitionLogQuery {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricsSavedSearchSyncDefinitionLogQuery {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///`MetricsSavedSearchSyncDefinitionType`
 #[derive(
     ::serde::Deserialize,
@@ -861,6 +590,7 @@ impl<'de> ::serde::Deserialize<'de> for MetricsSavedSearchSyncDefinitionLogQuery
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum MetricsSavedSearchSyncDefinitionType {
     MetricsSavedSearchSyncDefinition,
 }
@@ -906,6 +636,7 @@ for MetricsSavedSearchSyncDefinitionType {
 ///`MetricsSearchSyncDefinition`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct MetricsSearchSyncDefinition {
     ///Description of the metrics search page.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -945,6 +676,7 @@ impl MetricsSearchSyncDefinition {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum MetricsSearchSyncDefinitionType {
     MetricsSearchSyncDefinition,
 }
@@ -987,6 +719,7 @@ impl ::std::convert::TryFrom<::std::string::String> for MetricsSearchSyncDefinit
 ///`MewboardSyncDefinition`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct MewboardSyncDefinition {
     ///Coloring rules to color the panel/data with.
     #[serde(
@@ -997,7 +730,7 @@ pub struct MewboardSyncDefinition {
     pub coloring_rules: ::std::vec::Vec<ColoringRule>,
     ///A description of the dashboard.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<MewboardSyncDefinitionDescription>,
+    pub description: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub layout: ::std::option::Option<Layout>,
     ///The name of the item.
@@ -1020,7 +753,7 @@ pub struct MewboardSyncDefinition {
     )]
     pub time_range: ::std::option::Option<ResolvableTimeRange>,
     ///The title of the dashboard.
-    pub title: MewboardSyncDefinitionTitle,
+    pub title: ::std::string::String,
     #[serde(
         rename = "topologyLabelMap",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -1037,120 +770,6 @@ impl MewboardSyncDefinition {
         Default::default()
     }
 }
-///A description of the dashboard.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct MewboardSyncDefinitionDescription(::std::string::String);
-impl ::std::ops::Deref for MewboardSyncDefinitionDescription {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<MewboardSyncDefinitionDescription> for ::std::string::String {
-    fn from(value: MewboardSyncDefinitionDescription) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for MewboardSyncDefinitionDescription {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 65546usize {
-            return Err("longer than 65546 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for MewboardSyncDefinitionDescription {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for MewboardSyncDefinitionDescription {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MewboardSyncDefinitionDescription {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///The title of the dashboard.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct MewboardSyncDefinitionTitle(::std::string::String);
-impl ::std::ops::Deref for MewboardSyncDefinitionTitle {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<MewboardSyncDefinitionTitle> for ::std::string::String {
-    fn from(value: MewboardSyncDefinitionTitle) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for MewboardSyncDefinitionTitle {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 255usize {
-            return Err("longer than 255 characters".into());
-        }
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for MewboardSyncDefinitionTitle {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for MewboardSyncDefinitionTitle {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MewboardSyncDefinitionTitle {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///`MewboardSyncDefinitionType`
 #[derive(
     ::serde::Deserialize,
@@ -1165,6 +784,7 @@ impl<'de> ::serde::Deserialize<'de> for MewboardSyncDefinitionTitle {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum MewboardSyncDefinitionType {
     MewboardSyncDefinition,
 }
@@ -1205,6 +825,7 @@ impl ::std::convert::TryFrom<::std::string::String> for MewboardSyncDefinitionTy
 ///`NotificationThresholdSyncDefinition`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct NotificationThresholdSyncDefinition {
     ///Expected result count.
     pub count: i64,
@@ -1235,6 +856,7 @@ impl NotificationThresholdSyncDefinition {
 ///Auto-parsing information for the panel. This information tells us whether automatic field extraction from JSON log messages is enabled or not
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ReportAutoParsingInfo {
     ///Can be `intelligent` or `performance`
     #[serde(default = "defaults::report_auto_parsing_info_mode")]
@@ -1265,6 +887,7 @@ impl ReportAutoParsingInfo {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum ReportAutoParsingInfoMode {
     #[serde(rename = "intelligent")]
     Intelligent,
@@ -1319,6 +942,7 @@ impl ::std::default::Default for ReportAutoParsingInfoMode {
 ///`ReportFilterSyncDefinition`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ReportFilterSyncDefinition {
     ///The default value of the parameter.
     #[serde(
@@ -1348,6 +972,7 @@ impl ReportFilterSyncDefinition {
 ///`ReportPanelSyncDefinition`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ReportPanelSyncDefinition {
     #[serde(
         rename = "autoParsingInfo",
@@ -1414,6 +1039,7 @@ impl ReportPanelSyncDefinition {
 ///`SavedSearchSyncDefinition`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct SavedSearchSyncDefinition {
     ///Set it to true to run the search using receipt time. By default, searches do not run by receipt time.
     #[serde(rename = "byReceiptTime")]
@@ -1459,6 +1085,7 @@ impl SavedSearchSyncDefinition {
 ///`SavedSearchWithScheduleSyncDefinition`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct SavedSearchWithScheduleSyncDefinition {
     ///Description of the saved search.
     pub description: ::std::string::String,
@@ -1492,6 +1119,7 @@ impl SavedSearchWithScheduleSyncDefinition {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum SavedSearchWithScheduleSyncDefinitionType {
     SavedSearchWithScheduleSyncDefinition,
 }
@@ -1537,6 +1165,7 @@ for SavedSearchWithScheduleSyncDefinitionType {
 ///`SearchScheduleSyncDefinition`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct SearchScheduleSyncDefinition {
     ///Cron-like expression specifying the search's schedule. Field scheduleType must be set to "Custom", otherwise, scheduleType takes precedence over cronExpression.
     #[serde(

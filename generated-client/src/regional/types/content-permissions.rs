@@ -6,6 +6,7 @@
 ///`ContentPermissionAssignment`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ContentPermissionAssignment {
     ///Unique identifier for the content item.
     #[serde(rename = "contentId")]
@@ -38,6 +39,7 @@ impl ContentPermissionAssignment {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum ContentPermissionAssignmentPermissionName {
     View,
     GrantView,
@@ -108,6 +110,7 @@ for ContentPermissionAssignmentPermissionName {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum ContentPermissionAssignmentSourceType {
     #[serde(rename = "user")]
     User,
@@ -162,6 +165,7 @@ for ContentPermissionAssignmentSourceType {
 ///`ContentPermissionResult`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ContentPermissionResult {
     ///Explicitly assigned content permissions.
     #[serde(rename = "explicitPermissions")]
@@ -182,6 +186,7 @@ impl ContentPermissionResult {
 ///`ContentPermissionUpdateRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ContentPermissionUpdateRequest {
     ///Content permissions to be updated.
     #[serde(rename = "contentPermissionAssignments")]

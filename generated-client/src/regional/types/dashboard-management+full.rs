@@ -6,6 +6,7 @@
 ///`DashboardSearchStatus`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct DashboardSearchStatus {
     ///Percentage of search completed.
     #[serde(
@@ -24,6 +25,7 @@ impl DashboardSearchStatus {
 ///Variable values, status, type and errors for the variable values search.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct VariableValuesData {
     ///Allow multiple selections in the values dropdown.
     #[serde(rename = "allowMultiSelect", default)]
@@ -71,6 +73,7 @@ impl VariableValuesData {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum VariableValuesDataVariableType {
     LogQueryVariableSourceDefinition,
     MetadataVariableSourceDefinition,
@@ -134,6 +137,7 @@ impl ::std::convert::TryFrom<::std::string::String> for VariableValuesDataVariab
 ///`VariablesValuesData`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct VariablesValuesData {
     ///Data for variable values.
     pub data: ::std::collections::HashMap<

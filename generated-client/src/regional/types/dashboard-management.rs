@@ -6,6 +6,7 @@
 ///`Dashboard`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Dashboard {
     /**Content identifier for the dashboard. This id is used to connect to the Sumo Content Library and get general metadata about the dashboard. Use this id if you want to search for dashboards in Sumo folders.
 */
@@ -68,7 +69,7 @@ pub struct Dashboard {
     #[serde(rename = "timeRange")]
     pub time_range: ResolvableTimeRange,
     ///Title of the dashboard.
-    pub title: DashboardTitle,
+    pub title: ::std::string::String,
     #[serde(
         rename = "topologyLabelMap",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -86,6 +87,7 @@ impl Dashboard {
 ///`DashboardMigrationRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct DashboardMigrationRequest {
     ///Content identifiers of the Legacy dashboards.
     #[serde(rename = "contentIds")]
@@ -99,6 +101,7 @@ impl DashboardMigrationRequest {
 ///`DashboardMigrationResult`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct DashboardMigrationResult {
     /**A mapping of Legacy Dashboard Content Ids to migrated Dashboard(New) Content Ids. Only successful migration are shown here, see errors field for failed migrations and the failure reason.
 */
@@ -136,6 +139,7 @@ impl DashboardMigrationResult {
 ///`DashboardMigrationStatus`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct DashboardMigrationStatus {
     ///A failed migration to Dashboard(New).
     #[serde(rename = "failedCount")]
@@ -155,6 +159,7 @@ impl DashboardMigrationStatus {
 ///`DashboardRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct DashboardRequest {
     ///Description of the dashboard.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -193,7 +198,7 @@ pub struct DashboardRequest {
     #[serde(rename = "timeRange")]
     pub time_range: ResolvableTimeRange,
     ///Title of the dashboard.
-    pub title: DashboardRequestTitle,
+    pub title: ::std::string::String,
     #[serde(
         rename = "topologyLabelMap",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -208,67 +213,10 @@ impl DashboardRequest {
         Default::default()
     }
 }
-///Title of the dashboard.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct DashboardRequestTitle(::std::string::String);
-impl ::std::ops::Deref for DashboardRequestTitle {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<DashboardRequestTitle> for ::std::string::String {
-    fn from(value: DashboardRequestTitle) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for DashboardRequestTitle {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 255usize {
-            return Err("longer than 255 characters".into());
-        }
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for DashboardRequestTitle {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for DashboardRequestTitle {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for DashboardRequestTitle {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///`DashboardTemplate`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct DashboardTemplate {
     ///Id of the dashboard.
     pub id: ::std::string::String,
@@ -315,6 +263,7 @@ impl DashboardTemplate {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum DashboardTemplateTemplateType {
     DashboardTemplate,
 }
@@ -352,67 +301,10 @@ impl ::std::convert::TryFrom<::std::string::String> for DashboardTemplateTemplat
         value.parse()
     }
 }
-///Title of the dashboard.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct DashboardTitle(::std::string::String);
-impl ::std::ops::Deref for DashboardTitle {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<DashboardTitle> for ::std::string::String {
-    fn from(value: DashboardTitle) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for DashboardTitle {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 255usize {
-            return Err("longer than 255 characters".into());
-        }
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for DashboardTitle {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for DashboardTitle {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for DashboardTitle {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///`DirectDownloadReportAction`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct DirectDownloadReportAction {
     #[serde(rename = "actionType")]
     pub action_type: DirectDownloadReportActionActionType,
@@ -436,6 +328,7 @@ impl DirectDownloadReportAction {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum DirectDownloadReportActionActionType {
     DirectDownloadReportAction,
 }
@@ -477,6 +370,7 @@ for DirectDownloadReportActionActionType {
 ///`GenerateReportRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct GenerateReportRequest {
     pub action: ReportAction,
     ///File format of the report. Can be `Pdf` or `Png`. `Pdf` is portable document format. `Png` is portable graphics image format.
@@ -504,6 +398,7 @@ impl GenerateReportRequest {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum GenerateReportRequestExportFormat {
     Pdf,
     Png,
@@ -562,6 +457,7 @@ for GenerateReportRequestExportFormat {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum ListDashboardsMode {
     #[serde(rename = "createdByUser")]
     CreatedByUser,
@@ -611,6 +507,7 @@ impl ::std::convert::TryFrom<::std::string::String> for ListDashboardsMode {
 ///`MigratedDashboardInfo`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct MigratedDashboardInfo {
     ///The id of the Dashboard(New)
     pub id: ::std::string::String,
@@ -625,6 +522,7 @@ impl MigratedDashboardInfo {
 ///Preview of the dashboard migration.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct MigrationPreviewResponse {
     ///Count of dashboards to be migrated.
     pub count: i64,
@@ -637,6 +535,7 @@ impl MigrationPreviewResponse {
 ///`PaginatedDashboards`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PaginatedDashboards {
     ///List of dashboards.
     pub dashboards: ::std::vec::Vec<Dashboard>,
@@ -652,6 +551,7 @@ impl PaginatedDashboards {
 ///`PaginatedReportSchedules`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PaginatedReportSchedules {
     ///Next continuation token. `token` is set to null when no more pages are left.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -669,6 +569,7 @@ impl PaginatedReportSchedules {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ReportAction {
     DirectDownloadReportAction(DirectDownloadReportAction),
     ReportActionOther(ReportActionOther),
@@ -687,6 +588,7 @@ impl ::std::convert::From<ReportActionOther> for ReportAction {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct ReportActionOther(
     pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 );
@@ -713,6 +615,7 @@ for ReportActionOther {
 ///`ReportSchedule`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ReportSchedule {
     ///Cron-like expression specifying the report's schedule. Field scheduleType must be set to "Custom", otherwise, scheduleType takes precedence over cronExpression.
     #[serde(
@@ -758,7 +661,7 @@ pub struct ReportSchedule {
     pub time_range: ::std::option::Option<ResolvableTimeRange>,
     ///Time zone identifier for time specification. Either an abbreviation such as "PST", a full name such as "America/Los_Angeles", or a custom ID such as "GMT-8:00". Note that the support of abbreviations is for JDK 1.1.x compatibility only and full names should be used.
     #[serde(rename = "timeZone")]
-    pub time_zone: ReportScheduleTimeZone,
+    pub time_zone: ::std::string::String,
     #[serde(
         rename = "variableValues",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -773,6 +676,7 @@ impl ReportSchedule {
 ///The email the dashboard report will be sent at the scheduled data and time.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ReportScheduleEmailNotification {
     #[serde(rename = "connectionType")]
     pub connection_type: ReportScheduleEmailNotificationConnectionType,
@@ -808,6 +712,7 @@ impl ReportScheduleEmailNotification {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum ReportScheduleEmailNotificationConnectionType {
     Email,
 }
@@ -859,6 +764,7 @@ for ReportScheduleEmailNotificationConnectionType {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum ReportScheduleReportFormat {
     Pdf,
     Png,
@@ -906,6 +812,7 @@ impl ::std::convert::TryFrom<::std::string::String> for ReportScheduleReportForm
 ///`ReportScheduleRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ReportScheduleRequest {
     ///Cron-like expression specifying the report's schedule. Field scheduleType must be set to "Custom", otherwise, scheduleType takes precedence over cronExpression.
     #[serde(
@@ -945,7 +852,7 @@ pub struct ReportScheduleRequest {
     pub time_range: ::std::option::Option<ResolvableTimeRange>,
     ///Time zone identifier for time specification. Either an abbreviation such as "PST", a full name such as "America/Los_Angeles", or a custom ID such as "GMT-8:00". Note that the support of abbreviations is for JDK 1.1.x compatibility only and full names should be used.
     #[serde(rename = "timeZone")]
-    pub time_zone: ReportScheduleRequestTimeZone,
+    pub time_zone: ::std::string::String,
     #[serde(
         rename = "variableValues",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -960,6 +867,7 @@ impl ReportScheduleRequest {
 ///The email the dashboard report will be sent at the scheduled data and time.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ReportScheduleRequestEmailNotification {
     #[serde(rename = "connectionType")]
     pub connection_type: ReportScheduleRequestEmailNotificationConnectionType,
@@ -995,6 +903,7 @@ impl ReportScheduleRequestEmailNotification {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum ReportScheduleRequestEmailNotificationConnectionType {
     Email,
 }
@@ -1047,6 +956,7 @@ for ReportScheduleRequestEmailNotificationConnectionType {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum ReportScheduleRequestReportFormat {
     Pdf,
     Png,
@@ -1092,126 +1002,11 @@ for ReportScheduleRequestReportFormat {
         value.parse()
     }
 }
-///Time zone identifier for time specification. Either an abbreviation such as "PST", a full name such as "America/Los_Angeles", or a custom ID such as "GMT-8:00". Note that the support of abbreviations is for JDK 1.1.x compatibility only and full names should be used.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct ReportScheduleRequestTimeZone(::std::string::String);
-impl ::std::ops::Deref for ReportScheduleRequestTimeZone {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<ReportScheduleRequestTimeZone> for ::std::string::String {
-    fn from(value: ReportScheduleRequestTimeZone) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for ReportScheduleRequestTimeZone {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 1024usize {
-            return Err("longer than 1024 characters".into());
-        }
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for ReportScheduleRequestTimeZone {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for ReportScheduleRequestTimeZone {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ReportScheduleRequestTimeZone {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///Time zone identifier for time specification. Either an abbreviation such as "PST", a full name such as "America/Los_Angeles", or a custom ID such as "GMT-8:00". Note that the support of abbreviations is for JDK 1.1.x compatibility only and full names should be used.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct ReportScheduleTimeZone(::std::string::String);
-impl ::std::ops::Deref for ReportScheduleTimeZone {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<ReportScheduleTimeZone> for ::std::string::String {
-    fn from(value: ReportScheduleTimeZone) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for ReportScheduleTimeZone {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 1024usize {
-            return Err("longer than 1024 characters".into());
-        }
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for ReportScheduleTimeZone {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for ReportScheduleTimeZone {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ReportScheduleTimeZone {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///`Template`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum Template {
     DashboardTemplate(DashboardTemplate),
     TemplateOther(TemplateOther),
@@ -1230,6 +1025,7 @@ impl ::std::convert::From<TemplateOther> for Template {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct TemplateOther(
     pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 );

@@ -6,6 +6,7 @@
 ///`BuiltinField`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct BuiltinField {
     ///Field type. Possible values are `String`, `Long`, `Int`, `Double`, and `Boolean`.
     #[serde(rename = "dataType")]
@@ -15,7 +16,7 @@ pub struct BuiltinField {
     pub field_id: ::std::string::String,
     ///Field name.
     #[serde(rename = "fieldName")]
-    pub field_name: BuiltinFieldFieldName,
+    pub field_name: ::std::string::String,
     ///Indicates whether the field is enabled and its values are being accepted. Possible values are `Enabled` and `Disabled`.
     pub state: BuiltinFieldState,
 }
@@ -37,6 +38,7 @@ impl BuiltinField {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum BuiltinFieldDataType {
     String,
     Long,
@@ -90,64 +92,6 @@ impl ::std::convert::TryFrom<::std::string::String> for BuiltinFieldDataType {
         value.parse()
     }
 }
-///Field name.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct BuiltinFieldFieldName(::std::string::String);
-impl ::std::ops::Deref for BuiltinFieldFieldName {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<BuiltinFieldFieldName> for ::std::string::String {
-    fn from(value: BuiltinFieldFieldName) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for BuiltinFieldFieldName {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 255usize {
-            return Err("longer than 255 characters".into());
-        }
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for BuiltinFieldFieldName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for BuiltinFieldFieldName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for BuiltinFieldFieldName {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///Indicates whether the field is enabled and its values are being accepted. Possible values are `Enabled` and `Disabled`.
 #[derive(
     ::serde::Deserialize,
@@ -161,6 +105,7 @@ impl<'de> ::serde::Deserialize<'de> for BuiltinFieldFieldName {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum BuiltinFieldState {
     Enabled,
     Disabled,
@@ -208,6 +153,7 @@ impl ::std::convert::TryFrom<::std::string::String> for BuiltinFieldState {
 ///`CustomField`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct CustomField {
     ///Field type. Possible values are `String`, `Long`, `Int`, `Double`, and `Boolean`.
     #[serde(rename = "dataType")]
@@ -217,7 +163,7 @@ pub struct CustomField {
     pub field_id: ::std::string::String,
     ///Field name.
     #[serde(rename = "fieldName")]
-    pub field_name: CustomFieldFieldName,
+    pub field_name: ::std::string::String,
     ///Indicates whether the field is enabled and its values are being accepted. Possible values are `Enabled` and `Disabled`.
     pub state: CustomFieldState,
 }
@@ -239,6 +185,7 @@ impl CustomField {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum CustomFieldDataType {
     String,
     Long,
@@ -292,64 +239,6 @@ impl ::std::convert::TryFrom<::std::string::String> for CustomFieldDataType {
         value.parse()
     }
 }
-///Field name.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct CustomFieldFieldName(::std::string::String);
-impl ::std::ops::Deref for CustomFieldFieldName {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<CustomFieldFieldName> for ::std::string::String {
-    fn from(value: CustomFieldFieldName) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for CustomFieldFieldName {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 255usize {
-            return Err("longer than 255 characters".into());
-        }
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for CustomFieldFieldName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for CustomFieldFieldName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CustomFieldFieldName {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///Indicates whether the field is enabled and its values are being accepted. Possible values are `Enabled` and `Disabled`.
 #[derive(
     ::serde::Deserialize,
@@ -363,6 +252,7 @@ impl<'de> ::serde::Deserialize<'de> for CustomFieldFieldName {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum CustomFieldState {
     Enabled,
     Disabled,
@@ -410,6 +300,7 @@ impl ::std::convert::TryFrom<::std::string::String> for CustomFieldState {
 ///`FieldQuotaUsage`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct FieldQuotaUsage {
     ///Maximum number of fields available.
     pub quota: i32,
@@ -424,6 +315,7 @@ impl FieldQuotaUsage {
 ///`ListBuiltinFieldsResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ListBuiltinFieldsResponse {
     ///List of built-in fields.
     pub data: ::std::vec::Vec<BuiltinField>,
@@ -436,6 +328,7 @@ impl ListBuiltinFieldsResponse {
 ///`ListCustomFieldsResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ListCustomFieldsResponse {
     ///List of custom fields.
     pub data: ::std::vec::Vec<CustomField>,
@@ -448,6 +341,7 @@ impl ListCustomFieldsResponse {
 ///`ListDroppedFieldsResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ListDroppedFieldsResponse {
     ///List of dropped fields.
     pub data: ::std::vec::Vec<DroppedField>,

@@ -6,6 +6,7 @@
 ///`UserInfo`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct UserInfo {
     ///User's email.
     pub email: ::std::string::String,

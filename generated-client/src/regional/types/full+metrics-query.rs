@@ -7,6 +7,7 @@
 */
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Iso8601TimeRange {
     ///End time in UTC in [RFC3339](https://tools.ietf.org/html/rfc3339) format
     pub end: ::chrono::DateTime<::chrono::offset::Utc>,
@@ -21,6 +22,7 @@ impl Iso8601TimeRange {
 ///`MetricsQueryResultContext`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct MetricsQueryResultContext {
     #[serde(
         rename = "actualQueryTimeRange",
@@ -55,6 +57,7 @@ impl MetricsQueryResultContext {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum MetricsQueryResultContextRollup {
     Avg,
     Sum,

@@ -6,6 +6,7 @@
 ///`LogsAnomalyCondition`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct LogsAnomalyCondition {
     ///The type of anomaly model that will be used for evaluating this monitor. Only `Cluster` option is supported currently.
     #[serde(rename = "anomalyDetectorType")]
@@ -60,6 +61,7 @@ impl LogsAnomalyCondition {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum LogsAnomalyConditionAnomalyDetectorType {
     Cluster,
 }
@@ -112,6 +114,7 @@ for LogsAnomalyConditionAnomalyDetectorType {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum LogsAnomalyConditionDetectionMethod {
     LogsAnomalyCondition,
 }
@@ -169,6 +172,7 @@ for LogsAnomalyConditionDetectionMethod {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum LogsAnomalyConditionTriggerType {
     Critical,
     Warning,
@@ -228,6 +232,7 @@ impl ::std::convert::TryFrom<::std::string::String> for LogsAnomalyConditionTrig
 ///`LogsMissingDataCondition`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct LogsMissingDataCondition {
     #[serde(rename = "detectionMethod")]
     pub detection_method: LogsMissingDataConditionDetectionMethod,
@@ -269,6 +274,7 @@ impl LogsMissingDataCondition {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum LogsMissingDataConditionDetectionMethod {
     LogsMissingDataCondition,
 }
@@ -326,6 +332,7 @@ for LogsMissingDataConditionDetectionMethod {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum LogsMissingDataConditionTriggerType {
     Critical,
     Warning,
@@ -386,6 +393,7 @@ for LogsMissingDataConditionTriggerType {
 ///`LogsOutlierCondition`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct LogsOutlierCondition {
     ///Sets the required number of consecutive indicator data points (outliers) to trigger a violation.
     #[serde(default = "defaults::default_u64::<i64, 1>")]
@@ -438,6 +446,7 @@ impl LogsOutlierCondition {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum LogsOutlierConditionDetectionMethod {
     LogsOutlierCondition,
 }
@@ -495,6 +504,7 @@ for LogsOutlierConditionDetectionMethod {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum LogsOutlierConditionTriggerType {
     Critical,
     Warning,
@@ -554,6 +564,7 @@ impl ::std::convert::TryFrom<::std::string::String> for LogsOutlierConditionTrig
 ///`LogsStaticCondition`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct LogsStaticCondition {
     #[serde(rename = "detectionMethod")]
     pub detection_method: LogsStaticConditionDetectionMethod,
@@ -601,6 +612,7 @@ impl LogsStaticCondition {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum LogsStaticConditionDetectionMethod {
     LogsStaticCondition,
 }
@@ -658,6 +670,7 @@ for LogsStaticConditionDetectionMethod {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum LogsStaticConditionTriggerType {
     Critical,
     Warning,
@@ -717,6 +730,7 @@ impl ::std::convert::TryFrom<::std::string::String> for LogsStaticConditionTrigg
 ///`MetricsAnomalyCondition`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct MetricsAnomalyCondition {
     ///The type of anomaly model that will be used for evaluating this monitor. Only `Cluster` option is supported currently.
     #[serde(rename = "anomalyDetectorType")]
@@ -772,6 +786,7 @@ impl MetricsAnomalyCondition {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum MetricsAnomalyConditionAnomalyDetectorType {
     Cluster,
 }
@@ -824,6 +839,7 @@ for MetricsAnomalyConditionAnomalyDetectorType {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum MetricsAnomalyConditionDetectionMethod {
     MetricsAnomalyCondition,
 }
@@ -881,6 +897,7 @@ for MetricsAnomalyConditionDetectionMethod {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum MetricsAnomalyConditionTriggerType {
     Critical,
     Warning,
@@ -941,6 +958,7 @@ for MetricsAnomalyConditionTriggerType {
 ///`MetricsMissingDataCondition`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct MetricsMissingDataCondition {
     #[serde(rename = "detectionMethod")]
     pub detection_method: MetricsMissingDataConditionDetectionMethod,
@@ -984,6 +1002,7 @@ impl MetricsMissingDataCondition {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum MetricsMissingDataConditionDetectionMethod {
     MetricsMissingDataCondition,
 }
@@ -1043,6 +1062,7 @@ for MetricsMissingDataConditionDetectionMethod {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum MetricsMissingDataConditionTriggerType {
     Critical,
     Warning,
@@ -1103,6 +1123,7 @@ for MetricsMissingDataConditionTriggerType {
 ///`MetricsOutlierCondition`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct MetricsOutlierCondition {
     ///The time range used to compute the baseline.
     #[serde(
@@ -1152,6 +1173,7 @@ impl MetricsOutlierCondition {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum MetricsOutlierConditionDetectionMethod {
     MetricsOutlierCondition,
 }
@@ -1209,6 +1231,7 @@ for MetricsOutlierConditionDetectionMethod {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum MetricsOutlierConditionTriggerType {
     Critical,
     Warning,
@@ -1269,6 +1292,7 @@ for MetricsOutlierConditionTriggerType {
 ///`MetricsStaticCondition`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct MetricsStaticCondition {
     #[serde(rename = "detectionMethod")]
     pub detection_method: MetricsStaticConditionDetectionMethod,
@@ -1277,7 +1301,7 @@ pub struct MetricsStaticCondition {
         rename = "minDataPoints",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub min_data_points: ::std::option::Option<::std::num::NonZeroU32>,
+    pub min_data_points: ::std::option::Option<i32>,
     #[serde(rename = "occurrenceType")]
     pub occurrence_type: OccurrenceType,
     ///The resolution window that the recovery condition must be met in each evaluation that happens within this entire duration before the alert is recovered (resolved). If not specified, the time range of your trigger will be used. Valid values are: `0m`, `-5m`, `-10m`, `-15m`, `-30m`, `-1h`, `-3h`, `-6h`, `-12h`, or `-24h`
@@ -1321,6 +1345,7 @@ impl MetricsStaticCondition {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum MetricsStaticConditionDetectionMethod {
     MetricsStaticCondition,
 }
@@ -1378,6 +1403,7 @@ for MetricsStaticConditionDetectionMethod {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum MetricsStaticConditionTriggerType {
     Critical,
     Warning,
@@ -1438,6 +1464,7 @@ for MetricsStaticConditionTriggerType {
 ///A search query.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct MonitorQuery {
     ///The logs or metrics query that defines the stream of data the monitor runs on.
     pub query: ::std::string::String,
@@ -1467,6 +1494,7 @@ impl MonitorQuery {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum OccurrenceType {
     AtLeastOnce,
     Always,
@@ -1530,6 +1558,7 @@ impl ::std::convert::TryFrom<::std::string::String> for OccurrenceType {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum OutlierDirection1 {
     Both,
     Up,
@@ -1585,6 +1614,7 @@ impl ::std::default::Default for OutlierDirection1 {
 ///`SloBurnRateCondition`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct SloBurnRateCondition {
     ///The error budget depletion percentage.
     #[serde(
@@ -1635,6 +1665,7 @@ impl SloBurnRateCondition {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum SloBurnRateConditionDetectionMethod {
     SloBurnRateCondition,
 }
@@ -1692,6 +1723,7 @@ for SloBurnRateConditionDetectionMethod {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum SloBurnRateConditionTriggerType {
     Critical,
     Warning,
@@ -1751,6 +1783,7 @@ impl ::std::convert::TryFrom<::std::string::String> for SloBurnRateConditionTrig
 ///`SloSliCondition`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct SloSliCondition {
     #[serde(rename = "detectionMethod")]
     pub detection_method: SloSliConditionDetectionMethod,
@@ -1792,6 +1825,7 @@ impl SloSliCondition {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum SloSliConditionDetectionMethod {
     SloSliCondition,
 }
@@ -1848,6 +1882,7 @@ impl ::std::convert::TryFrom<::std::string::String> for SloSliConditionDetection
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum SloSliConditionTriggerType {
     Critical,
     Warning,
@@ -1907,6 +1942,7 @@ impl ::std::convert::TryFrom<::std::string::String> for SloSliConditionTriggerTy
 ///`StaticCondition`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct StaticCondition {
     #[serde(rename = "detectionMethod")]
     pub detection_method: StaticConditionDetectionMethod,
@@ -1918,7 +1954,7 @@ pub struct StaticCondition {
         rename = "minDataPoints",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub min_data_points: ::std::option::Option<::std::num::NonZeroU32>,
+    pub min_data_points: ::std::option::Option<i32>,
     #[serde(rename = "occurrenceType")]
     pub occurrence_type: OccurrenceType,
     ///The resolution window that the recovery condition must be met in each evaluation that happens within this entire duration before the alert is recovered (resolved). If not specified, the time range of your trigger will be used. Valid values are: `0m`, `-5m`, `-10m`, `-15m`, `-30m`, `-1h`, `-3h`, `-6h`, `-12h`, or `-24h`
@@ -1968,6 +2004,7 @@ impl StaticCondition {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum StaticConditionDetectionMethod {
     StaticCondition,
 }
@@ -2024,6 +2061,7 @@ impl ::std::convert::TryFrom<::std::string::String> for StaticConditionDetection
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum StaticConditionTriggerType {
     Critical,
     Warning,
@@ -2098,6 +2136,7 @@ ThresholdType value is not applicable for `MissingData` and `ResolvedMissingData
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum StaticThresholdType {
     LessThan,
     GreaterThan,
@@ -2157,6 +2196,7 @@ impl ::std::default::Default for StaticThresholdType {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum TriggerCondition {
     StaticCondition(StaticCondition),
     LogsStaticCondition(LogsStaticCondition),
@@ -2235,6 +2275,7 @@ impl ::std::convert::From<TriggerConditionOther> for TriggerCondition {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct TriggerConditionOther(
     pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 );
@@ -2274,6 +2315,7 @@ for TriggerConditionOther {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum TriggerSource {
     AllTimeSeries,
     AnyTimeSeries,

@@ -6,6 +6,7 @@
 ///`Partition`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Partition {
     /**The Data Tier where the data in the partition will reside. Possible values are:
               1. `continuous`
@@ -56,7 +57,7 @@ Note: The "infrequent" and "frequent" tiers are only available to Cloud Flex Cre
     #[serde(rename = "modifiedBy")]
     pub modified_by: ::std::string::String,
     ///The name of the partition.
-    pub name: PartitionName,
+    pub name: ::std::string::String,
     ///If the retention period is scheduled to be updated in the future (i.e., if retention period is previously reduced with value of reduceRetentionPeriodImmediately as false), this property gives the future value of retention period while retentionPeriod gives the current value. retentionPeriod will take up the value of newRetentionPeriod after the scheduled time.
     #[serde(
         rename = "newRetentionPeriod",
@@ -76,7 +77,7 @@ Note: The "infrequent" and "frequent" tiers are only available to Cloud Flex Cre
     pub retention_period: i64,
     ///The query that defines the data to be included in the partition.
     #[serde(rename = "routingExpression")]
-    pub routing_expression: PartitionRoutingExpression,
+    pub routing_expression: ::std::string::String,
     ///Size of data in partition in bytes.
     #[serde(rename = "totalBytes")]
     pub total_bytes: i64,
@@ -99,6 +100,7 @@ impl Partition {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum PartitionIndexType {
     DefaultIndex,
     AuditIndex,
@@ -144,118 +146,5 @@ impl ::std::convert::TryFrom<::std::string::String> for PartitionIndexType {
         value: ::std::string::String,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
-    }
-}
-///The name of the partition.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct PartitionName(::std::string::String);
-impl ::std::ops::Deref for PartitionName {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<PartitionName> for ::std::string::String {
-    fn from(value: PartitionName) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for PartitionName {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 255usize {
-            return Err("longer than 255 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for PartitionName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for PartitionName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PartitionName {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///The query that defines the data to be included in the partition.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct PartitionRoutingExpression(::std::string::String);
-impl ::std::ops::Deref for PartitionRoutingExpression {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<PartitionRoutingExpression> for ::std::string::String {
-    fn from(value: PartitionRoutingExpression) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for PartitionRoutingExpression {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 16384usize {
-            return Err("longer than 16384 characters".into());
-        }
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for PartitionRoutingExpression {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for PartitionRoutingExpression {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PartitionRoutingExpression {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
     }
 }

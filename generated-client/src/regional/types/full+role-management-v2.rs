@@ -6,6 +6,7 @@
 ///`GetViewFilterDefinition`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct GetViewFilterDefinition {
     ///Name of the view. Help Doc:- (https://help.sumologic.com/docs/manage/partitions-data-tiers/)
     #[serde(rename = "viewName")]

@@ -6,6 +6,7 @@
 ///Group of queries to allow for query arithmetic.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct SliQuery {
     ///Field of log query output to compare against. To be used only for logs based data type when `useRowCount` is false.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -27,6 +28,7 @@ impl SliQuery {
 ///`SliQueryGroup`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct SliQueryGroup {
     ///Group of queries to allow for query arithmetic.
     #[serde(rename = "queryGroup")]
@@ -53,6 +55,7 @@ impl SliQueryGroup {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum SliQueryGroupQueryGroupType {
     Successful,
     Unsuccessful,

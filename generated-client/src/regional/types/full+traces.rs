@@ -6,6 +6,7 @@
 ///`AndTracingExpression`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct AndTracingExpression {
     ///Evaluates to true, if (and only if) all expressions evaluate to true, otherwise evaluates to false.
     pub expressions: ::std::vec::Vec<TraceQueryExpression>,
@@ -31,6 +32,7 @@ impl AndTracingExpression {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum AndTracingExpressionType {
     AndTracingExpression,
 }
@@ -71,6 +73,7 @@ impl ::std::convert::TryFrom<::std::string::String> for AndTracingExpressionType
 ///`ArrayTracingValue`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ArrayTracingValue {
     #[serde(rename = "type")]
     pub type_: ArrayTracingValueType,
@@ -95,6 +98,7 @@ impl ArrayTracingValue {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum ArrayTracingValueType {
     ArrayTracingValue,
 }
@@ -135,6 +139,7 @@ impl ::std::convert::TryFrom<::std::string::String> for ArrayTracingValueType {
 ///`DateTimeTracingValue`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct DateTimeTracingValue {
     #[serde(rename = "type")]
     pub type_: DateTimeTracingValueType,
@@ -160,6 +165,7 @@ impl DateTimeTracingValue {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum DateTimeTracingValueType {
     DateTimeTracingValue,
 }
@@ -200,6 +206,7 @@ impl ::std::convert::TryFrom<::std::string::String> for DateTimeTracingValueType
 ///`DoubleTracingValue`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct DoubleTracingValue {
     #[serde(rename = "type")]
     pub type_: DoubleTracingValueType,
@@ -224,6 +231,7 @@ impl DoubleTracingValue {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum DoubleTracingValueType {
     DoubleTracingValue,
 }
@@ -264,6 +272,7 @@ impl ::std::convert::TryFrom<::std::string::String> for DoubleTracingValueType {
 ///`FieldTracingFilter`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct FieldTracingFilter {
     ///The field name to filter by. The list of supported field names can be retrieved using the [Trace Query Fields](#operation/getTraceQueryFields) endpoint.
     pub field: ::std::string::String,
@@ -311,6 +320,7 @@ impl FieldTracingFilter {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum FieldTracingFilterType {
     FieldTracingFilter,
 }
@@ -351,6 +361,7 @@ impl ::std::convert::TryFrom<::std::string::String> for FieldTracingFilterType {
 ///`IntegerTracingValue`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct IntegerTracingValue {
     #[serde(rename = "type")]
     pub type_: IntegerTracingValueType,
@@ -375,6 +386,7 @@ impl IntegerTracingValue {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum IntegerTracingValueType {
     IntegerTracingValue,
 }
@@ -415,6 +427,7 @@ impl ::std::convert::TryFrom<::std::string::String> for IntegerTracingValueType 
 ///`MetricTracingFilter`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct MetricTracingFilter {
     ///The name of the metric to filter by. The list of supported metrics can be retrieved using the [Trace Metrics](#operation/getMetrics) endpoint.
     pub metric: ::std::string::String,
@@ -458,6 +471,7 @@ impl MetricTracingFilter {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum MetricTracingFilterType {
     MetricTracingFilter,
 }
@@ -498,6 +512,7 @@ impl ::std::convert::TryFrom<::std::string::String> for MetricTracingFilterType 
 ///Evaluates to true, if at least one expression evaluates to true, otherwise evaluates to false.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct OrTracingExpression {
     pub expressions: ::std::vec::Vec<TraceQueryExpression>,
     #[serde(rename = "type")]
@@ -522,6 +537,7 @@ impl OrTracingExpression {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum OrTracingExpressionType {
     OrTracingExpression,
 }
@@ -562,6 +578,7 @@ impl ::std::convert::TryFrom<::std::string::String> for OrTracingExpressionType 
 ///`RangeTracingValue`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct RangeTracingValue {
     pub from: ::std::boxed::Box<TracingValue>,
     pub to: ::std::boxed::Box<TracingValue>,
@@ -587,6 +604,7 @@ impl RangeTracingValue {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum RangeTracingValueType {
     RangeTracingValue,
 }
@@ -627,6 +645,7 @@ impl ::std::convert::TryFrom<::std::string::String> for RangeTracingValueType {
 ///`RootSpanTracingFilter`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct RootSpanTracingFilter {
     ///The field name to filter by. The list of supported field names can be retrieved using the [Trace Query Fields](#operation/getTraceQueryFields) endpoint.
     pub field: ::std::string::String,
@@ -674,6 +693,7 @@ impl RootSpanTracingFilter {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum RootSpanTracingFilterType {
     RootSpanTracingFilter,
 }
@@ -714,6 +734,7 @@ impl ::std::convert::TryFrom<::std::string::String> for RootSpanTracingFilterTyp
 ///`StringTracingValue`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct StringTracingValue {
     #[serde(rename = "type")]
     pub type_: StringTracingValueType,
@@ -738,6 +759,7 @@ impl StringTracingValue {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum StringTracingValueType {
     StringTracingValue,
 }
@@ -779,6 +801,7 @@ impl ::std::convert::TryFrom<::std::string::String> for StringTracingValueType {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum TraceQueryExpression {
     AndTracingExpression(AndTracingExpression),
     OrTracingExpression(OrTracingExpression),
@@ -821,6 +844,7 @@ impl ::std::convert::From<TraceQueryExpressionOther> for TraceQueryExpression {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct TraceQueryExpressionOther(
     pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 );
@@ -848,6 +872,7 @@ for TraceQueryExpressionOther {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum TracingValue {
     DoubleTracingValue(DoubleTracingValue),
     IntegerTracingValue(IntegerTracingValue),
@@ -896,6 +921,7 @@ impl ::std::convert::From<TracingValueOther> for TracingValue {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct TracingValueOther(
     pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 );

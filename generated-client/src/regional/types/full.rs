@@ -6,6 +6,7 @@
 ///Access Keys Lifetime policy.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct AccessKeysLifetimePolicy {
     ///The number of days it will take for an access key to expire without being rotated/copied. Setting it to 0 (never) means that access keys will never expire.
     #[serde(rename = "accessKeysLifetimeInDays")]
@@ -20,6 +21,7 @@ impl AccessKeysLifetimePolicy {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct ActionCommon(
     pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 );
@@ -46,6 +48,7 @@ for ActionCommon {
 ///Muting information fields for the monitor.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct AdhocMutingResponse {
     ///End time of the adhoc muting period in Epoch.If muting indefinitely, this will be empty.
     #[serde(rename = "endTime", skip_serializing_if = "::std::option::Option::is_none")]
@@ -62,6 +65,7 @@ impl AdhocMutingResponse {
 ///Base group by attribute object.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct AggregationGroupByAttribute {
     ///Attribute type of the object model.
     #[serde(rename = "attributeType")]
@@ -75,6 +79,7 @@ impl AggregationGroupByAttribute {
 ///`AggregationQueryBucketResult`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct AggregationQueryBucketResult {
     #[serde(rename = "bucketKey")]
     pub bucket_key: BucketKey,
@@ -89,6 +94,7 @@ impl AggregationQueryBucketResult {
 ///`AggregationQueryRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct AggregationQueryRequest {
     ///A list of tracing queries.
     #[serde(rename = "queryRows")]
@@ -106,6 +112,7 @@ impl AggregationQueryRequest {
 ///`AggregationQueryResultResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct AggregationQueryResultResponse {
     ///A list of an aggregation query results on a per bucket basis.  Each bucket result corresponds to the number of trace query results falling into the bucket.
     pub buckets: ::std::vec::Vec<AggregationQueryBucketResult>,
@@ -118,75 +125,22 @@ impl AggregationQueryResultResponse {
 ///`AggregationQueryRow`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct AggregationQueryRow {
     pub query: TraceQueryExpression,
     ///An identifier used to reference this particular row of the query request while fetching a query result. Within a query, row ids must have distinct values.
     #[serde(rename = "rowId")]
-    pub row_id: AggregationQueryRowRowId,
+    pub row_id: ::std::string::String,
 }
 impl AggregationQueryRow {
     pub fn builder() -> builder::AggregationQueryRow {
         Default::default()
     }
 }
-///An identifier used to reference this particular row of the query request while fetching a query result. Within a query, row ids must have distinct values.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct AggregationQueryRowRowId(::std::string::String);
-impl ::std::ops::Deref for AggregationQueryRowRowId {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<AggregationQueryRowRowId> for ::std::string::String {
-    fn from(value: AggregationQueryRowRowId) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for AggregationQueryRowRowId {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 16usize {
-            return Err("longer than 16 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for AggregationQueryRowRowId {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for AggregationQueryRowRowId {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for AggregationQueryRowRowId {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///`AggregationQueryRowStatus`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct AggregationQueryRowStatus {
     ///A unique identifier of the query.
     #[serde(rename = "rowId")]
@@ -218,6 +172,7 @@ impl AggregationQueryRowStatus {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum AggregationQueryRowStatusStatus {
     Processing,
     Finished,
@@ -271,6 +226,7 @@ impl ::std::convert::TryFrom<::std::string::String> for AggregationQueryRowStatu
 ///`AggregationQueryStatusResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct AggregationQueryStatusResponse {
     ///A list of statuses on a per query row basis.
     #[serde(rename = "queryRows")]
@@ -302,6 +258,7 @@ impl AggregationQueryStatusResponse {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum AggregationQueryStatusResponseStatus {
     Processing,
     Finished,
@@ -356,6 +313,7 @@ for AggregationQueryStatusResponseStatus {
 ///Response for alert response chart data visualization.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct AlertChartDataResult {
     pub metadata: AlertChartMetadata,
     ///List of time series of the alert chart data.
@@ -369,6 +327,7 @@ impl AlertChartDataResult {
 ///The metadata timestamps of alert chart data
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct AlertChartMetadata {
     ///The time stamp at which abnomarlity ended.
     #[serde(
@@ -409,6 +368,7 @@ impl AlertChartMetadata {
 ///An entity's name and Id.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct AlertEntityInfo {
     ///Identifier of the entity.
     #[serde(rename = "entityId", skip_serializing_if = "::std::option::Option::is_none")]
@@ -451,6 +411,7 @@ impl AlertEntityInfo {
 ///`AlertMonitorQuery`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct AlertMonitorQuery {
     ///Indicates whether the current row is the trigger (final) row.
     #[serde(rename = "isTriggerRow")]
@@ -469,6 +430,7 @@ impl AlertMonitorQuery {
 ///Details of the alert signal context.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct AlertSignalContext {
     ///Alert Identifier.
     #[serde(rename = "alertId")]
@@ -495,6 +457,7 @@ impl AlertSignalContext {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum AlertSignalContextContextType {
     Alert,
 }
@@ -535,6 +498,7 @@ impl ::std::convert::TryFrom<::std::string::String> for AlertSignalContextContex
 ///`AlertsLibraryAlert`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct AlertsLibraryAlert {
     ///The time at which the incident started.
     #[serde(
@@ -573,7 +537,7 @@ pub struct AlertsLibraryAlert {
         default,
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
-    pub entity_ids: ::std::vec::Vec<AlertsLibraryAlertEntityIdsItem>,
+    pub entity_ids: ::std::vec::Vec<::std::string::String>,
     #[serde(
         rename = "extraDetails",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -685,6 +649,7 @@ impl AlertsLibraryAlert {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum AlertsLibraryAlertAlertType {
     Critical,
     Warning,
@@ -732,67 +697,10 @@ impl ::std::convert::TryFrom<::std::string::String> for AlertsLibraryAlertAlertT
         value.parse()
     }
 }
-///`AlertsLibraryAlertEntityIdsItem`
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct AlertsLibraryAlertEntityIdsItem(::std::string::String);
-impl ::std::ops::Deref for AlertsLibraryAlertEntityIdsItem {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<AlertsLibraryAlertEntityIdsItem> for ::std::string::String {
-    fn from(value: AlertsLibraryAlertEntityIdsItem) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for AlertsLibraryAlertEntityIdsItem {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 32usize {
-            return Err("longer than 32 characters".into());
-        }
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for AlertsLibraryAlertEntityIdsItem {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for AlertsLibraryAlertEntityIdsItem {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for AlertsLibraryAlertEntityIdsItem {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///`AlertsLibraryAlertExport`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct AlertsLibraryAlertExport {
     ///The time at which the incident started.
     #[serde(
@@ -831,7 +739,7 @@ pub struct AlertsLibraryAlertExport {
         default,
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
-    pub entity_ids: ::std::vec::Vec<AlertsLibraryAlertExportEntityIdsItem>,
+    pub entity_ids: ::std::vec::Vec<::std::string::String>,
     #[serde(
         rename = "extraDetails",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -940,6 +848,7 @@ impl AlertsLibraryAlertExport {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum AlertsLibraryAlertExportAlertType {
     Critical,
     Warning,
@@ -988,66 +897,6 @@ for AlertsLibraryAlertExportAlertType {
         value.parse()
     }
 }
-///`AlertsLibraryAlertExportEntityIdsItem`
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct AlertsLibraryAlertExportEntityIdsItem(::std::string::String);
-impl ::std::ops::Deref for AlertsLibraryAlertExportEntityIdsItem {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<AlertsLibraryAlertExportEntityIdsItem>
-for ::std::string::String {
-    fn from(value: AlertsLibraryAlertExportEntityIdsItem) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for AlertsLibraryAlertExportEntityIdsItem {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 32usize {
-            return Err("longer than 32 characters".into());
-        }
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for AlertsLibraryAlertExportEntityIdsItem {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for AlertsLibraryAlertExportEntityIdsItem {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for AlertsLibraryAlertExportEntityIdsItem {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 /**The type of monitor. Valid values:
   1. `Logs`: A logs query monitor.
   2. `Metrics`: A metrics query monitor.*/
@@ -1063,6 +912,7 @@ impl<'de> ::serde::Deserialize<'de> for AlertsLibraryAlertExportEntityIdsItem {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum AlertsLibraryAlertExportMonitorType {
     Logs,
     Metrics,
@@ -1123,6 +973,7 @@ for AlertsLibraryAlertExportMonitorType {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum AlertsLibraryAlertExportStatus {
     Triggered,
     Resolved,
@@ -1181,6 +1032,7 @@ impl ::std::convert::TryFrom<::std::string::String> for AlertsLibraryAlertExport
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum AlertsLibraryAlertExportType {
     AlertsLibraryAlertExport,
 }
@@ -1233,6 +1085,7 @@ impl ::std::convert::TryFrom<::std::string::String> for AlertsLibraryAlertExport
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum AlertsLibraryAlertMonitorType {
     Logs,
     Metrics,
@@ -1280,6 +1133,7 @@ impl ::std::convert::TryFrom<::std::string::String> for AlertsLibraryAlertMonito
 ///`AlertsLibraryAlertResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct AlertsLibraryAlertResponse {
     ///The time at which the incident started.
     #[serde(
@@ -1328,7 +1182,7 @@ pub struct AlertsLibraryAlertResponse {
         default,
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
-    pub entity_ids: ::std::vec::Vec<AlertsLibraryAlertResponseEntityIdsItem>,
+    pub entity_ids: ::std::vec::Vec<::std::string::String>,
     #[serde(
         rename = "extraDetails",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -1459,6 +1313,7 @@ impl AlertsLibraryAlertResponse {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum AlertsLibraryAlertResponseAlertType {
     Critical,
     Warning,
@@ -1507,66 +1362,6 @@ for AlertsLibraryAlertResponseAlertType {
         value.parse()
     }
 }
-///`AlertsLibraryAlertResponseEntityIdsItem`
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct AlertsLibraryAlertResponseEntityIdsItem(::std::string::String);
-impl ::std::ops::Deref for AlertsLibraryAlertResponseEntityIdsItem {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<AlertsLibraryAlertResponseEntityIdsItem>
-for ::std::string::String {
-    fn from(value: AlertsLibraryAlertResponseEntityIdsItem) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for AlertsLibraryAlertResponseEntityIdsItem {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 32usize {
-            return Err("longer than 32 characters".into());
-        }
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for AlertsLibraryAlertResponseEntityIdsItem {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for AlertsLibraryAlertResponseEntityIdsItem {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for AlertsLibraryAlertResponseEntityIdsItem {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 /**The type of monitor. Valid values:
   1. `Logs`: A logs query monitor.
   2. `Metrics`: A metrics query monitor.*/
@@ -1582,6 +1377,7 @@ impl<'de> ::serde::Deserialize<'de> for AlertsLibraryAlertResponseEntityIdsItem 
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum AlertsLibraryAlertResponseMonitorType {
     Logs,
     Metrics,
@@ -1642,6 +1438,7 @@ for AlertsLibraryAlertResponseMonitorType {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum AlertsLibraryAlertResponseStatus {
     Triggered,
     Resolved,
@@ -1701,6 +1498,7 @@ for AlertsLibraryAlertResponseStatus {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum AlertsLibraryAlertResponseType {
     AlertsLibraryAlertResponse,
 }
@@ -1753,6 +1551,7 @@ impl ::std::convert::TryFrom<::std::string::String> for AlertsLibraryAlertRespon
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum AlertsLibraryAlertStatus {
     Triggered,
     Resolved,
@@ -1811,6 +1610,7 @@ impl ::std::convert::TryFrom<::std::string::String> for AlertsLibraryAlertStatus
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum AlertsLibraryAlertType {
     AlertsLibraryAlert,
 }
@@ -1851,6 +1651,7 @@ impl ::std::convert::TryFrom<::std::string::String> for AlertsLibraryAlertType {
 ///`AlertsLibraryAlertUpdate`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct AlertsLibraryAlertUpdate {
     ///The time at which the incident started.
     #[serde(
@@ -1889,7 +1690,7 @@ pub struct AlertsLibraryAlertUpdate {
         default,
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
-    pub entity_ids: ::std::vec::Vec<AlertsLibraryAlertUpdateEntityIdsItem>,
+    pub entity_ids: ::std::vec::Vec<::std::string::String>,
     #[serde(
         rename = "extraDetails",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -2000,6 +1801,7 @@ impl AlertsLibraryAlertUpdate {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum AlertsLibraryAlertUpdateAlertType {
     Critical,
     Warning,
@@ -2048,66 +1850,6 @@ for AlertsLibraryAlertUpdateAlertType {
         value.parse()
     }
 }
-///`AlertsLibraryAlertUpdateEntityIdsItem`
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct AlertsLibraryAlertUpdateEntityIdsItem(::std::string::String);
-impl ::std::ops::Deref for AlertsLibraryAlertUpdateEntityIdsItem {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<AlertsLibraryAlertUpdateEntityIdsItem>
-for ::std::string::String {
-    fn from(value: AlertsLibraryAlertUpdateEntityIdsItem) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for AlertsLibraryAlertUpdateEntityIdsItem {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 32usize {
-            return Err("longer than 32 characters".into());
-        }
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for AlertsLibraryAlertUpdateEntityIdsItem {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for AlertsLibraryAlertUpdateEntityIdsItem {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for AlertsLibraryAlertUpdateEntityIdsItem {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 /**The type of monitor. Valid values:
   1. `Logs`: A logs query monitor.
   2. `Metrics`: A metrics query monitor.*/
@@ -2123,6 +1865,7 @@ impl<'de> ::serde::Deserialize<'de> for AlertsLibraryAlertUpdateEntityIdsItem {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum AlertsLibraryAlertUpdateMonitorType {
     Logs,
     Metrics,
@@ -2183,6 +1926,7 @@ for AlertsLibraryAlertUpdateMonitorType {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum AlertsLibraryAlertUpdateStatus {
     Triggered,
     Resolved,
@@ -2241,6 +1985,7 @@ impl ::std::convert::TryFrom<::std::string::String> for AlertsLibraryAlertUpdate
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum AlertsLibraryAlertUpdateType {
     AlertsLibraryAlertUpdate,
 }
@@ -2282,6 +2027,7 @@ impl ::std::convert::TryFrom<::std::string::String> for AlertsLibraryAlertUpdate
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum AlertsLibraryBase {
     Folder(AlertsLibraryFolder),
     Alert(AlertsLibraryAlert),
@@ -2305,6 +2051,7 @@ impl ::std::convert::From<AlertsLibraryBaseOther> for AlertsLibraryBase {
 ///`AlertsLibraryBaseCommon`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct AlertsLibraryBaseCommon {
     ///Description of the alert or folder.
     #[serde(default)]
@@ -2324,6 +2071,7 @@ impl AlertsLibraryBaseCommon {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum AlertsLibraryBaseExport {
     FolderExport(AlertsLibraryFolderExport),
     AlertExport(AlertsLibraryAlertExport),
@@ -2347,6 +2095,7 @@ impl ::std::convert::From<AlertsLibraryBaseExportOther> for AlertsLibraryBaseExp
 ///`AlertsLibraryBaseExportCommon`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct AlertsLibraryBaseExportCommon {
     ///Description of the alert or folder.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2363,6 +2112,7 @@ impl AlertsLibraryBaseExportCommon {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct AlertsLibraryBaseExportOther(
     pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 );
@@ -2390,6 +2140,7 @@ for AlertsLibraryBaseExportOther {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct AlertsLibraryBaseOther(
     pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 );
@@ -2417,6 +2168,7 @@ for AlertsLibraryBaseOther {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum AlertsLibraryBaseResponse {
     FolderResponse(AlertsLibraryFolderResponse),
     AlertResponse(AlertsLibraryAlertResponse),
@@ -2440,6 +2192,7 @@ impl ::std::convert::From<AlertsLibraryBaseResponseOther> for AlertsLibraryBaseR
 ///`AlertsLibraryBaseResponseCommon`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct AlertsLibraryBaseResponseCommon {
     /**Type of the content. Valid values:
   1) Alert
@@ -2488,6 +2241,7 @@ impl AlertsLibraryBaseResponseCommon {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct AlertsLibraryBaseResponseOther(
     pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 );
@@ -2515,6 +2269,7 @@ for AlertsLibraryBaseResponseOther {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum AlertsLibraryBaseUpdate {
     FolderUpdate(AlertsLibraryFolderUpdate),
     AlertUpdate(AlertsLibraryAlertUpdate),
@@ -2538,6 +2293,7 @@ impl ::std::convert::From<AlertsLibraryBaseUpdateOther> for AlertsLibraryBaseUpd
 ///`AlertsLibraryBaseUpdateCommon`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct AlertsLibraryBaseUpdateCommon {
     ///The description of the alert or folder.
     #[serde(default)]
@@ -2556,6 +2312,7 @@ impl AlertsLibraryBaseUpdateCommon {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct AlertsLibraryBaseUpdateOther(
     pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 );
@@ -2582,6 +2339,7 @@ for AlertsLibraryBaseUpdateOther {
 ///`AlertsLibraryFolder`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct AlertsLibraryFolder {
     ///Description of the alert or folder.
     #[serde(default)]
@@ -2602,6 +2360,7 @@ impl AlertsLibraryFolder {
 ///`AlertsLibraryFolderExport`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct AlertsLibraryFolderExport {
     ///The items in the folder. A multi-type list of types alert or folder.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -2633,6 +2392,7 @@ impl AlertsLibraryFolderExport {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum AlertsLibraryFolderExportType {
     AlertsLibraryFolderExport,
 }
@@ -2673,6 +2433,7 @@ impl ::std::convert::TryFrom<::std::string::String> for AlertsLibraryFolderExpor
 ///`AlertsLibraryFolderResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct AlertsLibraryFolderResponse {
     ///Children of the folder. NOTE: Permissions field will not be filled (empty list) for children.
     pub children: ::std::vec::Vec<AlertsLibraryBaseResponse>,
@@ -2735,6 +2496,7 @@ impl AlertsLibraryFolderResponse {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum AlertsLibraryFolderResponseType {
     AlertsLibraryFolderResponse,
 }
@@ -2788,6 +2550,7 @@ impl ::std::convert::TryFrom<::std::string::String> for AlertsLibraryFolderRespo
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum AlertsLibraryFolderType {
     AlertsLibraryFolder,
 }
@@ -2828,6 +2591,7 @@ impl ::std::convert::TryFrom<::std::string::String> for AlertsLibraryFolderType 
 ///`AlertsLibraryFolderUpdate`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct AlertsLibraryFolderUpdate {
     ///The description of the alert or folder.
     #[serde(default)]
@@ -2858,6 +2622,7 @@ impl AlertsLibraryFolderUpdate {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum AlertsLibraryFolderUpdateType {
     AlertsLibraryFolderUpdate,
 }
@@ -2898,6 +2663,7 @@ impl ::std::convert::TryFrom<::std::string::String> for AlertsLibraryFolderUpdat
 ///`AlertsLibraryItemWithPath`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct AlertsLibraryItemWithPath {
     pub item: AlertsLibraryBaseResponse,
     ///Path of the alert or folder.
@@ -2911,6 +2677,7 @@ impl AlertsLibraryItemWithPath {
 ///Alert list page object.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct AlertsListPageObject {
     ///The creation time of the alert.
     #[serde(
@@ -2997,6 +2764,7 @@ impl AlertsListPageObject {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum AlertsListPageObjectSeverity {
     Critical,
     Warning,
@@ -3059,6 +2827,7 @@ impl ::std::convert::TryFrom<::std::string::String> for AlertsListPageObjectSeve
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum AlertsListPageObjectStatus {
     Active,
     Resolved,
@@ -3106,6 +2875,7 @@ impl ::std::convert::TryFrom<::std::string::String> for AlertsListPageObjectStat
 ///List of Alert list page objects.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct AlertsListPageResponse {
     ///List of alerts summaries.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -3119,6 +2889,7 @@ impl AlertsListPageResponse {
 ///`AndCorrelationExpression`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct AndCorrelationExpression {
     #[serde(rename = "correlationExpressionType")]
     pub correlation_expression_type: AndCorrelationExpressionCorrelationExpressionType,
@@ -3145,6 +2916,7 @@ impl AndCorrelationExpression {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum AndCorrelationExpressionCorrelationExpressionType {
     And,
 }
@@ -3187,6 +2959,7 @@ for AndCorrelationExpressionCorrelationExpressionType {
 ///`AnomalyCondition`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct AnomalyCondition {
     ///The type of anomaly model that will be used for evaluating this monitor. Only `Cluster` option is supported currently.
     #[serde(
@@ -3248,6 +3021,7 @@ impl AnomalyCondition {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum AnomalyConditionAnomalyDetectorType {
     Cluster,
 }
@@ -3305,6 +3079,7 @@ for AnomalyConditionAnomalyDetectorType {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum AnomalyConditionTriggerType {
     Critical,
     Warning,
@@ -3364,6 +3139,7 @@ impl ::std::convert::TryFrom<::std::string::String> for AnomalyConditionTriggerT
 ///Monitor query and time range to calculate the number of data points.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct AnomalyDataPointsCountRequest {
     ///The type of anomaly monitor (Logs or Metrics).
     #[serde(
@@ -3395,6 +3171,7 @@ impl AnomalyDataPointsCountRequest {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum AnomalyDataPointsCountRequestMonitorType {
     Logs,
     Metrics,
@@ -3448,6 +3225,7 @@ impl ::std::default::Default for AnomalyDataPointsCountRequestMonitorType {
 ///`AppItemsList`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct AppItemsList {
     ///Items associated with the app.
     pub items: ::std::vec::Vec<AppListItem>,
@@ -3460,6 +3238,7 @@ impl AppItemsList {
 ///`AppListItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct AppListItem {
     ///Child content items. Applicable only for `Folder` itemType.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -3493,6 +3272,7 @@ impl AppListItem {
 ///App recommendation details
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct AppRecommendation {
     ///Percentage relevance of recommendation.
     pub confidence: f64,
@@ -3514,10 +3294,11 @@ impl AppRecommendation {
 ///`AttributeReversedIndex`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct AttributeReversedIndex {
     ///Name of the attribute.
     #[serde(rename = "attributeName")]
-    pub attribute_name: AttributeReversedIndexAttributeName,
+    pub attribute_name: ::std::string::String,
     ///List of value statistics of the given attribute.
     #[serde(rename = "attributeValueStatistics")]
     pub attribute_value_statistics: ::std::vec::Vec<AttributeValueReversedIndex>,
@@ -3527,73 +3308,14 @@ impl AttributeReversedIndex {
         Default::default()
     }
 }
-///Name of the attribute.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct AttributeReversedIndexAttributeName(::std::string::String);
-impl ::std::ops::Deref for AttributeReversedIndexAttributeName {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<AttributeReversedIndexAttributeName>
-for ::std::string::String {
-    fn from(value: AttributeReversedIndexAttributeName) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for AttributeReversedIndexAttributeName {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 128usize {
-            return Err("longer than 128 characters".into());
-        }
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for AttributeReversedIndexAttributeName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for AttributeReversedIndexAttributeName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for AttributeReversedIndexAttributeName {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///`AttributeValueReversedIndex`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct AttributeValueReversedIndex {
     ///Value of the attribute.
     #[serde(rename = "attributeValue")]
-    pub attribute_value: AttributeValueReversedIndexAttributeValue,
+    pub attribute_value: ::std::string::String,
     ///List of span ids which have the given attribute and value.
     #[serde(rename = "spanIds")]
     pub span_ids: ::std::vec::Vec<::std::string::String>,
@@ -3603,69 +3325,10 @@ impl AttributeValueReversedIndex {
         Default::default()
     }
 }
-///Value of the attribute.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct AttributeValueReversedIndexAttributeValue(::std::string::String);
-impl ::std::ops::Deref for AttributeValueReversedIndexAttributeValue {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<AttributeValueReversedIndexAttributeValue>
-for ::std::string::String {
-    fn from(value: AttributeValueReversedIndexAttributeValue) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for AttributeValueReversedIndexAttributeValue {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 128usize {
-            return Err("longer than 128 characters".into());
-        }
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for AttributeValueReversedIndexAttributeValue {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for AttributeValueReversedIndexAttributeValue {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for AttributeValueReversedIndexAttributeValue {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///`AuthnCertificateResult`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct AuthnCertificateResult {
     ///Authentication Request Signing Certificate for the user.
     pub certificate: ::std::string::String,
@@ -3679,6 +3342,7 @@ impl AuthnCertificateResult {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum AwsCloudWatchCollectionErrorTracker {
     CollectionCloudWatchTagsFetchDeniedTracker(
         CollectionCloudWatchTagsFetchDeniedTracker,
@@ -3728,6 +3392,7 @@ for AwsCloudWatchCollectionErrorTracker {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct AwsCloudWatchCollectionErrorTrackerCommon(
     pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 );
@@ -3755,6 +3420,7 @@ for AwsCloudWatchCollectionErrorTrackerCommon {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct AwsCloudWatchCollectionErrorTrackerOther(
     pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 );
@@ -3782,6 +3448,7 @@ for AwsCloudWatchCollectionErrorTrackerOther {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum AwsInventoryCollectionErrorTracker {
     CollectionAwsInventoryThrottledTracker(CollectionAwsInventoryThrottledTracker),
     CollectionAwsInventoryUnauthorizedTracker(CollectionAwsInventoryUnauthorizedTracker),
@@ -3809,6 +3476,7 @@ for AwsInventoryCollectionErrorTracker {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct AwsInventoryCollectionErrorTrackerCommon(
     pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 );
@@ -3836,6 +3504,7 @@ for AwsInventoryCollectionErrorTrackerCommon {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct AwsInventoryCollectionErrorTrackerOther(
     pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 );
@@ -3862,6 +3531,7 @@ for AwsInventoryCollectionErrorTrackerOther {
 ///The min and max of the x,y axis of the monitor chart.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct AxisRange {
     ///maximum limit of x or y axis.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3878,6 +3548,7 @@ impl AxisRange {
 ///`AzureEventHubConnectionErrorTracker`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct AzureEventHubConnectionErrorTracker {
     ///A more elaborate description of why the event occurred.
     pub description: ::std::string::String,
@@ -3898,6 +3569,7 @@ impl AzureEventHubConnectionErrorTracker {
 ///`AzureEventHubPermissionErrorTracker`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct AzureEventHubPermissionErrorTracker {
     ///A more elaborate description of why the event occurred.
     pub description: ::std::string::String,
@@ -3918,190 +3590,19 @@ impl AzureEventHubPermissionErrorTracker {
 ///`BaseExtractionRuleDefinition`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct BaseExtractionRuleDefinition {
     ///Name of the field extraction rule. Use a name that makes it easy to identify the rule.
-    pub name: BaseExtractionRuleDefinitionName,
+    pub name: ::std::string::String,
     ///Describes the fields to be parsed.
     #[serde(rename = "parseExpression")]
-    pub parse_expression: BaseExtractionRuleDefinitionParseExpression,
+    pub parse_expression: ::std::string::String,
     ///Scope of the field extraction rule. This could be a sourceCategory, sourceHost, or any other metadata that describes the data you want to extract from. Think of the Scope as the first portion of an ad hoc search, before the first pipe ( | ). You'll use the Scope to run a search against the rule.
-    pub scope: BaseExtractionRuleDefinitionScope,
+    pub scope: ::std::string::String,
 }
 impl BaseExtractionRuleDefinition {
     pub fn builder() -> builder::BaseExtractionRuleDefinition {
         Default::default()
-    }
-}
-///Name of the field extraction rule. Use a name that makes it easy to identify the rule.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct BaseExtractionRuleDefinitionName(::std::string::String);
-impl ::std::ops::Deref for BaseExtractionRuleDefinitionName {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<BaseExtractionRuleDefinitionName> for ::std::string::String {
-    fn from(value: BaseExtractionRuleDefinitionName) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for BaseExtractionRuleDefinitionName {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 256usize {
-            return Err("longer than 256 characters".into());
-        }
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for BaseExtractionRuleDefinitionName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for BaseExtractionRuleDefinitionName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for BaseExtractionRuleDefinitionName {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///Describes the fields to be parsed.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct BaseExtractionRuleDefinitionParseExpression(::std::string::String);
-impl ::std::ops::Deref for BaseExtractionRuleDefinitionParseExpression {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<BaseExtractionRuleDefinitionParseExpression>
-for ::std::string::String {
-    fn from(value: BaseExtractionRuleDefinitionParseExpression) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for BaseExtractionRuleDefinitionParseExpression {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 16384usize {
-            return Err("longer than 16384 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for BaseExtractionRuleDefinitionParseExpression {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for BaseExtractionRuleDefinitionParseExpression {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for BaseExtractionRuleDefinitionParseExpression {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///Scope of the field extraction rule. This could be a sourceCategory, sourceHost, or any other metadata that describes the data you want to extract from. Think of the Scope as the first portion of an ad hoc search, before the first pipe ( | ). You'll use the Scope to run a search against the rule.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct BaseExtractionRuleDefinitionScope(::std::string::String);
-impl ::std::ops::Deref for BaseExtractionRuleDefinitionScope {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<BaseExtractionRuleDefinitionScope> for ::std::string::String {
-    fn from(value: BaseExtractionRuleDefinitionScope) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for BaseExtractionRuleDefinitionScope {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 2048usize {
-            return Err("longer than 2048 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for BaseExtractionRuleDefinitionScope {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for BaseExtractionRuleDefinitionScope {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for BaseExtractionRuleDefinitionScope {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
     }
 }
 /**Identifier for the plans billing term. Valid values are:
@@ -4120,6 +3621,7 @@ impl<'de> ::serde::Deserialize<'de> for BaseExtractionRuleDefinitionScope {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum BillingFrequency {
     Monthly,
     Annually,
@@ -4167,6 +3669,7 @@ impl ::std::convert::TryFrom<::std::string::String> for BillingFrequency {
 ///Base bucket key object.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct BucketKey {
     ///Bucket value type of the object model.
     #[serde(rename = "bucketKeyType")]
@@ -4180,6 +3683,7 @@ impl BucketKey {
 ///Base bucket value object.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct BucketValue {
     ///Bucket value type of the object model.
     #[serde(rename = "bucketValueType")]
@@ -4196,6 +3700,7 @@ impl BucketValue {
 ///`BuiltinFieldUsage`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct BuiltinFieldUsage {
     ///Field type. Possible values are `String`, `Long`, `Int`, `Double`, `Boolean`.
     #[serde(rename = "dataType")]
@@ -4212,7 +3717,7 @@ pub struct BuiltinFieldUsage {
     pub field_id: ::std::string::String,
     ///Field name.
     #[serde(rename = "fieldName")]
-    pub field_name: BuiltinFieldUsageFieldName,
+    pub field_name: ::std::string::String,
     ///An array of hexadecimal identifiers of partitions which use this field in the routing expression.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub partitions: ::std::vec::Vec<::std::string::String>,
@@ -4240,6 +3745,7 @@ impl BuiltinFieldUsage {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum BuiltinFieldUsageDataType {
     String,
     Long,
@@ -4293,64 +3799,6 @@ impl ::std::convert::TryFrom<::std::string::String> for BuiltinFieldUsageDataTyp
         value.parse()
     }
 }
-///Field name.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct BuiltinFieldUsageFieldName(::std::string::String);
-impl ::std::ops::Deref for BuiltinFieldUsageFieldName {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<BuiltinFieldUsageFieldName> for ::std::string::String {
-    fn from(value: BuiltinFieldUsageFieldName) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for BuiltinFieldUsageFieldName {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 255usize {
-            return Err("longer than 255 characters".into());
-        }
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for BuiltinFieldUsageFieldName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for BuiltinFieldUsageFieldName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for BuiltinFieldUsageFieldName {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///Indicates whether the field is enabled and its values are being accepted. Possible values are `Enabled` and `Disabled`.
 #[derive(
     ::serde::Deserialize,
@@ -4364,6 +3812,7 @@ impl<'de> ::serde::Deserialize<'de> for BuiltinFieldUsageFieldName {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum BuiltinFieldUsageState {
     Enabled,
     Disabled,
@@ -4411,6 +3860,7 @@ impl ::std::convert::TryFrom<::std::string::String> for BuiltinFieldUsageState {
 ///`BulkAsyncStatusResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct BulkAsyncStatusResponse {
     ///Map of content identifiers to error messages for all failed job requests
     pub errors: ::std::collections::HashMap<::std::string::String, BulkErrorResponse>,
@@ -4426,6 +3876,7 @@ impl BulkAsyncStatusResponse {
 ///`BulkBeginAsyncJobResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct BulkBeginAsyncJobResponse {
     ///Map of content identifiers to error messages for all failed job requests
     pub errors: ::std::collections::HashMap<::std::string::String, BulkErrorResponse>,
@@ -4444,6 +3895,7 @@ impl BulkBeginAsyncJobResponse {
 ///`BulkErrorResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct BulkErrorResponse {
     #[serde(rename = "errorResponse")]
     pub error_response: ErrorResponse,
@@ -4458,6 +3910,7 @@ impl BulkErrorResponse {
 ///Object containing error budget depletion and alert time range.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct BurnRate {
     ///The error budget depletion percentage.
     #[serde(rename = "burnRateThreshold")]
@@ -4474,6 +3927,7 @@ impl BurnRate {
 ///Details of the request
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct CalculatorRequest {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub baselines: ::std::option::Option<Baselines>,
@@ -4488,7 +3942,7 @@ pub struct CalculatorRequest {
         rename = "parentDeploymentId",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub parent_deployment_id: ::std::option::Option<CalculatorRequestParentDeploymentId>,
+    pub parent_deployment_id: ::std::option::Option<::std::string::String>,
     ///length of the trial period.
     #[serde(
         rename = "trialPlanPeriod",
@@ -4501,66 +3955,10 @@ impl CalculatorRequest {
         Default::default()
     }
 }
-///Identifier of the deployment in which the parent org is present.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct CalculatorRequestParentDeploymentId(::std::string::String);
-impl ::std::ops::Deref for CalculatorRequestParentDeploymentId {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<CalculatorRequestParentDeploymentId>
-for ::std::string::String {
-    fn from(value: CalculatorRequestParentDeploymentId) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for CalculatorRequestParentDeploymentId {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 4usize {
-            return Err("longer than 4 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for CalculatorRequestParentDeploymentId {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for CalculatorRequestParentDeploymentId {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CalculatorRequestParentDeploymentId {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///`CapabilityDefinition`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct CapabilityDefinition {
     ///Any capabilities that are required for this capability to be enabled.
     #[serde(rename = "dependsOn")]
@@ -4582,6 +3980,7 @@ impl CapabilityDefinition {
 ///The group that the capability belongs to.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct CapabilityDefinitionGroup {
     ///The backend name for the capability group
     pub id: ::std::string::String,
@@ -4599,6 +3998,7 @@ impl CapabilityDefinitionGroup {
 ///`CapabilityList`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct CapabilityList {
     ///List of capabilities
     pub data: ::std::vec::Vec<CapabilityDefinition>,
@@ -4611,6 +4011,7 @@ impl CapabilityList {
 ///`CapabilityMap`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct CapabilityMap {
     ///Map of capabilities to their attributes
     pub capabilities: ::std::collections::HashMap<
@@ -4626,6 +4027,7 @@ impl CapabilityMap {
 ///Amount of entitlement provided by Sumo Logic for the entitlement type of the account.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Capacity {
     ///Type of capacity. Valid values are: 1) `Paid` : This means that the capacity is chargeable. 2) `Free` : This means that this capacity is not chargeable.
     #[serde(
@@ -4656,6 +4058,7 @@ impl Capacity {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum CapacityCapacityType {
     Paid,
     Free,
@@ -4703,6 +4106,7 @@ impl ::std::convert::TryFrom<::std::string::String> for CapacityCapacityType {
 ///Request payload for monitor chart data visualization.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ChartDataRequest {
     /**The type of monitor. Valid values:
   1. `Logs`: A logs query monitor.
@@ -4740,6 +4144,7 @@ impl ChartDataRequest {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum ChartDataRequestMonitorType {
     Logs,
     Metrics,
@@ -4787,6 +4192,7 @@ impl ::std::convert::TryFrom<::std::string::String> for ChartDataRequestMonitorT
 ///Response for monitor chart data visualization.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ChartDataResult {
     ///List of time series of the monitor chart data.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -4803,6 +4209,7 @@ impl ChartDataResult {
 ///`ChildOrgInfo`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ChildOrgInfo {
     ///Organization Identifier.
     #[serde(rename = "orgId")]
@@ -4816,6 +4223,7 @@ impl ChildOrgInfo {
 ///`CollectionAffectedDueToIngestBudgetTracker`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct CollectionAffectedDueToIngestBudgetTracker {
     ///The list of budget names.
     #[serde(
@@ -4852,6 +4260,7 @@ impl CollectionAffectedDueToIngestBudgetTracker {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum CollectionAffectedDueToIngestBudgetTrackerEventType {
     CollectionAffectedDueToIngestBudgetTracker,
 }
@@ -4898,6 +4307,7 @@ for CollectionAffectedDueToIngestBudgetTrackerEventType {
 ///`CollectionAwsInventoryThrottledTracker`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct CollectionAwsInventoryThrottledTracker {
     ///A more elaborate description of why the event occurred.
     pub description: ::std::string::String,
@@ -4928,6 +4338,7 @@ impl CollectionAwsInventoryThrottledTracker {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum CollectionAwsInventoryThrottledTrackerEventType {
     CollectionAwsInventoryThrottledTracker,
 }
@@ -4973,6 +4384,7 @@ for CollectionAwsInventoryThrottledTrackerEventType {
 ///`CollectionAwsInventoryUnauthorizedTracker`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct CollectionAwsInventoryUnauthorizedTracker {
     ///A more elaborate description of why the event occurred.
     pub description: ::std::string::String,
@@ -5003,6 +4415,7 @@ impl CollectionAwsInventoryUnauthorizedTracker {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum CollectionAwsInventoryUnauthorizedTrackerEventType {
     CollectionAwsInventoryUnauthorizedTracker,
 }
@@ -5049,6 +4462,7 @@ for CollectionAwsInventoryUnauthorizedTrackerEventType {
 ///`CollectionCloudWatchGetStatisticsDeniedTracker`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct CollectionCloudWatchGetStatisticsDeniedTracker {
     ///A more elaborate description of why the event occurred.
     pub description: ::std::string::String,
@@ -5091,6 +4505,7 @@ impl CollectionCloudWatchGetStatisticsDeniedTracker {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum CollectionCloudWatchGetStatisticsDeniedTrackerEventType {
     CollectionCloudWatchGetStatisticsDeniedTracker,
 }
@@ -5137,6 +4552,7 @@ for CollectionCloudWatchGetStatisticsDeniedTrackerEventType {
 ///`CollectionCloudWatchGetStatisticsThrottledTracker`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct CollectionCloudWatchGetStatisticsThrottledTracker {
     ///A more elaborate description of why the event occurred.
     pub description: ::std::string::String,
@@ -5167,6 +4583,7 @@ impl CollectionCloudWatchGetStatisticsThrottledTracker {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum CollectionCloudWatchGetStatisticsThrottledTrackerEventType {
     CollectionCloudWatchGetStatisticsThrottledTracker,
 }
@@ -5213,6 +4630,7 @@ for CollectionCloudWatchGetStatisticsThrottledTrackerEventType {
 ///`CollectionCloudWatchListMetricsDeniedTracker`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct CollectionCloudWatchListMetricsDeniedTracker {
     ///A more elaborate description of why the event occurred.
     pub description: ::std::string::String,
@@ -5255,6 +4673,7 @@ impl CollectionCloudWatchListMetricsDeniedTracker {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum CollectionCloudWatchListMetricsDeniedTrackerEventType {
     CollectionCloudWatchListMetricsDeniedTracker,
 }
@@ -5301,6 +4720,7 @@ for CollectionCloudWatchListMetricsDeniedTrackerEventType {
 ///`CollectionCloudWatchTagsFetchDeniedTracker`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct CollectionCloudWatchTagsFetchDeniedTracker {
     ///A more elaborate description of why the event occurred.
     pub description: ::std::string::String,
@@ -5331,6 +4751,7 @@ impl CollectionCloudWatchTagsFetchDeniedTracker {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum CollectionCloudWatchTagsFetchDeniedTrackerEventType {
     CollectionCloudWatchTagsFetchDeniedTracker,
 }
@@ -5377,6 +4798,7 @@ for CollectionCloudWatchTagsFetchDeniedTrackerEventType {
 ///`CollectionInvalidFilePathTracker`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct CollectionInvalidFilePathTracker {
     ///A more elaborate description of why the event occurred.
     pub description: ::std::string::String,
@@ -5410,6 +4832,7 @@ impl CollectionInvalidFilePathTracker {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum CollectionInvalidFilePathTrackerEventType {
     CollectionInvalidFilePathTracker,
 }
@@ -5455,6 +4878,7 @@ for CollectionInvalidFilePathTrackerEventType {
 ///`CollectionPathAccessDeniedTracker`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct CollectionPathAccessDeniedTracker {
     ///A more elaborate description of why the event occurred.
     pub description: ::std::string::String,
@@ -5488,6 +4912,7 @@ impl CollectionPathAccessDeniedTracker {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum CollectionPathAccessDeniedTrackerEventType {
     CollectionPathAccessDeniedTracker,
 }
@@ -5533,6 +4958,7 @@ for CollectionPathAccessDeniedTrackerEventType {
 ///`CollectionRemoteConnectionFailedTracker`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct CollectionRemoteConnectionFailedTracker {
     ///A more elaborate description of why the event occurred.
     pub description: ::std::string::String,
@@ -5563,6 +4989,7 @@ impl CollectionRemoteConnectionFailedTracker {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum CollectionRemoteConnectionFailedTrackerEventType {
     CollectionRemoteConnectionFailedTracker,
 }
@@ -5608,6 +5035,7 @@ for CollectionRemoteConnectionFailedTrackerEventType {
 ///`CollectionS3AccessDeniedTracker`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct CollectionS3AccessDeniedTracker {
     ///The access key used to make the request. In the case of IAM roles, this is the temporary key used for authentication.
     #[serde(
@@ -5650,6 +5078,7 @@ impl CollectionS3AccessDeniedTracker {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum CollectionS3AccessDeniedTrackerEventType {
     CollectionS3AccessDeniedTracker,
 }
@@ -5695,6 +5124,7 @@ for CollectionS3AccessDeniedTrackerEventType {
 ///`CollectionS3GetObjectAccessDeniedTracker`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct CollectionS3GetObjectAccessDeniedTracker {
     ///The access key used to make the request. In the case of IAM roles, this is the temporary key used for authentication.
     #[serde(
@@ -5737,6 +5167,7 @@ impl CollectionS3GetObjectAccessDeniedTracker {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum CollectionS3GetObjectAccessDeniedTrackerEventType {
     CollectionS3GetObjectAccessDeniedTracker,
 }
@@ -5783,6 +5214,7 @@ for CollectionS3GetObjectAccessDeniedTrackerEventType {
 ///`CollectionS3InvalidKeyTracker`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct CollectionS3InvalidKeyTracker {
     ///The access key used to make the request. In the case of IAM roles, this is the temporary key used for authentication.
     #[serde(
@@ -5819,6 +5251,7 @@ impl CollectionS3InvalidKeyTracker {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum CollectionS3InvalidKeyTrackerEventType {
     CollectionS3InvalidKeyTracker,
 }
@@ -5862,6 +5295,7 @@ for CollectionS3InvalidKeyTrackerEventType {
 ///`CollectionS3ListingFailedTracker`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct CollectionS3ListingFailedTracker {
     ///The bucket name of the associated Source.
     #[serde(
@@ -5898,6 +5332,7 @@ impl CollectionS3ListingFailedTracker {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum CollectionS3ListingFailedTrackerEventType {
     CollectionS3ListingFailedTracker,
 }
@@ -5943,6 +5378,7 @@ for CollectionS3ListingFailedTrackerEventType {
 ///`CollectionS3SlowListingTracker`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct CollectionS3SlowListingTracker {
     ///The bucket name of the associated Source.
     #[serde(
@@ -5985,6 +5421,7 @@ impl CollectionS3SlowListingTracker {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum CollectionS3SlowListingTrackerEventType {
     CollectionS3SlowListingTracker,
 }
@@ -6028,6 +5465,7 @@ for CollectionS3SlowListingTrackerEventType {
 ///`Collector`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Collector {
     ///Identifier of a collector.
     #[serde(rename = "collectorId")]
@@ -6044,6 +5482,7 @@ impl Collector {
 ///`CollectorCompatibility`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct CollectorCompatibility {
     #[serde(
         rename = "collectorVersionRange",
@@ -6062,6 +5501,7 @@ impl CollectorCompatibility {
 ///`CollectorVersionRange`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct CollectorVersionRange {
     ///Maximum compatible version of the otcollector. if this is null, then latest otcollector is also compatible.
     #[serde(
@@ -6084,6 +5524,7 @@ impl CollectorVersionRange {
 ///`ComplianceCommon`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ComplianceCommon {
     ///Target percentage for the SLI over the compliance period.
     pub target: f64,
@@ -6098,6 +5539,7 @@ impl ComplianceCommon {
 ///SLO data availability progress of a compliance period.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct CompliancePeriodProgress {
     ///End time of the compliance period.
     #[serde(rename = "endTime")]
@@ -6122,6 +5564,7 @@ impl CompliancePeriodProgress {
 ///Reference to the compliance period of the SLO.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct CompliancePeriodRef {
     ///Type of reference to the compliance period. Must be `Relative`.
     #[serde(rename = "complianceRefType")]
@@ -6152,6 +5595,7 @@ impl CompliancePeriodRef {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum CompliancePeriodRefComplianceRefType {
     Relative,
 }
@@ -6193,6 +5637,7 @@ for CompliancePeriodRefComplianceRefType {
 ///Compliance periods along with SLO data availability progress.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct CompliancePeriods {
     ///List of CompliancePeriodProgress.
     pub periods: ::std::vec::Vec<CompliancePeriodProgress>,
@@ -6207,6 +5652,7 @@ impl CompliancePeriods {
 ///CSE insight confidence score.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ConfidenceScoreResponse {
     ///List of confidence scores to the CSE Insights.
     #[serde(rename = "confidenceScore")]
@@ -6220,6 +5666,7 @@ impl ConfidenceScoreResponse {
 ///`ConnectionCommon`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ConnectionCommon {
     ///Creation timestamp in UTC in [RFC3339](https://tools.ietf.org/html/rfc3339) format.
     #[serde(rename = "createdAt")]
@@ -6248,141 +5695,23 @@ impl ConnectionCommon {
 ///`ConnectionDefinitionCommon`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ConnectionDefinitionCommon {
     ///Description of the connection.
-    #[serde(default = "defaults::connection_definition_common_description")]
-    pub description: ConnectionDefinitionCommonDescription,
+    #[serde(default)]
+    pub description: ::std::string::String,
     ///Name of the connection.
-    pub name: ConnectionDefinitionCommonName,
+    pub name: ::std::string::String,
 }
 impl ConnectionDefinitionCommon {
     pub fn builder() -> builder::ConnectionDefinitionCommon {
         Default::default()
     }
 }
-///Description of the connection.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct ConnectionDefinitionCommonDescription(::std::string::String);
-impl ::std::ops::Deref for ConnectionDefinitionCommonDescription {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<ConnectionDefinitionCommonDescription>
-for ::std::string::String {
-    fn from(value: ConnectionDefinitionCommonDescription) -> Self {
-        value.0
-    }
-}
-impl ::std::default::Default for ConnectionDefinitionCommonDescription {
-    fn default() -> Self {
-        ConnectionDefinitionCommonDescription("".to_string())
-    }
-}
-impl ::std::str::FromStr for ConnectionDefinitionCommonDescription {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 1024usize {
-            return Err("longer than 1024 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for ConnectionDefinitionCommonDescription {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for ConnectionDefinitionCommonDescription {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ConnectionDefinitionCommonDescription {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///Name of the connection.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct ConnectionDefinitionCommonName(::std::string::String);
-impl ::std::ops::Deref for ConnectionDefinitionCommonName {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<ConnectionDefinitionCommonName> for ::std::string::String {
-    fn from(value: ConnectionDefinitionCommonName) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for ConnectionDefinitionCommonName {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 127usize {
-            return Err("longer than 127 characters".into());
-        }
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for ConnectionDefinitionCommonName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for ConnectionDefinitionCommonName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ConnectionDefinitionCommonName {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///List of entitlements consumption.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ConsumptionDetails {
     ///End date of the data usage.
     #[serde(rename = "endDate")]
@@ -6402,6 +5731,7 @@ impl ConsumptionDetails {
 ///`Content1`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Content1 {
     ///Identifier of Content or Configuration
     pub id: ::std::string::String,
@@ -6432,6 +5762,7 @@ impl Content1 {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum Content1Type {
     #[serde(rename = "CSE_RULE")]
     CseRule,
@@ -6481,6 +5812,7 @@ impl ::std::convert::TryFrom<::std::string::String> for Content1Type {
 ///`ContentSyncDefinitionCommon`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ContentSyncDefinitionCommon {
     ///The name of the item.
     pub name: ::std::string::String,
@@ -6493,6 +5825,7 @@ impl ContentSyncDefinitionCommon {
 ///`ContentSyncRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ContentSyncRequest {
     ///List of Content and Configuration Information.
     #[serde(rename = "contentList")]
@@ -6510,6 +5843,7 @@ impl ContentSyncRequest {
 ///`ContentSyncResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ContentSyncResponse {
     ///Content Sync Job Id.
     #[serde(rename = "jobId")]
@@ -6523,6 +5857,7 @@ impl ContentSyncResponse {
 ///`ContentSyncStatusResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ContentSyncStatusResponse {
     ///Content Sync Job progress percentage.
     pub progress: i64,
@@ -6538,6 +5873,7 @@ impl ContentSyncStatusResponse {
 */
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ContractDetails {
     #[serde(rename = "contractPeriod")]
     pub contract_period: ContractPeriod,
@@ -6567,6 +5903,7 @@ impl ContractDetails {
 ///Object specifying an event.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct CorrelatedEvent {
     ///Description of the events.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -6597,6 +5934,7 @@ impl CorrelatedEvent {
 ///`CorrelatedEvents`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct CorrelatedEvents {
     ///Flag indicating correlation completion.
     #[serde(rename = "correlationFinished")]
@@ -6613,6 +5951,7 @@ impl CorrelatedEvents {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum CorrelationExpression {
     StringMatchCorrelationExpression(StringMatchCorrelationExpression),
     AndCorrelationExpression(AndCorrelationExpression),
@@ -6643,6 +5982,7 @@ impl ::std::convert::From<CorrelationExpressionOther> for CorrelationExpression 
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct CorrelationExpressionCommon(
     pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 );
@@ -6670,6 +6010,7 @@ for CorrelationExpressionCommon {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct CorrelationExpressionOther(
     pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 );
@@ -6696,6 +6037,7 @@ for CorrelationExpressionOther {
 ///`CpcQueryBucketResult`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct CpcQueryBucketResult {
     ///The average duration in nanoseconds of the traces matching the search criteria  based on which the CPC data is aggregated.
     #[serde(rename = "avgTraceDuration")]
@@ -6727,6 +6069,7 @@ impl CpcQueryBucketResult {
 ///`CpcQueryBucketStatus`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct CpcQueryBucketStatus {
     ///A unique identifier of the bucket.
     #[serde(rename = "bucketId")]
@@ -6758,6 +6101,7 @@ impl CpcQueryBucketStatus {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum CpcQueryBucketStatusStatus {
     Processing,
     Finished,
@@ -6811,6 +6155,7 @@ impl ::std::convert::TryFrom<::std::string::String> for CpcQueryBucketStatusStat
 ///`CpcQueryRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct CpcQueryRequest {
     ///A list of cpc queries.
     #[serde(rename = "queryRows")]
@@ -6826,6 +6171,7 @@ impl CpcQueryRequest {
 ///`CpcQueryResultRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct CpcQueryResultRequest {
     ///A list of the identifiers of CPC query buckets for which aggregated Critical Path Contribution data should be fetched.
     #[serde(rename = "bucketIds")]
@@ -6839,6 +6185,7 @@ impl CpcQueryResultRequest {
 ///`CpcQueryResultResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct CpcQueryResultResponse {
     ///A list of CPC query results on a per time bucket basis.  Each bucket result corresponds to the aggregated CPC data from a sample of traces matching search criteria falling within a specific time slice.
     pub buckets: ::std::vec::Vec<CpcQueryBucketResult>,
@@ -6851,75 +6198,22 @@ impl CpcQueryResultResponse {
 ///`CpcQueryRow`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct CpcQueryRow {
     pub query: TraceQueryExpression,
     ///An identifier used to reference this particular row of the query request while fetching a query result. Within a query, row ids must have distinct values.
     #[serde(rename = "rowId")]
-    pub row_id: CpcQueryRowRowId,
+    pub row_id: ::std::string::String,
 }
 impl CpcQueryRow {
     pub fn builder() -> builder::CpcQueryRow {
         Default::default()
     }
 }
-///An identifier used to reference this particular row of the query request while fetching a query result. Within a query, row ids must have distinct values.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct CpcQueryRowRowId(::std::string::String);
-impl ::std::ops::Deref for CpcQueryRowRowId {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<CpcQueryRowRowId> for ::std::string::String {
-    fn from(value: CpcQueryRowRowId) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for CpcQueryRowRowId {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 16usize {
-            return Err("longer than 16 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for CpcQueryRowRowId {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for CpcQueryRowRowId {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CpcQueryRowRowId {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///`CpcQueryRowStatus`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct CpcQueryRowStatus {
     ///A list of CPC query statuses on a per time bucket basis.  Each status corresponds to the status of calculating aggregated CPC data from a sample of traces  matching search criteria falling within a specific time slice.
     pub buckets: ::std::vec::Vec<CpcQueryBucketStatus>,
@@ -6947,6 +6241,7 @@ impl CpcQueryRowStatus {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum CpcQueryRowStatusStatus {
     Processing,
     Finished,
@@ -7000,6 +6295,7 @@ impl ::std::convert::TryFrom<::std::string::String> for CpcQueryRowStatusStatus 
 ///`CpcQueryStatusResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct CpcQueryStatusResponse {
     ///A list of statuses on a per query row basis.
     #[serde(rename = "queryRows")]
@@ -7025,6 +6321,7 @@ impl CpcQueryStatusResponse {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum CpcQueryStatusResponseStatus {
     Processing,
     Finished,
@@ -7078,6 +6375,7 @@ impl ::std::convert::TryFrom<::std::string::String> for CpcQueryStatusResponseSt
 ///`CpcServiceSummary`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct CpcServiceSummary {
     ///The color hex code assigned to the service.
     pub color: ::std::string::String,
@@ -7094,6 +6392,7 @@ impl CpcServiceSummary {
 ///`CpcSummary`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct CpcSummary {
     ///The total fraction (value between 0.0 and 1.0) of the trace duration time consumed  by a given service (or a group of services) in the critical path of analyzed traces.
     #[serde(rename = "avgPercentageInTrace")]
@@ -7116,6 +6415,7 @@ impl CpcSummary {
 ///`CreateAggregationQueryResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct CreateAggregationQueryResponse {
     ///The id of the created query.
     #[serde(rename = "queryId")]
@@ -7129,12 +6429,13 @@ impl CreateAggregationQueryResponse {
 ///`CreateBucketDefinitionItems`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct CreateBucketDefinitionItems {
     #[serde(rename = "authenticationMode")]
     pub authentication_mode: ::serde_json::Value,
     ///The name of the Amazon S3 bucket.
     #[serde(rename = "bucketName")]
-    pub bucket_name: CreateBucketDefinitionItemsBucketName,
+    pub bucket_name: ::std::string::String,
     #[serde(rename = "destinationName")]
     pub destination_name: ::serde_json::Value,
 }
@@ -7143,76 +6444,10 @@ impl CreateBucketDefinitionItems {
         Default::default()
     }
 }
-///The name of the Amazon S3 bucket.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct CreateBucketDefinitionItemsBucketName(::std::string::String);
-impl ::std::ops::Deref for CreateBucketDefinitionItemsBucketName {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<CreateBucketDefinitionItemsBucketName>
-for ::std::string::String {
-    fn from(value: CreateBucketDefinitionItemsBucketName) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for CreateBucketDefinitionItemsBucketName {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        {
-            ::regress::Regex::new(
-                    "(?!(^xn--|-s3alias$))^[a-z0-9][a-z0-9-.]{1,61}[a-z0-9]$",
-                )
-                .unwrap()
-        });
-        if PATTERN.find(value).is_none() {
-            return Err(
-                "doesn't match pattern \"(?!(^xn--|-s3alias$))^[a-z0-9][a-z0-9-.]{1,61}[a-z0-9]$\""
-                    .into(),
-            );
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for CreateBucketDefinitionItemsBucketName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for CreateBucketDefinitionItemsBucketName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CreateBucketDefinitionItemsBucketName {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///`CreateCpcQueryResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct CreateCpcQueryResponse {
     ///The id of the created query.
     #[serde(rename = "queryId")]
@@ -7226,6 +6461,7 @@ impl CreateCpcQueryResponse {
 ///`CreateJobRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct CreateJobRequest {
     ///Flag to order the search results in the order collector received it.
     #[serde(
@@ -7235,7 +6471,7 @@ pub struct CreateJobRequest {
     pub by_receipt_time: ::std::string::String,
     /**The ISO 8601 date and time of the time range to start the search.
 */
-    pub from: CreateJobRequestFrom,
+    pub from: ::std::string::String,
     ///The actual search expression.
     pub query: ::std::string::String,
     ///The time zone of the from and to time.
@@ -7244,128 +6480,17 @@ pub struct CreateJobRequest {
     pub timezone: ::serde_json::Value,
     /**The ISO 8601 date and time of the time range to end the search.
 */
-    pub to: CreateJobRequestTo,
+    pub to: ::std::string::String,
 }
 impl CreateJobRequest {
     pub fn builder() -> builder::CreateJobRequest {
         Default::default()
     }
 }
-/**The ISO 8601 date and time of the time range to start the search.
-*/
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct CreateJobRequestFrom(::std::string::String);
-impl ::std::ops::Deref for CreateJobRequestFrom {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<CreateJobRequestFrom> for ::std::string::String {
-    fn from(value: CreateJobRequestFrom) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for CreateJobRequestFrom {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 20usize {
-            return Err("longer than 20 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for CreateJobRequestFrom {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for CreateJobRequestFrom {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CreateJobRequestFrom {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-/**The ISO 8601 date and time of the time range to end the search.
-*/
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct CreateJobRequestTo(::std::string::String);
-impl ::std::ops::Deref for CreateJobRequestTo {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<CreateJobRequestTo> for ::std::string::String {
-    fn from(value: CreateJobRequestTo) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for CreateJobRequestTo {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 20usize {
-            return Err("longer than 20 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for CreateJobRequestTo {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for CreateJobRequestTo {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CreateJobRequestTo {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///`CreateJobResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct CreateJobResponse {
     ///The search job identifier.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -7381,6 +6506,7 @@ impl CreateJobResponse {
 ///`CreateParentOrgSamlConfigRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct CreateParentOrgSamlConfigRequest {
     ///Deployment where parent org exists.
     #[serde(rename = "parentOrgDeployment")]
@@ -7397,86 +6523,25 @@ impl CreateParentOrgSamlConfigRequest {
 ///Information about the new public app.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct CreatePublicAppRequest {
     ///Name of the app.
-    pub name: CreatePublicAppRequestName,
+    pub name: ::std::string::String,
 }
 impl CreatePublicAppRequest {
     pub fn builder() -> builder::CreatePublicAppRequest {
         Default::default()
     }
 }
-///Name of the app.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct CreatePublicAppRequestName(::std::string::String);
-impl ::std::ops::Deref for CreatePublicAppRequestName {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<CreatePublicAppRequestName> for ::std::string::String {
-    fn from(value: CreatePublicAppRequestName) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for CreatePublicAppRequestName {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 128usize {
-            return Err("longer than 128 characters".into());
-        }
-        if value.chars().count() < 3usize {
-            return Err("shorter than 3 characters".into());
-        }
-        static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        { ::regress::Regex::new("^([ -~]+)$").unwrap() });
-        if PATTERN.find(value).is_none() {
-            return Err("doesn't match pattern \"^([ -~]+)$\"".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for CreatePublicAppRequestName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for CreatePublicAppRequestName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CreatePublicAppRequestName {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///`CreateServiceAccountDefinition`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct CreateServiceAccountDefinition {
     ///Email address of the service account.
-    pub email: CreateServiceAccountDefinitionEmail,
+    pub email: ::std::string::String,
     ///Name of the service account.
-    pub name: CreateServiceAccountDefinitionName,
+    pub name: ::std::string::String,
     ///List of roleIds associated with the service account.
     #[serde(rename = "roleIds")]
     pub role_ids: ::std::vec::Vec<::std::string::String>,
@@ -7486,122 +6551,10 @@ impl CreateServiceAccountDefinition {
         Default::default()
     }
 }
-///Email address of the service account.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct CreateServiceAccountDefinitionEmail(::std::string::String);
-impl ::std::ops::Deref for CreateServiceAccountDefinitionEmail {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<CreateServiceAccountDefinitionEmail>
-for ::std::string::String {
-    fn from(value: CreateServiceAccountDefinitionEmail) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for CreateServiceAccountDefinitionEmail {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 255usize {
-            return Err("longer than 255 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for CreateServiceAccountDefinitionEmail {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for CreateServiceAccountDefinitionEmail {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CreateServiceAccountDefinitionEmail {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///Name of the service account.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct CreateServiceAccountDefinitionName(::std::string::String);
-impl ::std::ops::Deref for CreateServiceAccountDefinitionName {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<CreateServiceAccountDefinitionName> for ::std::string::String {
-    fn from(value: CreateServiceAccountDefinitionName) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for CreateServiceAccountDefinitionName {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 128usize {
-            return Err("longer than 128 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for CreateServiceAccountDefinitionName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for CreateServiceAccountDefinitionName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CreateServiceAccountDefinitionName {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///Breakdown of the credits.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct CreditsBreakdown {
     ///The total useable credits allocated to the child organization.
     #[serde(rename = "allocatedCredits")]
@@ -7618,6 +6571,7 @@ impl CreditsBreakdown {
 ///CSE insight JSON object.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct CseInsightConfidenceRequest {
     ///List of CSE Insight Created logs for which the confidence score should be calculated.
     #[serde(rename = "cseInsight")]
@@ -7632,6 +6586,7 @@ impl CseInsightConfidenceRequest {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum CseWindowsAccessErrorTracker {
     InvalidUserPermissionsTracker(CseWindowsInvalidUserPermissionsTracker),
     WriteQueueFilesToSensorDirectoryFailedTracker(
@@ -7661,6 +6616,7 @@ for CseWindowsAccessErrorTracker {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct CseWindowsAccessErrorTrackerCommon(
     pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 );
@@ -7688,6 +6644,7 @@ for CseWindowsAccessErrorTrackerCommon {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct CseWindowsAccessErrorTrackerOther(
     pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 );
@@ -7714,6 +6671,7 @@ for CseWindowsAccessErrorTrackerOther {
 ///`CseWindowsErrorAppendingToQueueFilesTracker`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct CseWindowsErrorAppendingToQueueFilesTracker {
     ///Current size of the folder.
     #[serde(
@@ -7793,6 +6751,7 @@ impl CseWindowsErrorAppendingToQueueFilesTracker {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum CseWindowsErrorAppendingToQueueFilesTrackerEventType {
     #[serde(rename = "CSEWindowsErrorAppendingToQueueFilesTracker")]
     CseWindowsErrorAppendingToQueueFilesTracker,
@@ -7840,6 +6799,7 @@ for CseWindowsErrorAppendingToQueueFilesTrackerEventType {
 ///`CseWindowsErrorParsingRecordsTracker`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct CseWindowsErrorParsingRecordsTracker {
     ///A more elaborate description of why the event occurred.
     pub description: ::std::string::String,
@@ -7894,6 +6854,7 @@ impl CseWindowsErrorParsingRecordsTracker {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum CseWindowsErrorParsingRecordsTrackerEventType {
     #[serde(rename = "CSEWindowsErrorParsingRecordsTracker")]
     CseWindowsErrorParsingRecordsTracker,
@@ -7941,6 +6902,7 @@ for CseWindowsErrorParsingRecordsTrackerEventType {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum CseWindowsErrorTracker {
     InvalidConfigurationTracker(CseWindowsInvalidConfigurationTracker),
     RuntimeErrorTracker(CseWindowsRuntimeErrorTracker),
@@ -7979,6 +6941,7 @@ impl ::std::convert::From<CseWindowsErrorTrackerOther> for CseWindowsErrorTracke
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct CseWindowsErrorTrackerCommon(
     pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 );
@@ -8006,6 +6969,7 @@ for CseWindowsErrorTrackerCommon {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct CseWindowsErrorTrackerOther(
     pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 );
@@ -8033,6 +6997,7 @@ for CseWindowsErrorTrackerOther {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum CseWindowsExcessiveBacklogTracker {
     ExcessiveFilesPendingUploadTracker(CseWindowsExcessiveFilesPendingUploadTracker),
     OldestRecordTimestampExceedsThresholdTracker(
@@ -8062,6 +7027,7 @@ for CseWindowsExcessiveBacklogTracker {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct CseWindowsExcessiveBacklogTrackerCommon(
     pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 );
@@ -8089,6 +7055,7 @@ for CseWindowsExcessiveBacklogTrackerCommon {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct CseWindowsExcessiveBacklogTrackerOther(
     pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 );
@@ -8115,6 +7082,7 @@ for CseWindowsExcessiveBacklogTrackerOther {
 ///`CseWindowsExcessiveEventLogMonitorsTracker`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct CseWindowsExcessiveEventLogMonitorsTracker {
     ///A more elaborate description of why the event occurred.
     pub description: ::std::string::String,
@@ -8160,6 +7128,7 @@ impl CseWindowsExcessiveEventLogMonitorsTracker {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum CseWindowsExcessiveEventLogMonitorsTrackerEventType {
     #[serde(rename = "CSEWindowsExcessiveEventLogMonitorsTracker")]
     CseWindowsExcessiveEventLogMonitorsTracker,
@@ -8207,6 +7176,7 @@ for CseWindowsExcessiveEventLogMonitorsTrackerEventType {
 ///`CseWindowsExcessiveFilesPendingUploadTracker`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct CseWindowsExcessiveFilesPendingUploadTracker {
     ///A more elaborate description of why the event occurred.
     pub description: ::std::string::String,
@@ -8267,6 +7237,7 @@ impl CseWindowsExcessiveFilesPendingUploadTracker {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum CseWindowsExcessiveFilesPendingUploadTrackerEventType {
     #[serde(rename = "CSEWindowsExcessiveFilesPendingUploadTracker")]
     CseWindowsExcessiveFilesPendingUploadTracker,
@@ -8314,6 +7285,7 @@ for CseWindowsExcessiveFilesPendingUploadTrackerEventType {
 ///`CseWindowsInvalidConfigurationTracker`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct CseWindowsInvalidConfigurationTracker {
     ///A more elaborate description of why the event occurred.
     pub description: ::std::string::String,
@@ -8359,6 +7331,7 @@ impl CseWindowsInvalidConfigurationTracker {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum CseWindowsInvalidConfigurationTrackerEventType {
     #[serde(rename = "CSEWindowsInvalidConfigurationTracker")]
     CseWindowsInvalidConfigurationTracker,
@@ -8405,6 +7378,7 @@ for CseWindowsInvalidConfigurationTrackerEventType {
 ///`CseWindowsInvalidUserPermissionsTracker`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct CseWindowsInvalidUserPermissionsTracker {
     ///A more elaborate description of why the event occurred.
     pub description: ::std::string::String,
@@ -8462,6 +7436,7 @@ impl CseWindowsInvalidUserPermissionsTracker {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum CseWindowsInvalidUserPermissionsTrackerEventType {
     #[serde(rename = "CSEWindowsInvalidUserPermissionsTracker")]
     CseWindowsInvalidUserPermissionsTracker,
@@ -8508,6 +7483,7 @@ for CseWindowsInvalidUserPermissionsTrackerEventType {
 ///`CseWindowsOldestRecordTimestampExceedsThresholdTracker`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct CseWindowsOldestRecordTimestampExceedsThresholdTracker {
     ///A more elaborate description of why the event occurred.
     pub description: ::std::string::String,
@@ -8568,6 +7544,7 @@ impl CseWindowsOldestRecordTimestampExceedsThresholdTracker {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum CseWindowsOldestRecordTimestampExceedsThresholdTrackerEventType {
     #[serde(rename = "CSEWindowsOldestRecordTimestampExceedsThresholdTracker")]
     CseWindowsOldestRecordTimestampExceedsThresholdTracker,
@@ -8618,6 +7595,7 @@ for CseWindowsOldestRecordTimestampExceedsThresholdTrackerEventType {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum CseWindowsParsingErrorTracker {
     ErrorParsingRecordsTracker(CseWindowsErrorParsingRecordsTracker),
     ParsingErrorTrackerOther(CseWindowsParsingErrorTrackerOther),
@@ -8638,6 +7616,7 @@ for CseWindowsParsingErrorTracker {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct CseWindowsParsingErrorTrackerCommon(
     pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 );
@@ -8665,6 +7644,7 @@ for CseWindowsParsingErrorTrackerCommon {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct CseWindowsParsingErrorTrackerOther(
     pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 );
@@ -8691,6 +7671,7 @@ for CseWindowsParsingErrorTrackerOther {
 ///`CseWindowsRuntimeErrorTracker`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct CseWindowsRuntimeErrorTracker {
     ///A more elaborate description of why the event occurred.
     pub description: ::std::string::String,
@@ -8736,6 +7717,7 @@ impl CseWindowsRuntimeErrorTracker {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum CseWindowsRuntimeErrorTrackerEventType {
     #[serde(rename = "CSEWindowsRuntimeErrorTracker")]
     CseWindowsRuntimeErrorTracker,
@@ -8780,6 +7762,7 @@ for CseWindowsRuntimeErrorTrackerEventType {
 ///`CseWindowsRuntimeWarningTracker`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct CseWindowsRuntimeWarningTracker {
     ///A more elaborate description of why the event occurred.
     pub description: ::std::string::String,
@@ -8825,6 +7808,7 @@ impl CseWindowsRuntimeWarningTracker {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum CseWindowsRuntimeWarningTrackerEventType {
     #[serde(rename = "CSEWindowsRuntimeWarningTracker")]
     CseWindowsRuntimeWarningTracker,
@@ -8871,6 +7855,7 @@ for CseWindowsRuntimeWarningTrackerEventType {
 ///`CseWindowsSensorOfflineTracker`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct CseWindowsSensorOfflineTracker {
     ///A more elaborate description of why the event occurred.
     pub description: ::std::string::String,
@@ -8897,6 +7882,7 @@ impl CseWindowsSensorOfflineTracker {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum CseWindowsSensorOutOfStorageTracker {
     StorageLimitExceededTracker(CseWindowsStorageLimitExceededTracker),
     StorageLimitApproachingTracker(CseWindowsStorageLimitApproachingTracker),
@@ -8931,6 +7917,7 @@ for CseWindowsSensorOutOfStorageTracker {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct CseWindowsSensorOutOfStorageTrackerCommon(
     pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 );
@@ -8958,6 +7945,7 @@ for CseWindowsSensorOutOfStorageTrackerCommon {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct CseWindowsSensorOutOfStorageTrackerOther(
     pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 );
@@ -8984,6 +7972,7 @@ for CseWindowsSensorOutOfStorageTrackerOther {
 ///`CseWindowsStorageLimitApproachingTracker`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct CseWindowsStorageLimitApproachingTracker {
     ///Current size of the folder.
     #[serde(
@@ -9063,6 +8052,7 @@ impl CseWindowsStorageLimitApproachingTracker {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum CseWindowsStorageLimitApproachingTrackerEventType {
     #[serde(rename = "CSEWindowsStorageLimitApproachingTracker")]
     CseWindowsStorageLimitApproachingTracker,
@@ -9110,6 +8100,7 @@ for CseWindowsStorageLimitApproachingTrackerEventType {
 ///`CseWindowsStorageLimitExceededTracker`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct CseWindowsStorageLimitExceededTracker {
     ///Current size of the folder.
     #[serde(
@@ -9189,6 +8180,7 @@ impl CseWindowsStorageLimitExceededTracker {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum CseWindowsStorageLimitExceededTrackerEventType {
     #[serde(rename = "CSEWindowsStorageLimitExceededTracker")]
     CseWindowsStorageLimitExceededTracker,
@@ -9235,6 +8227,7 @@ for CseWindowsStorageLimitExceededTrackerEventType {
 ///`CseWindowsWriteQueueFilesToSensorDirectoryFailedTracker`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct CseWindowsWriteQueueFilesToSensorDirectoryFailedTracker {
     ///A more elaborate description of why the event occurred.
     pub description: ::std::string::String,
@@ -9292,6 +8285,7 @@ impl CseWindowsWriteQueueFilesToSensorDirectoryFailedTracker {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum CseWindowsWriteQueueFilesToSensorDirectoryFailedTrackerEventType {
     #[serde(rename = "CSEWindowsWriteQueueFilesToSensorDirectoryFailedTracker")]
     CseWindowsWriteQueueFilesToSensorDirectoryFailedTracker,
@@ -9341,6 +8335,7 @@ for CseWindowsWriteQueueFilesToSensorDirectoryFailedTrackerEventType {
 ///`CustomFieldUsage`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct CustomFieldUsage {
     ///Total number of collectors using this field.
     #[serde(
@@ -9363,7 +8358,7 @@ pub struct CustomFieldUsage {
     pub field_id: ::std::string::String,
     ///Field name.
     #[serde(rename = "fieldName")]
-    pub field_name: CustomFieldUsageFieldName,
+    pub field_name: ::std::string::String,
     ///An array of hexadecimal identifiers of partitions which use this field in the routing expression.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub partitions: ::std::vec::Vec<::std::string::String>,
@@ -9397,6 +8392,7 @@ impl CustomFieldUsage {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum CustomFieldUsageDataType {
     String,
     Long,
@@ -9450,64 +8446,6 @@ impl ::std::convert::TryFrom<::std::string::String> for CustomFieldUsageDataType
         value.parse()
     }
 }
-///Field name.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct CustomFieldUsageFieldName(::std::string::String);
-impl ::std::ops::Deref for CustomFieldUsageFieldName {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<CustomFieldUsageFieldName> for ::std::string::String {
-    fn from(value: CustomFieldUsageFieldName) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for CustomFieldUsageFieldName {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 255usize {
-            return Err("longer than 255 characters".into());
-        }
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for CustomFieldUsageFieldName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for CustomFieldUsageFieldName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CustomFieldUsageFieldName {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///Indicates whether the field is enabled and its values are being accepted. Possible values are `Enabled` and `Disabled`.
 #[derive(
     ::serde::Deserialize,
@@ -9521,6 +8459,7 @@ impl<'de> ::serde::Deserialize<'de> for CustomFieldUsageFieldName {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum CustomFieldUsageState {
     Enabled,
     Disabled,
@@ -9568,6 +8507,7 @@ impl ::std::convert::TryFrom<::std::string::String> for CustomFieldUsageState {
 ///`DashboardReportModeTemplate`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct DashboardReportModeTemplate {
     ///Id of the dashboard.
     pub id: ::std::string::String,
@@ -9614,6 +8554,7 @@ impl DashboardReportModeTemplate {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum DashboardReportModeTemplateTemplateType {
     DashboardTemplate,
 }
@@ -9655,6 +8596,7 @@ for DashboardReportModeTemplateTemplateType {
 ///`DashboardSearchResult`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct DashboardSearchResult {
     pub axes: VisualDataAxes,
     ///The backfill percentage of a continuous query.
@@ -9708,6 +8650,7 @@ impl DashboardSearchResult {
 ///`DashboardSearchSessionIds`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct DashboardSearchSessionIds {
     ///Map of search keys to session ids.
     pub data: ::std::collections::HashMap<::std::string::String, ::std::string::String>,
@@ -9724,6 +8667,7 @@ impl DashboardSearchSessionIds {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum DataIngestAffectedTracker {
     IngestBudgetExceededTracker(IngestBudgetExceededTracker),
     CollectionAffectedDueToIngestBudgetTracker(
@@ -9757,6 +8701,7 @@ impl ::std::convert::From<DataIngestAffectedTrackerOther> for DataIngestAffected
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct DataIngestAffectedTrackerCommon(
     pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 );
@@ -9784,6 +8729,7 @@ for DataIngestAffectedTrackerCommon {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct DataIngestAffectedTrackerOther(
     pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 );
@@ -9811,6 +8757,7 @@ for DataIngestAffectedTrackerOther {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum DataPoint {
     OutlierSeriesDataPoint(OutlierSeriesDataPoint),
     StaticSeriesDataPoint(StaticSeriesDataPoint),
@@ -9835,6 +8782,7 @@ impl ::std::convert::From<DataPointOther> for DataPoint {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct DataPointCommon(
     pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 );
@@ -9861,6 +8809,7 @@ for DataPointCommon {
 ///The number of anomaly data points in the monitor window.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct DataPointCount {
     ///The number of data points
     pub count: i32,
@@ -9874,6 +8823,7 @@ impl DataPointCount {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct DataPointOther(
     pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 );
@@ -9900,6 +8850,7 @@ for DataPointOther {
 ///Denotes the data points as a result of the groupBy function performed on the usage data.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct DataPoints {
     #[serde(rename = "timeRange")]
     pub time_range: BeginBoundedTimeRange,
@@ -9916,6 +8867,7 @@ impl DataPoints {
 ///`DataValue`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct DataValue {
     ///The unit of the entitlement, possible values are `GB`, `DPM`, or `Credits`.
     pub unit: ::std::string::String,
@@ -9930,6 +8882,7 @@ impl DataValue {
 ///`DestinationChildOrgInfo`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct DestinationChildOrgInfo {
     ///Organization Info which needs to be excluded from Destination Organisation List.
     pub excluded: ::std::vec::Vec<ChildOrgInfo>,
@@ -9944,6 +8897,7 @@ impl DestinationChildOrgInfo {
 ///The key and value pair for each metric dimension.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct DimensionKeyValue {
     ///The key of the metric dimension.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -9961,6 +8915,7 @@ impl DimensionKeyValue {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct DimensionTransformationCommon(
     pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 );
@@ -9987,6 +8942,7 @@ for DimensionTransformationCommon {
 ///Disable Unused Access Keys policy.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct DisableUnusedAccessKeysPolicy {
     ///The number of days it will take for an unused access key to automatically disable. Setting it to 0 (never) means that the accessKeys will not be disabled automatically.
     #[serde(rename = "unusedAccessKeysDisableAfterInDays")]
@@ -10000,6 +8956,7 @@ impl DisableUnusedAccessKeysPolicy {
 ///Endpoint creation request object.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct EndpointDefinition {
     ///HTTP headers for endpoint.
     pub headers: ::std::string::String,
@@ -10022,6 +8979,7 @@ impl EndpointDefinition {
 ///Endpoint response object.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct EndpointResponse {
     ///Identifier of endpoint.
     pub id: ::std::string::String,
@@ -10044,6 +9002,7 @@ impl EndpointResponse {
 ///`EntitlementConsumption`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct EntitlementConsumption {
     ///Consumption model of the entitlements, available values are `DailyAverage`, `AnnualBucket`, and `Credits`.
     #[serde(rename = "contractType")]
@@ -10067,6 +9026,7 @@ impl EntitlementConsumption {
 ///`EntitlementUsage`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct EntitlementUsage {
     #[serde(rename = "dataPoints")]
     pub data_points: ::serde_json::Value,
@@ -10091,6 +9051,7 @@ impl EntitlementUsage {
 ///`Entitlements`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Entitlements {
     ///Contains the capacities that were part of the contract.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -10114,6 +9075,7 @@ impl Entitlements {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct EventAttributeValueCommon(pub ::serde_json::Value);
 impl ::std::ops::Deref for EventAttributeValueCommon {
     type Target = ::serde_json::Value;
@@ -10135,6 +9097,7 @@ impl ::std::convert::From<::serde_json::Value> for EventAttributeValueCommon {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum EventContext {
     SearchQueryContext(SearchQueryContext),
     EventContextOther(EventContextOther),
@@ -10153,6 +9116,7 @@ impl ::std::convert::From<EventContextOther> for EventContext {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct EventContextCommon(
     pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 );
@@ -10180,6 +9144,7 @@ for EventContextCommon {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct EventContextOther(
     pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 );
@@ -10206,6 +9171,7 @@ for EventContextOther {
 ///`EventExtractionRule`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct EventExtractionRule {
     #[serde(rename = "correlationExpression")]
     pub correlation_expression: CorrelationExpression,
@@ -10225,6 +9191,7 @@ impl EventExtractionRule {
 ///Event extraction rule object.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct EventExtractionRuleWithDetails {
     #[serde(rename = "correlationExpression")]
     pub correlation_expression: CorrelationExpression,
@@ -10270,9 +9237,10 @@ impl EventExtractionRuleWithDetails {
 ///The lookup table definition independent of its location in the Library and name.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ExportableLookupTableInfo {
     ///The description of the lookup table.
-    pub description: ExportableLookupTableInfoDescription,
+    pub description: ::std::string::String,
     ///The list of fields in the lookup table.
     pub fields: ::std::vec::Vec<LookupTableField>,
     ///The names of the fields that make up the primary key for the lookup table. These will be a subset of the fields that the table will contain.
@@ -10293,63 +9261,6 @@ impl ExportableLookupTableInfo {
         Default::default()
     }
 }
-///The description of the lookup table.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct ExportableLookupTableInfoDescription(::std::string::String);
-impl ::std::ops::Deref for ExportableLookupTableInfoDescription {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<ExportableLookupTableInfoDescription>
-for ::std::string::String {
-    fn from(value: ExportableLookupTableInfoDescription) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for ExportableLookupTableInfoDescription {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 1000usize {
-            return Err("longer than 1000 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for ExportableLookupTableInfoDescription {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for ExportableLookupTableInfoDescription {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ExportableLookupTableInfoDescription {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///The action that needs to be taken when the size limit is reached for the table. The possible values can be `StopIncomingMessages` or `DeleteOldData`. DeleteOldData will start deleting old data once size limit is reached whereas StopIncomingMessages will discard all the updates made to the lookup table once size limit is reached.
 #[derive(
     ::serde::Deserialize,
@@ -10363,6 +9274,7 @@ impl<'de> ::serde::Deserialize<'de> for ExportableLookupTableInfoDescription {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum ExportableLookupTableInfoSizeLimitAction {
     StopIncomingMessages,
     DeleteOldData,
@@ -10416,6 +9328,7 @@ impl ::std::default::Default for ExportableLookupTableInfoSizeLimitAction {
 ///`ExtraDetails`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ExtraDetails {
     ///Additional data from Sumo Logic related to the Alert.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -10429,6 +9342,7 @@ impl ExtraDetails {
 ///`Field`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Field {
     ///Type of the field.
     #[serde(rename = "fieldType")]
@@ -10448,6 +9362,7 @@ impl Field {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum FileCollectionErrorTracker {
     CollectionInvalidFilePathTracker(CollectionInvalidFilePathTracker),
     CollectionPathAccessDeniedTracker(CollectionPathAccessDeniedTracker),
@@ -10482,6 +9397,7 @@ for FileCollectionErrorTracker {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct FileCollectionErrorTrackerCommon(
     pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 );
@@ -10509,6 +9425,7 @@ for FileCollectionErrorTrackerCommon {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct FileCollectionErrorTrackerOther(
     pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 );
@@ -10535,138 +9452,30 @@ for FileCollectionErrorTrackerOther {
 ///details of the flex plan for updating with contact information
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct FlexPlanUpdateEmail {
     ///option details the user might want to inform
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub details: ::std::option::Option<::std::string::String>,
     ///email id on which support team will contact on
     #[serde(rename = "emailId")]
-    pub email_id: FlexPlanUpdateEmailEmailId,
+    pub email_id: ::std::string::String,
     ///contact number on which support team can call user
     #[serde(
         rename = "phoneNumber",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub phone_number: ::std::option::Option<FlexPlanUpdateEmailPhoneNumber>,
+    pub phone_number: ::std::option::Option<::std::string::String>,
 }
 impl FlexPlanUpdateEmail {
     pub fn builder() -> builder::FlexPlanUpdateEmail {
         Default::default()
     }
 }
-///email id on which support team will contact on
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct FlexPlanUpdateEmailEmailId(::std::string::String);
-impl ::std::ops::Deref for FlexPlanUpdateEmailEmailId {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<FlexPlanUpdateEmailEmailId> for ::std::string::String {
-    fn from(value: FlexPlanUpdateEmailEmailId) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for FlexPlanUpdateEmailEmailId {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 255usize {
-            return Err("longer than 255 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for FlexPlanUpdateEmailEmailId {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for FlexPlanUpdateEmailEmailId {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for FlexPlanUpdateEmailEmailId {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///contact number on which support team can call user
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct FlexPlanUpdateEmailPhoneNumber(::std::string::String);
-impl ::std::ops::Deref for FlexPlanUpdateEmailPhoneNumber {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<FlexPlanUpdateEmailPhoneNumber> for ::std::string::String {
-    fn from(value: FlexPlanUpdateEmailPhoneNumber) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for FlexPlanUpdateEmailPhoneNumber {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 15usize {
-            return Err("longer than 15 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for FlexPlanUpdateEmailPhoneNumber {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for FlexPlanUpdateEmailPhoneNumber {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for FlexPlanUpdateEmailPhoneNumber {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///`GetCollectorsUsageResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct GetCollectorsUsageResponse {
     ///List of collectors.
     pub data: ::std::vec::Vec<Collector>,
@@ -10682,6 +9491,7 @@ impl GetCollectorsUsageResponse {
 ///`GetSearchJobStatusResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct GetSearchJobStatusResponse {
     ///Histogram buckets for the query.
     #[serde(
@@ -10728,6 +9538,7 @@ impl GetSearchJobStatusResponse {
 ///`GetSourcesUsageResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct GetSourcesUsageResponse {
     ///List of sources.
     pub data: ::std::vec::Vec<Source>,
@@ -10743,6 +9554,7 @@ impl GetSourcesUsageResponse {
 ///Monitor type and queries
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct GroupFieldsRequest {
     /**The type of monitor. Valid values:
   1. `Logs`: A logs query monitor.
@@ -10772,6 +9584,7 @@ impl GroupFieldsRequest {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum GroupFieldsRequestMonitorType {
     Logs,
     Metrics,
@@ -10819,6 +9632,7 @@ impl ::std::convert::TryFrom<::std::string::String> for GroupFieldsRequestMonito
 ///Group fields for the monitor
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct GroupFieldsResponse {
     ///List of group fields
     #[serde(rename = "groupFields")]
@@ -10835,6 +9649,7 @@ impl GroupFieldsResponse {
 ///`HighCardinalityDimensionDroppedTracker`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct HighCardinalityDimensionDroppedTracker {
     ///A more elaborate description of why the event occurred.
     pub description: ::std::string::String,
@@ -10855,6 +9670,7 @@ impl HighCardinalityDimensionDroppedTracker {
 ///`HistogramBucket`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct HistogramBucket {
     ///Count of messages in this bucket.
     pub count: i64,
@@ -10873,6 +9689,7 @@ impl HistogramBucket {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct IdArray(pub ::std::vec::Vec<::std::string::String>);
 impl ::std::ops::Deref for IdArray {
     type Target = ::std::vec::Vec<::std::string::String>;
@@ -10894,6 +9711,7 @@ impl ::std::convert::From<::std::vec::Vec<::std::string::String>> for IdArray {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct IdToAlertsLibraryBaseResponseMap(
     pub ::std::collections::HashMap<::std::string::String, AlertsLibraryBaseResponse>,
 );
@@ -10930,6 +9748,7 @@ impl ::std::convert::From<
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct IdToMonitorTemplatesLibraryBaseResponseMap(
     pub ::std::collections::HashMap<
         ::std::string::String,
@@ -10978,6 +9797,7 @@ impl ::std::convert::From<
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct IdToMutingInformationResponseMap(
     pub ::std::collections::HashMap<::std::string::String, MutingInformationResponse>,
 );
@@ -11013,6 +9833,7 @@ impl ::std::convert::From<
 ///`IngestBudgetExceededTracker`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct IngestBudgetExceededTracker {
     ///A more elaborate description of why the event occurred.
     pub description: ::std::string::String,
@@ -11043,6 +9864,7 @@ impl IngestBudgetExceededTracker {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum IngestBudgetExceededTrackerEventType {
     IngestBudgetExceededTracker,
 }
@@ -11086,6 +9908,7 @@ for IngestBudgetExceededTrackerEventType {
 ///`IngestThrottlingTracker`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct IngestThrottlingTracker {
     ///The type of data for which the rate limit was enabled. The possible values are `LogIngest` and `MetricsIngest`.
     #[serde(rename = "dataType", skip_serializing_if = "::std::option::Option::is_none")]
@@ -11119,6 +9942,7 @@ impl IngestThrottlingTracker {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum IngestThrottlingTrackerEventType {
     IngestThrottlingTracker,
 }
@@ -11160,6 +9984,7 @@ for IngestThrottlingTrackerEventType {
 ///`InstalledCollectorOfflineTracker`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct InstalledCollectorOfflineTracker {
     ///A more elaborate description of why the event occurred.
     pub description: ::std::string::String,
@@ -11183,6 +10008,7 @@ impl InstalledCollectorOfflineTracker {
 ///`KeyValuePair`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct KeyValuePair {
     ///Name of the key.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -11199,6 +10025,7 @@ impl KeyValuePair {
 ///`LabelValueLookupAutoCompleteSyncDefinition`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct LabelValueLookupAutoCompleteSyncDefinition {
     ///The autocomplete key to be used to fetch autocomplete values.
     #[serde(rename = "autoCompleteKey")]
@@ -11234,6 +10061,7 @@ impl LabelValueLookupAutoCompleteSyncDefinition {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum LabelValueLookupAutoCompleteSyncDefinitionAutoCompleteType {
     LabelValueLookup,
 }
@@ -11276,6 +10104,7 @@ for LabelValueLookupAutoCompleteSyncDefinitionAutoCompleteType {
 ///`LabelValuePairsAutoCompleteSyncDefinition`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct LabelValuePairsAutoCompleteSyncDefinition {
     ///The autocomplete key to be used to fetch autocomplete values.
     #[serde(rename = "autoCompleteKey")]
@@ -11302,6 +10131,7 @@ impl LabelValuePairsAutoCompleteSyncDefinition {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum LabelValuePairsAutoCompleteSyncDefinitionAutoCompleteType {
     LabelValuePairs,
 }
@@ -11344,6 +10174,7 @@ for LabelValuePairsAutoCompleteSyncDefinitionAutoCompleteType {
 ///`LayoutCommon`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct LayoutCommon {
     ///Layout structures for the panel childen.
     #[serde(rename = "layoutStructures")]
@@ -11357,6 +10188,7 @@ impl LayoutCommon {
 ///`Link`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Link {
     ///URL of the search job.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -11374,6 +10206,7 @@ impl Link {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct ListAlertsLibraryAlertResponse(
     pub ::std::vec::Vec<AlertsLibraryAlertResponse>,
 );
@@ -11399,6 +10232,7 @@ for ListAlertsLibraryAlertResponse {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct ListAlertsLibraryItemWithPath(pub ::std::vec::Vec<AlertsLibraryItemWithPath>);
 impl ::std::ops::Deref for ListAlertsLibraryItemWithPath {
     type Target = ::std::vec::Vec<AlertsLibraryItemWithPath>;
@@ -11422,6 +10256,7 @@ for ListAlertsLibraryItemWithPath {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct ListAppRecommendations(pub ::std::vec::Vec<AppRecommendation>);
 impl ::std::ops::Deref for ListAppRecommendations {
     type Target = ::std::vec::Vec<AppRecommendation>;
@@ -11444,6 +10279,7 @@ for ListAppRecommendations {
 ///`ListBuiltinFieldsUsageResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ListBuiltinFieldsUsageResponse {
     ///List of fields with their usages.
     pub data: ::std::vec::Vec<BuiltinFieldUsage>,
@@ -11456,6 +10292,7 @@ impl ListBuiltinFieldsUsageResponse {
 ///`ListCustomFieldsUsageResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ListCustomFieldsUsageResponse {
     ///List of fields with their usages.
     pub data: ::std::vec::Vec<CustomFieldUsage>,
@@ -11468,6 +10305,7 @@ impl ListCustomFieldsUsageResponse {
 ///`ListFieldNamesResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ListFieldNamesResponse {
     ///List of all built-in and custom field names.
     pub data: ::std::vec::Vec<FieldName>,
@@ -11481,6 +10319,7 @@ impl ListFieldNamesResponse {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct ListMonitorTemplatesLibraryItemWithPath(
     pub ::std::vec::Vec<MonitorTemplatesLibraryItemWithPath>,
 );
@@ -11505,6 +10344,7 @@ for ListMonitorTemplatesLibraryItemWithPath {
 ///`ListPartitionsInfoResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ListPartitionsInfoResponse {
     ///List of partitions information
     pub data: ::std::vec::Vec<PartitionInfo>,
@@ -11520,6 +10360,7 @@ impl ListPartitionsInfoResponse {
 ///`ListScimUserModelsResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ListScimUserModelsResponse {
     ///The number of results returned in this page
     #[serde(
@@ -11555,6 +10396,7 @@ impl ListScimUserModelsResponse {
 ///`ListServiceAccountModelsResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ListServiceAccountModelsResponse {
     ///List of service accounts.
     pub data: ::std::vec::Vec<ServiceAccountModel>,
@@ -11567,6 +10409,7 @@ impl ListServiceAccountModelsResponse {
 ///`ListTagResult`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ListTagResult {
     ///List of Tag Dictionary Values (e.g. Tag Keys or Tag Values).
     pub result: ::std::vec::Vec<::std::string::String>,
@@ -11579,6 +10422,7 @@ impl ListTagResult {
 ///`ListUserId`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ListUserId {
     ///List of users.
     pub data: ::std::vec::Vec<::std::string::String>,
@@ -11592,6 +10436,7 @@ impl ListUserId {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum LogSearchParameterAutoCompleteSyncDefinition {
     NoneAutoCompleteSyncDefinition(NoneAutoCompleteSyncDefinition),
     TextEntriesAutoCompleteSyncDefinition(TextEntriesAutoCompleteSyncDefinition),
@@ -11644,6 +10489,7 @@ for LogSearchParameterAutoCompleteSyncDefinition {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct LogSearchParameterAutoCompleteSyncDefinitionCommon(
     pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 );
@@ -11671,6 +10517,7 @@ for LogSearchParameterAutoCompleteSyncDefinitionCommon {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct LogSearchParameterAutoCompleteSyncDefinitionOther(
     pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 );
@@ -11697,6 +10544,7 @@ for LogSearchParameterAutoCompleteSyncDefinitionOther {
 ///Query for which to get log fields.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct LogSearchQuery {
     ///Query string for which to get log fields.
     #[serde(rename = "queryString")]
@@ -11710,6 +10558,7 @@ impl LogSearchQuery {
 ///Definition of the log search with query and timerange.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct LogSearchQueryEstimationQueryDefinition {
     ///Values for search template used in the search query. Learn more about the search templates here : https://help.sumologic.com/docs/search/get-started-with-search/build-search/search-templates/
     #[serde(
@@ -11720,7 +10569,7 @@ pub struct LogSearchQueryEstimationQueryDefinition {
     pub query_parameters: ::std::vec::Vec<LogSearchQueryParameterSyncDefinitionBase>,
     ///Log search Query to compute the estimated volume of data scanned.
     #[serde(rename = "queryString")]
-    pub query_string: LogSearchQueryEstimationQueryDefinitionQueryString,
+    pub query_string: ::std::string::String,
     ///This has the value `true` if the search is to be run by receipt time and `false` if it is to be run by message time.
     #[serde(rename = "runByReceiptTime", default)]
     pub run_by_receipt_time: bool,
@@ -11732,68 +10581,10 @@ impl LogSearchQueryEstimationQueryDefinition {
         Default::default()
     }
 }
-///Log search Query to compute the estimated volume of data scanned.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct LogSearchQueryEstimationQueryDefinitionQueryString(::std::string::String);
-impl ::std::ops::Deref for LogSearchQueryEstimationQueryDefinitionQueryString {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<LogSearchQueryEstimationQueryDefinitionQueryString>
-for ::std::string::String {
-    fn from(value: LogSearchQueryEstimationQueryDefinitionQueryString) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for LogSearchQueryEstimationQueryDefinitionQueryString {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 15000usize {
-            return Err("longer than 15000 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str>
-for LogSearchQueryEstimationQueryDefinitionQueryString {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for LogSearchQueryEstimationQueryDefinitionQueryString {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de>
-for LogSearchQueryEstimationQueryDefinitionQueryString {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///`LogSearchQueryParameterSyncDefinition`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct LogSearchQueryParameterSyncDefinition {
     #[serde(rename = "autoComplete")]
     pub auto_complete: LogSearchParameterAutoCompleteSyncDefinition,
@@ -11806,13 +10597,11 @@ pub struct LogSearchQueryParameterSyncDefinition {
     pub data_type: LogSearchQueryParameterSyncDefinitionDataType,
     ///A description of the parameter.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<
-        LogSearchQueryParameterSyncDefinitionDescription,
-    >,
+    pub description: ::std::option::Option<::std::string::String>,
     ///The name of the parameter.
-    pub name: LogSearchQueryParameterSyncDefinitionName,
+    pub name: ::std::string::String,
     ///A value for the parameter. Should be compatible with the type set in dataType field.
-    pub value: LogSearchQueryParameterSyncDefinitionValue,
+    pub value: ::std::string::String,
 }
 impl LogSearchQueryParameterSyncDefinition {
     pub fn builder() -> builder::LogSearchQueryParameterSyncDefinition {
@@ -11836,6 +10625,7 @@ impl LogSearchQueryParameterSyncDefinition {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum LogSearchQueryParameterSyncDefinitionDataType {
     #[serde(rename = "NUMBER")]
     Number,
@@ -11891,191 +10681,10 @@ for LogSearchQueryParameterSyncDefinitionDataType {
         value.parse()
     }
 }
-///A description of the parameter.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct LogSearchQueryParameterSyncDefinitionDescription(::std::string::String);
-impl ::std::ops::Deref for LogSearchQueryParameterSyncDefinitionDescription {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<LogSearchQueryParameterSyncDefinitionDescription>
-for ::std::string::String {
-    fn from(value: LogSearchQueryParameterSyncDefinitionDescription) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for LogSearchQueryParameterSyncDefinitionDescription {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 256usize {
-            return Err("longer than 256 characters".into());
-        }
-        static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        { ::regress::Regex::new("^[a-zA-Z0-9@ \\-_\\.]+$").unwrap() });
-        if PATTERN.find(value).is_none() {
-            return Err("doesn't match pattern \"^[a-zA-Z0-9@ \\-_\\.]+$\"".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for LogSearchQueryParameterSyncDefinitionDescription {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for LogSearchQueryParameterSyncDefinitionDescription {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de>
-for LogSearchQueryParameterSyncDefinitionDescription {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///The name of the parameter.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct LogSearchQueryParameterSyncDefinitionName(::std::string::String);
-impl ::std::ops::Deref for LogSearchQueryParameterSyncDefinitionName {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<LogSearchQueryParameterSyncDefinitionName>
-for ::std::string::String {
-    fn from(value: LogSearchQueryParameterSyncDefinitionName) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for LogSearchQueryParameterSyncDefinitionName {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 50usize {
-            return Err("longer than 50 characters".into());
-        }
-        static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        { ::regress::Regex::new("^[a-zA-Z0-9_]+$").unwrap() });
-        if PATTERN.find(value).is_none() {
-            return Err("doesn't match pattern \"^[a-zA-Z0-9_]+$\"".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for LogSearchQueryParameterSyncDefinitionName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for LogSearchQueryParameterSyncDefinitionName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for LogSearchQueryParameterSyncDefinitionName {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///A value for the parameter. Should be compatible with the type set in dataType field.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct LogSearchQueryParameterSyncDefinitionValue(::std::string::String);
-impl ::std::ops::Deref for LogSearchQueryParameterSyncDefinitionValue {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<LogSearchQueryParameterSyncDefinitionValue>
-for ::std::string::String {
-    fn from(value: LogSearchQueryParameterSyncDefinitionValue) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for LogSearchQueryParameterSyncDefinitionValue {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 256usize {
-            return Err("longer than 256 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for LogSearchQueryParameterSyncDefinitionValue {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for LogSearchQueryParameterSyncDefinitionValue {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for LogSearchQueryParameterSyncDefinitionValue {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///Definition of log search parsing mode
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct LogSearchQueryParsingMode {
     /**Define the parsing mode to scan the JSON format log messages. Possible values are:
   1. `AutoParse`
@@ -12115,6 +10724,7 @@ In AutoParse mode, the system automatically figures out fields to parse based on
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum LogSearchQueryParsingModeParsingMode {
     AutoParse,
     Manual,
@@ -12168,6 +10778,7 @@ impl ::std::default::Default for LogSearchQueryParsingModeParsingMode {
 ///Definition of the saved log search with query and timerange.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct LogSearchQueryTimeRangeBase {
     /**Define the parsing mode to scan the JSON format log messages. Possible values are:
   1. `AutoParse`
@@ -12187,7 +10798,7 @@ In AutoParse mode, the system automatically figures out fields to parse based on
     pub query_parameters: ::std::vec::Vec<LogSearchQueryParameterSyncDefinitionBase>,
     ///Query to perform.
     #[serde(rename = "queryString")]
-    pub query_string: LogSearchQueryTimeRangeBaseQueryString,
+    pub query_string: ::std::string::String,
     ///This has the value `true` if the search is to be run by receipt time and `false` if it is to be run by message time.
     #[serde(rename = "runByReceiptTime", default)]
     pub run_by_receipt_time: bool,
@@ -12202,6 +10813,7 @@ impl LogSearchQueryTimeRangeBase {
 ///Definition of the saved log search with query and timerange.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct LogSearchQueryTimeRangeBaseExceptParsingMode {
     ///Values for search template used in the search query. Learn more about the search templates here : https://help.sumologic.com/docs/search/get-started-with-search/build-search/search-templates/
     #[serde(
@@ -12212,7 +10824,7 @@ pub struct LogSearchQueryTimeRangeBaseExceptParsingMode {
     pub query_parameters: ::std::vec::Vec<LogSearchQueryParameterSyncDefinitionBase>,
     ///Query to perform.
     #[serde(rename = "queryString")]
-    pub query_string: LogSearchQueryTimeRangeBaseExceptParsingModeQueryString,
+    pub query_string: ::std::string::String,
     ///This has the value `true` if the search is to be run by receipt time and `false` if it is to be run by message time.
     #[serde(rename = "runByReceiptTime", default)]
     pub run_by_receipt_time: bool,
@@ -12222,67 +10834,6 @@ pub struct LogSearchQueryTimeRangeBaseExceptParsingMode {
 impl LogSearchQueryTimeRangeBaseExceptParsingMode {
     pub fn builder() -> builder::LogSearchQueryTimeRangeBaseExceptParsingMode {
         Default::default()
-    }
-}
-///Query to perform.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct LogSearchQueryTimeRangeBaseExceptParsingModeQueryString(
-    ::std::string::String,
-);
-impl ::std::ops::Deref for LogSearchQueryTimeRangeBaseExceptParsingModeQueryString {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<LogSearchQueryTimeRangeBaseExceptParsingModeQueryString>
-for ::std::string::String {
-    fn from(value: LogSearchQueryTimeRangeBaseExceptParsingModeQueryString) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for LogSearchQueryTimeRangeBaseExceptParsingModeQueryString {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 15000usize {
-            return Err("longer than 15000 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str>
-for LogSearchQueryTimeRangeBaseExceptParsingModeQueryString {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for LogSearchQueryTimeRangeBaseExceptParsingModeQueryString {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de>
-for LogSearchQueryTimeRangeBaseExceptParsingModeQueryString {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
     }
 }
 /**Define the parsing mode to scan the JSON format log messages. Possible values are:
@@ -12301,6 +10852,7 @@ In AutoParse mode, the system automatically figures out fields to parse based on
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum LogSearchQueryTimeRangeBaseParsingMode {
     AutoParse,
     Manual,
@@ -12351,66 +10903,10 @@ impl ::std::default::Default for LogSearchQueryTimeRangeBaseParsingMode {
         LogSearchQueryTimeRangeBaseParsingMode::Manual
     }
 }
-///Query to perform.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct LogSearchQueryTimeRangeBaseQueryString(::std::string::String);
-impl ::std::ops::Deref for LogSearchQueryTimeRangeBaseQueryString {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<LogSearchQueryTimeRangeBaseQueryString>
-for ::std::string::String {
-    fn from(value: LogSearchQueryTimeRangeBaseQueryString) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for LogSearchQueryTimeRangeBaseQueryString {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 15000usize {
-            return Err("longer than 15000 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for LogSearchQueryTimeRangeBaseQueryString {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for LogSearchQueryTimeRangeBaseQueryString {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for LogSearchQueryTimeRangeBaseQueryString {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///The parameters extracted from the logs outlier query.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct LogsOutlier {
     ///Sets the required number of consecutive indicator data points (outliers) to trigger a violation.
     #[serde(default = "defaults::default_u64::<i64, 1>")]
@@ -12453,6 +10949,7 @@ impl LogsOutlier {
 ///The preview data of the lookup table.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct LookupPreviewData {
     ///The field properties of the lookup table. This includes the field name, field description, and an identifier associated with each field.
     #[serde(
@@ -12479,6 +10976,7 @@ impl LookupPreviewData {
 ///Properties related to lookup tables being allowed and created.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct LookupTablesLimits {
     ///Remaining count of lookup tables that can be created.
     #[serde(
@@ -12508,6 +11006,7 @@ impl LookupTablesLimits {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct Message(
     pub ::std::collections::HashMap<::std::string::String, ::std::string::String>,
 );
@@ -12540,6 +11039,7 @@ impl ::std::convert::From<
 ///`Metadata`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Metadata {
     ///Creation timestamp in UTC in [RFC3339](https://tools.ietf.org/html/rfc3339) format.
     #[serde(rename = "createdAt")]
@@ -12562,6 +11062,7 @@ impl Metadata {
 ///`MetadataModel`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct MetadataModel {
     ///Creation timestamp in UTC in [RFC3339](https://tools.ietf.org/html/rfc3339) format.
     #[serde(rename = "createdAt")]
@@ -12584,6 +11085,7 @@ impl MetadataModel {
 ///`MetadataWithUserInfo`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct MetadataWithUserInfo {
     ///Creation timestamp in UTC in [RFC3339](https://tools.ietf.org/html/rfc3339) format.
     #[serde(
@@ -12610,6 +11112,7 @@ impl MetadataWithUserInfo {
 ///`MetricNameAsMetatagTracker`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct MetricNameAsMetatagTracker {
     ///A more elaborate description of why the event occurred.
     pub description: ::std::string::String,
@@ -12640,6 +11143,7 @@ impl MetricNameAsMetatagTracker {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum MetricNameAsMetatagTrackerEventType {
     MetricNameAsMetatagTracker,
 }
@@ -12682,6 +11186,7 @@ for MetricNameAsMetatagTrackerEventType {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum MetricNameErrorTracker {
     MissingTracker(MetricNameMissingTracker),
     AsMetatagTracker(MetricNameAsMetatagTracker),
@@ -12706,6 +11211,7 @@ impl ::std::convert::From<MetricNameErrorTrackerOther> for MetricNameErrorTracke
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct MetricNameErrorTrackerCommon(
     pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 );
@@ -12733,6 +11239,7 @@ for MetricNameErrorTrackerCommon {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct MetricNameErrorTrackerOther(
     pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 );
@@ -12759,6 +11266,7 @@ for MetricNameErrorTrackerOther {
 ///`MetricNameMissingTracker`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct MetricNameMissingTracker {
     ///A more elaborate description of why the event occurred.
     pub description: ::std::string::String,
@@ -12789,6 +11297,7 @@ impl MetricNameMissingTracker {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum MetricNameMissingTrackerEventType {
     MetricNameMissingTracker,
 }
@@ -12830,6 +11339,7 @@ for MetricNameMissingTrackerEventType {
 ///`MetricsCardinalityLimitExceededTracker`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct MetricsCardinalityLimitExceededTracker {
     ///A more elaborate description of why the event occurred.
     pub description: ::std::string::String,
@@ -12850,6 +11360,7 @@ impl MetricsCardinalityLimitExceededTracker {
 ///`MetricsHighCardinalityDetectedTracker`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct MetricsHighCardinalityDetectedTracker {
     ///A more elaborate description of why the event occurred.
     pub description: ::std::string::String,
@@ -12870,6 +11381,7 @@ impl MetricsHighCardinalityDetectedTracker {
 ///`MetricsMetadataKeyLengthLimitExceeded`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct MetricsMetadataKeyLengthLimitExceeded {
     ///A more elaborate description of why the event occurred.
     pub description: ::std::string::String,
@@ -12900,6 +11412,7 @@ impl MetricsMetadataKeyLengthLimitExceeded {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum MetricsMetadataKeyLengthLimitExceededEventType {
     MetricsMetadataKeyLengthLimitExceeded,
 }
@@ -12945,6 +11458,7 @@ for MetricsMetadataKeyLengthLimitExceededEventType {
 ///`MetricsMetadataKeyLengthLimitExceededTracker`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct MetricsMetadataKeyLengthLimitExceededTracker {
     ///A more elaborate description of why the event occurred.
     pub description: ::std::string::String,
@@ -12975,6 +11489,7 @@ impl MetricsMetadataKeyLengthLimitExceededTracker {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum MetricsMetadataKeyLengthLimitExceededTrackerEventType {
     MetricsMetadataKeyLengthLimitExceededTracker,
 }
@@ -13021,6 +11536,7 @@ for MetricsMetadataKeyLengthLimitExceededTrackerEventType {
 ///`MetricsMetadataKeyValuePairsLimitExceeded`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct MetricsMetadataKeyValuePairsLimitExceeded {
     ///A more elaborate description of why the event occurred.
     pub description: ::std::string::String,
@@ -13051,6 +11567,7 @@ impl MetricsMetadataKeyValuePairsLimitExceeded {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum MetricsMetadataKeyValuePairsLimitExceededEventType {
     MetricsMetadataKeyValuePairsLimitExceeded,
 }
@@ -13097,6 +11614,7 @@ for MetricsMetadataKeyValuePairsLimitExceededEventType {
 ///`MetricsMetadataKeyValuePairsLimitExceededTracker`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct MetricsMetadataKeyValuePairsLimitExceededTracker {
     ///A more elaborate description of why the event occurred.
     pub description: ::std::string::String,
@@ -13127,6 +11645,7 @@ impl MetricsMetadataKeyValuePairsLimitExceededTracker {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum MetricsMetadataKeyValuePairsLimitExceededTrackerEventType {
     MetricsMetadataKeyValuePairsLimitExceededTracker,
 }
@@ -13174,6 +11693,7 @@ for MetricsMetadataKeyValuePairsLimitExceededTrackerEventType {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum MetricsMetadataLimitsExceededTracker {
     KeyLengthLimitExceeded(MetricsMetadataKeyLengthLimitExceeded),
     ValueLengthLimitExceeded(MetricsMetadataValueLengthLimitExceeded),
@@ -13245,6 +11765,7 @@ for MetricsMetadataLimitsExceededTracker {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct MetricsMetadataLimitsExceededTrackerCommon(
     pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 );
@@ -13272,6 +11793,7 @@ for MetricsMetadataLimitsExceededTrackerCommon {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct MetricsMetadataLimitsExceededTrackerOther(
     pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 );
@@ -13298,6 +11820,7 @@ for MetricsMetadataLimitsExceededTrackerOther {
 ///`MetricsMetadataTotalMetadataSizeLimitExceeded`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct MetricsMetadataTotalMetadataSizeLimitExceeded {
     ///A more elaborate description of why the event occurred.
     pub description: ::std::string::String,
@@ -13328,6 +11851,7 @@ impl MetricsMetadataTotalMetadataSizeLimitExceeded {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum MetricsMetadataTotalMetadataSizeLimitExceededEventType {
     MetricsMetadataTotalMetadataSizeLimitExceeded,
 }
@@ -13374,6 +11898,7 @@ for MetricsMetadataTotalMetadataSizeLimitExceededEventType {
 ///`MetricsMetadataTotalMetadataSizeLimitExceededTracker`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct MetricsMetadataTotalMetadataSizeLimitExceededTracker {
     ///A more elaborate description of why the event occurred.
     pub description: ::std::string::String,
@@ -13404,6 +11929,7 @@ impl MetricsMetadataTotalMetadataSizeLimitExceededTracker {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum MetricsMetadataTotalMetadataSizeLimitExceededTrackerEventType {
     MetricsMetadataTotalMetadataSizeLimitExceededTracker,
 }
@@ -13452,6 +11978,7 @@ for MetricsMetadataTotalMetadataSizeLimitExceededTrackerEventType {
 ///`MetricsMetadataValueLengthLimitExceeded`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct MetricsMetadataValueLengthLimitExceeded {
     ///A more elaborate description of why the event occurred.
     pub description: ::std::string::String,
@@ -13482,6 +12009,7 @@ impl MetricsMetadataValueLengthLimitExceeded {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum MetricsMetadataValueLengthLimitExceededEventType {
     MetricsMetadataValueLengthLimitExceeded,
 }
@@ -13527,6 +12055,7 @@ for MetricsMetadataValueLengthLimitExceededEventType {
 ///`MetricsMetadataValueLengthLimitExceededTracker`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct MetricsMetadataValueLengthLimitExceededTracker {
     ///A more elaborate description of why the event occurred.
     pub description: ::std::string::String,
@@ -13557,6 +12086,7 @@ impl MetricsMetadataValueLengthLimitExceededTracker {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum MetricsMetadataValueLengthLimitExceededTrackerEventType {
     MetricsMetadataValueLengthLimitExceededTracker,
 }
@@ -13603,6 +12133,7 @@ for MetricsMetadataValueLengthLimitExceededTrackerEventType {
 ///The parameters extracted from the metrics outlier query.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct MetricsOutlier {
     #[serde(
         rename = "baselineTimeRangeWindow",
@@ -13646,6 +12177,7 @@ impl MetricsOutlier {
 ///`MetricsQueryResultInfo`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct MetricsQueryResultInfo {
     #[serde(
         rename = "resultContext",
@@ -13664,6 +12196,7 @@ impl MetricsQueryResultInfo {
 ///`MetricsSearch`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct MetricsSearch {
     ///Description of the metrics search page.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -13673,7 +12206,7 @@ pub struct MetricsSearch {
     #[serde(rename = "timeRange")]
     pub time_range: ResolvableTimeRange,
     ///Title of the metrics search page.
-    pub title: MetricsSearchTitle,
+    pub title: ::std::string::String,
     ///Visual settings of the metrics search page.
     #[serde(
         rename = "visualSettings",
@@ -13686,72 +12219,10 @@ impl MetricsSearch {
         Default::default()
     }
 }
-///Title of the metrics search page.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct MetricsSearchTitle(::std::string::String);
-impl ::std::ops::Deref for MetricsSearchTitle {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<MetricsSearchTitle> for ::std::string::String {
-    fn from(value: MetricsSearchTitle) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for MetricsSearchTitle {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 255usize {
-            return Err("longer than 255 characters".into());
-        }
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        { ::regress::Regex::new("^\\s*\\S.*$").unwrap() });
-        if PATTERN.find(value).is_none() {
-            return Err("doesn't match pattern \"^\\s*\\S.*$\"".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for MetricsSearchTitle {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for MetricsSearchTitle {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricsSearchTitle {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///The monitor group key info for all monitors.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct MonitorGroupInfo {
     ///The monitor group keys.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -13765,6 +12236,7 @@ impl MonitorGroupInfo {
 ///Queries to be validated.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct MonitorQueries {
     /**The type of monitor. Valid values:
   1. `Logs`: A logs query monitor.
@@ -13797,6 +12269,7 @@ impl MonitorQueries {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum MonitorQueriesMonitorType {
     Logs,
     Metrics,
@@ -13844,9 +12317,10 @@ impl ::std::convert::TryFrom<::std::string::String> for MonitorQueriesMonitorTyp
 ///Request object to get monitor scan estimates
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct MonitorScanEstimatesRequest {
     ///The logs query that defines the stream of data the monitor runs on.
-    pub query: MonitorScanEstimatesRequestQuery,
+    pub query: ::std::string::String,
     ///Time zone for the monitor [IANA Time Zone Database](https://en.wikipedia.org/wiki/List_of_tz_database_time_zones#List).
     pub timezone: ::std::string::String,
     ///Defines the conditions of when to send notifications.
@@ -13857,65 +12331,10 @@ impl MonitorScanEstimatesRequest {
         Default::default()
     }
 }
-///The logs query that defines the stream of data the monitor runs on.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct MonitorScanEstimatesRequestQuery(::std::string::String);
-impl ::std::ops::Deref for MonitorScanEstimatesRequestQuery {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<MonitorScanEstimatesRequestQuery> for ::std::string::String {
-    fn from(value: MonitorScanEstimatesRequestQuery) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for MonitorScanEstimatesRequestQuery {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 15000usize {
-            return Err("longer than 15000 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for MonitorScanEstimatesRequestQuery {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for MonitorScanEstimatesRequestQuery {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MonitorScanEstimatesRequestQuery {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///Monitor scan estimates
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct MonitorScanEstimatesResponse {
     ///array of scan estimates
     #[serde(
@@ -13933,6 +12352,7 @@ impl MonitorScanEstimatesResponse {
 ///The monitor subscription. Alerts can be filtered by a monitor subscription status.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct MonitorSubscription {
     ///The id of the subscription target. It can be either a monitor or a folder id.
     #[serde(rename = "targetId", skip_serializing_if = "::std::option::Option::is_none")]
@@ -13946,6 +12366,7 @@ impl MonitorSubscription {
 ///List of existing subscriptions.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct MonitorSubscriptionsListResponse {
     ///If true, the list contains all existing subscriptions.
     pub exhaustive: bool,
@@ -13960,6 +12381,7 @@ impl MonitorSubscriptionsListResponse {
 ///Subscription status of the element.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct MonitorSubscriptionsStatus {
     ///Status of the subscription.
     pub status: MonitorSubscriptionsStatusStatus,
@@ -13985,6 +12407,7 @@ impl MonitorSubscriptionsStatus {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum MonitorSubscriptionsStatusStatus {
     Subscribed,
     SubscribedByAncestor,
@@ -14037,6 +12460,7 @@ for MonitorSubscriptionsStatusStatus {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct MonitorSubscriptionsTargetsInput(pub ::std::vec::Vec<::std::string::String>);
 impl ::std::ops::Deref for MonitorSubscriptionsTargetsInput {
     type Target = ::std::vec::Vec<::std::string::String>;
@@ -14060,6 +12484,7 @@ for MonitorSubscriptionsTargetsInput {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum MonitorTemplatesLibraryBase {
     Folder(MonitorTemplatesLibraryFolder),
     MonitorTemplate(MonitorTemplatesLibraryMonitorTemplate),
@@ -14086,6 +12511,7 @@ for MonitorTemplatesLibraryBase {
 ///`MonitorTemplatesLibraryBaseCommon`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct MonitorTemplatesLibraryBaseCommon {
     ///Description of the monitortemplate or folder.
     #[serde(default)]
@@ -14102,6 +12528,7 @@ impl MonitorTemplatesLibraryBaseCommon {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum MonitorTemplatesLibraryBaseExport {
     FolderExport(MonitorTemplatesLibraryFolderExport),
     MonitorTemplateExport(MonitorTemplatesLibraryMonitorTemplateExport),
@@ -14128,6 +12555,7 @@ for MonitorTemplatesLibraryBaseExport {
 ///`MonitorTemplatesLibraryBaseExportCommon`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct MonitorTemplatesLibraryBaseExportCommon {
     ///Description of the monitortemplate or folder.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -14144,6 +12572,7 @@ impl MonitorTemplatesLibraryBaseExportCommon {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct MonitorTemplatesLibraryBaseExportOther(
     pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 );
@@ -14171,6 +12600,7 @@ for MonitorTemplatesLibraryBaseExportOther {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct MonitorTemplatesLibraryBaseOther(
     pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 );
@@ -14198,6 +12628,7 @@ for MonitorTemplatesLibraryBaseOther {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum MonitorTemplatesLibraryBaseResponse {
     FolderResponse(MonitorTemplatesLibraryFolderResponse),
     MonitorTemplateResponse(MonitorTemplatesLibraryMonitorTemplateResponse),
@@ -14224,6 +12655,7 @@ for MonitorTemplatesLibraryBaseResponse {
 ///`MonitorTemplatesLibraryBaseResponseCommon`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct MonitorTemplatesLibraryBaseResponseCommon {
     /**Type of the content. Valid values:
   1) Monitortemplate
@@ -14272,6 +12704,7 @@ impl MonitorTemplatesLibraryBaseResponseCommon {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct MonitorTemplatesLibraryBaseResponseOther(
     pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 );
@@ -14299,6 +12732,7 @@ for MonitorTemplatesLibraryBaseResponseOther {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum MonitorTemplatesLibraryBaseUpdate {
     FolderUpdate(MonitorTemplatesLibraryFolderUpdate),
     MonitorTemplateUpdate(MonitorTemplatesLibraryMonitorTemplateUpdate),
@@ -14325,6 +12759,7 @@ for MonitorTemplatesLibraryBaseUpdate {
 ///`MonitorTemplatesLibraryBaseUpdateCommon`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct MonitorTemplatesLibraryBaseUpdateCommon {
     ///The description of the monitortemplate or folder.
     #[serde(default)]
@@ -14343,6 +12778,7 @@ impl MonitorTemplatesLibraryBaseUpdateCommon {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct MonitorTemplatesLibraryBaseUpdateOther(
     pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 );
@@ -14369,6 +12805,7 @@ for MonitorTemplatesLibraryBaseUpdateOther {
 ///`MonitorTemplatesLibraryFolder`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct MonitorTemplatesLibraryFolder {
     ///Description of the monitortemplate or folder.
     #[serde(default)]
@@ -14386,6 +12823,7 @@ impl MonitorTemplatesLibraryFolder {
 ///`MonitorTemplatesLibraryFolderExport`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct MonitorTemplatesLibraryFolderExport {
     ///The items in the folder. A multi-type list of types monitortemplate or folder.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -14417,6 +12855,7 @@ impl MonitorTemplatesLibraryFolderExport {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum MonitorTemplatesLibraryFolderExportType {
     MonitorTemplatesLibraryFolderExport,
 }
@@ -14462,6 +12901,7 @@ for MonitorTemplatesLibraryFolderExportType {
 ///`MonitorTemplatesLibraryFolderResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct MonitorTemplatesLibraryFolderResponse {
     ///Children of the folder. NOTE: Permissions field will not be filled (empty list) for children.
     pub children: ::std::vec::Vec<MonitorTemplatesLibraryBaseResponse>,
@@ -14522,6 +12962,7 @@ impl MonitorTemplatesLibraryFolderResponse {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum MonitorTemplatesLibraryFolderResponseType {
     MonitorTemplatesLibraryFolderResponse,
 }
@@ -14578,6 +13019,7 @@ for MonitorTemplatesLibraryFolderResponseType {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum MonitorTemplatesLibraryFolderType {
     MonitorTemplatesLibraryFolder,
 }
@@ -14621,6 +13063,7 @@ for MonitorTemplatesLibraryFolderType {
 ///`MonitorTemplatesLibraryFolderUpdate`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct MonitorTemplatesLibraryFolderUpdate {
     ///The description of the monitortemplate or folder.
     #[serde(default)]
@@ -14651,6 +13094,7 @@ impl MonitorTemplatesLibraryFolderUpdate {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum MonitorTemplatesLibraryFolderUpdateType {
     MonitorTemplatesLibraryFolderUpdate,
 }
@@ -14696,6 +13140,7 @@ for MonitorTemplatesLibraryFolderUpdateType {
 ///`MonitorTemplatesLibraryItemWithPath`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct MonitorTemplatesLibraryItemWithPath {
     pub item: MonitorTemplatesLibraryBaseResponse,
     ///Path of the monitortemplate or folder.
@@ -14709,6 +13154,7 @@ impl MonitorTemplatesLibraryItemWithPath {
 ///`MonitorTemplatesLibraryMonitorTemplate`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct MonitorTemplatesLibraryMonitorTemplate {
     ///The name of the alert(s) triggered from the monitor created based on the template. Monitor name will be used if not specified.
     #[serde(
@@ -14740,8 +13186,8 @@ pub struct MonitorTemplatesLibraryMonitorTemplate {
     ///Name of the monitortemplate or folder.
     pub name: ::std::string::String,
     ///Notes such as links and instruction to help you resolve alerts triggered by this monitor template. {{Markdown}} supported. It will be enabled only if available for your organization. Please contact your Sumo Logic account team to learn more.
-    #[serde(default = "defaults::monitor_templates_library_monitor_template_playbook")]
-    pub playbook: MonitorTemplatesLibraryMonitorTemplatePlaybook,
+    #[serde(default)]
+    pub playbook: ::std::string::String,
     ///All queries from the monitor.
     pub queries: ::std::vec::Vec<MonitorQuery>,
     ///Defines the conditions of when to send notifications.
@@ -14757,6 +13203,7 @@ impl MonitorTemplatesLibraryMonitorTemplate {
 ///`MonitorTemplatesLibraryMonitorTemplateExport`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct MonitorTemplatesLibraryMonitorTemplateExport {
     ///The name of the alert(s) triggered from the monitor created based on the template. Monitor name will be used if not specified.
     #[serde(
@@ -14788,10 +13235,8 @@ pub struct MonitorTemplatesLibraryMonitorTemplateExport {
     ///Name of the monitortemplate or folder.
     pub name: ::std::string::String,
     ///Notes such as links and instruction to help you resolve alerts triggered by this monitor template. {{Markdown}} supported. It will be enabled only if available for your organization. Please contact your Sumo Logic account team to learn more.
-    #[serde(
-        default = "defaults::monitor_templates_library_monitor_template_export_playbook"
-    )]
-    pub playbook: MonitorTemplatesLibraryMonitorTemplateExportPlaybook,
+    #[serde(default)]
+    pub playbook: ::std::string::String,
     ///All queries from the monitor.
     pub queries: ::std::vec::Vec<MonitorQuery>,
     ///Defines the conditions of when to send notifications.
@@ -14820,6 +13265,7 @@ impl MonitorTemplatesLibraryMonitorTemplateExport {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum MonitorTemplatesLibraryMonitorTemplateExportMonitorType {
     Logs,
     Metrics,
@@ -14869,70 +13315,6 @@ for MonitorTemplatesLibraryMonitorTemplateExportMonitorType {
         value.parse()
     }
 }
-///Notes such as links and instruction to help you resolve alerts triggered by this monitor template. {{Markdown}} supported. It will be enabled only if available for your organization. Please contact your Sumo Logic account team to learn more.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct MonitorTemplatesLibraryMonitorTemplateExportPlaybook(::std::string::String);
-impl ::std::ops::Deref for MonitorTemplatesLibraryMonitorTemplateExportPlaybook {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<MonitorTemplatesLibraryMonitorTemplateExportPlaybook>
-for ::std::string::String {
-    fn from(value: MonitorTemplatesLibraryMonitorTemplateExportPlaybook) -> Self {
-        value.0
-    }
-}
-impl ::std::default::Default for MonitorTemplatesLibraryMonitorTemplateExportPlaybook {
-    fn default() -> Self {
-        MonitorTemplatesLibraryMonitorTemplateExportPlaybook("".to_string())
-    }
-}
-impl ::std::str::FromStr for MonitorTemplatesLibraryMonitorTemplateExportPlaybook {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 4096usize {
-            return Err("longer than 4096 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str>
-for MonitorTemplatesLibraryMonitorTemplateExportPlaybook {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for MonitorTemplatesLibraryMonitorTemplateExportPlaybook {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de>
-for MonitorTemplatesLibraryMonitorTemplateExportPlaybook {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///`MonitorTemplatesLibraryMonitorTemplateExportType`
 #[derive(
     ::serde::Deserialize,
@@ -14947,6 +13329,7 @@ for MonitorTemplatesLibraryMonitorTemplateExportPlaybook {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum MonitorTemplatesLibraryMonitorTemplateExportType {
     MonitorTemplatesLibraryMonitorTemplateExport,
 }
@@ -15005,6 +13388,7 @@ for MonitorTemplatesLibraryMonitorTemplateExportType {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum MonitorTemplatesLibraryMonitorTemplateMonitorType {
     Logs,
     Metrics,
@@ -15054,71 +13438,10 @@ for MonitorTemplatesLibraryMonitorTemplateMonitorType {
         value.parse()
     }
 }
-///Notes such as links and instruction to help you resolve alerts triggered by this monitor template. {{Markdown}} supported. It will be enabled only if available for your organization. Please contact your Sumo Logic account team to learn more.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct MonitorTemplatesLibraryMonitorTemplatePlaybook(::std::string::String);
-impl ::std::ops::Deref for MonitorTemplatesLibraryMonitorTemplatePlaybook {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<MonitorTemplatesLibraryMonitorTemplatePlaybook>
-for ::std::string::String {
-    fn from(value: MonitorTemplatesLibraryMonitorTemplatePlaybook) -> Self {
-        value.0
-    }
-}
-impl ::std::default::Default for MonitorTemplatesLibraryMonitorTemplatePlaybook {
-    fn default() -> Self {
-        MonitorTemplatesLibraryMonitorTemplatePlaybook("".to_string())
-    }
-}
-impl ::std::str::FromStr for MonitorTemplatesLibraryMonitorTemplatePlaybook {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 4096usize {
-            return Err("longer than 4096 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for MonitorTemplatesLibraryMonitorTemplatePlaybook {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for MonitorTemplatesLibraryMonitorTemplatePlaybook {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MonitorTemplatesLibraryMonitorTemplatePlaybook {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///`MonitorTemplatesLibraryMonitorTemplateResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct MonitorTemplatesLibraryMonitorTemplateResponse {
     ///The name of the alert(s) triggered from the monitor created based on the template. Monitor name will be used if not specified.
     #[serde(
@@ -15180,10 +13503,8 @@ pub struct MonitorTemplatesLibraryMonitorTemplateResponse {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub permissions: ::std::vec::Vec<::std::string::String>,
     ///Notes such as links and instruction to help you resolve alerts triggered by this monitor template. {{Markdown}} supported. It will be enabled only if available for your organization. Please contact your Sumo Logic account team to learn more.
-    #[serde(
-        default = "defaults::monitor_templates_library_monitor_template_response_playbook"
-    )]
-    pub playbook: MonitorTemplatesLibraryMonitorTemplateResponsePlaybook,
+    #[serde(default)]
+    pub playbook: ::std::string::String,
     ///All queries from the monitor.
     pub queries: ::std::vec::Vec<MonitorQuery>,
     ///Defines the conditions of when to send notifications.
@@ -15214,6 +13535,7 @@ impl MonitorTemplatesLibraryMonitorTemplateResponse {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum MonitorTemplatesLibraryMonitorTemplateResponseMonitorType {
     Logs,
     Metrics,
@@ -15263,70 +13585,6 @@ for MonitorTemplatesLibraryMonitorTemplateResponseMonitorType {
         value.parse()
     }
 }
-///Notes such as links and instruction to help you resolve alerts triggered by this monitor template. {{Markdown}} supported. It will be enabled only if available for your organization. Please contact your Sumo Logic account team to learn more.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct MonitorTemplatesLibraryMonitorTemplateResponsePlaybook(::std::string::String);
-impl ::std::ops::Deref for MonitorTemplatesLibraryMonitorTemplateResponsePlaybook {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<MonitorTemplatesLibraryMonitorTemplateResponsePlaybook>
-for ::std::string::String {
-    fn from(value: MonitorTemplatesLibraryMonitorTemplateResponsePlaybook) -> Self {
-        value.0
-    }
-}
-impl ::std::default::Default for MonitorTemplatesLibraryMonitorTemplateResponsePlaybook {
-    fn default() -> Self {
-        MonitorTemplatesLibraryMonitorTemplateResponsePlaybook("".to_string())
-    }
-}
-impl ::std::str::FromStr for MonitorTemplatesLibraryMonitorTemplateResponsePlaybook {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 4096usize {
-            return Err("longer than 4096 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str>
-for MonitorTemplatesLibraryMonitorTemplateResponsePlaybook {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for MonitorTemplatesLibraryMonitorTemplateResponsePlaybook {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de>
-for MonitorTemplatesLibraryMonitorTemplateResponsePlaybook {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///`MonitorTemplatesLibraryMonitorTemplateResponseType`
 #[derive(
     ::serde::Deserialize,
@@ -15341,6 +13599,7 @@ for MonitorTemplatesLibraryMonitorTemplateResponsePlaybook {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum MonitorTemplatesLibraryMonitorTemplateResponseType {
     MonitorTemplatesLibraryMonitorTemplateResponse,
 }
@@ -15398,6 +13657,7 @@ for MonitorTemplatesLibraryMonitorTemplateResponseType {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum MonitorTemplatesLibraryMonitorTemplateType {
     MonitorTemplatesLibraryMonitorTemplate,
 }
@@ -15443,6 +13703,7 @@ for MonitorTemplatesLibraryMonitorTemplateType {
 ///`MonitorTemplatesLibraryMonitorTemplateUpdate`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct MonitorTemplatesLibraryMonitorTemplateUpdate {
     ///The name of the alert(s) triggered from the monitor created based on the template. Monitor name will be used if not specified.
     #[serde(
@@ -15474,10 +13735,8 @@ pub struct MonitorTemplatesLibraryMonitorTemplateUpdate {
     ///The name of the monitortemplate or folder.
     pub name: ::std::string::String,
     ///Notes such as links and instruction to help you resolve alerts triggered by this monitor template. {{Markdown}} supported. It will be enabled only if available for your organization. Please contact your Sumo Logic account team to learn more.
-    #[serde(
-        default = "defaults::monitor_templates_library_monitor_template_update_playbook"
-    )]
-    pub playbook: MonitorTemplatesLibraryMonitorTemplateUpdatePlaybook,
+    #[serde(default)]
+    pub playbook: ::std::string::String,
     ///All queries from the monitor.
     pub queries: ::std::vec::Vec<MonitorQuery>,
     ///Defines the conditions of when to send notifications.
@@ -15508,6 +13767,7 @@ impl MonitorTemplatesLibraryMonitorTemplateUpdate {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum MonitorTemplatesLibraryMonitorTemplateUpdateMonitorType {
     Logs,
     Metrics,
@@ -15557,70 +13817,6 @@ for MonitorTemplatesLibraryMonitorTemplateUpdateMonitorType {
         value.parse()
     }
 }
-///Notes such as links and instruction to help you resolve alerts triggered by this monitor template. {{Markdown}} supported. It will be enabled only if available for your organization. Please contact your Sumo Logic account team to learn more.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct MonitorTemplatesLibraryMonitorTemplateUpdatePlaybook(::std::string::String);
-impl ::std::ops::Deref for MonitorTemplatesLibraryMonitorTemplateUpdatePlaybook {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<MonitorTemplatesLibraryMonitorTemplateUpdatePlaybook>
-for ::std::string::String {
-    fn from(value: MonitorTemplatesLibraryMonitorTemplateUpdatePlaybook) -> Self {
-        value.0
-    }
-}
-impl ::std::default::Default for MonitorTemplatesLibraryMonitorTemplateUpdatePlaybook {
-    fn default() -> Self {
-        MonitorTemplatesLibraryMonitorTemplateUpdatePlaybook("".to_string())
-    }
-}
-impl ::std::str::FromStr for MonitorTemplatesLibraryMonitorTemplateUpdatePlaybook {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 4096usize {
-            return Err("longer than 4096 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str>
-for MonitorTemplatesLibraryMonitorTemplateUpdatePlaybook {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for MonitorTemplatesLibraryMonitorTemplateUpdatePlaybook {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de>
-for MonitorTemplatesLibraryMonitorTemplateUpdatePlaybook {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///`MonitorTemplatesLibraryMonitorTemplateUpdateType`
 #[derive(
     ::serde::Deserialize,
@@ -15635,6 +13831,7 @@ for MonitorTemplatesLibraryMonitorTemplateUpdatePlaybook {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum MonitorTemplatesLibraryMonitorTemplateUpdateType {
     MonitorTemplatesLibraryMonitorTemplateUpdate,
 }
@@ -15680,6 +13877,7 @@ for MonitorTemplatesLibraryMonitorTemplateUpdateType {
 ///`MonitorsLibraryBaseCommon`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct MonitorsLibraryBaseCommon {
     ///Description of the monitor or folder.
     #[serde(default)]
@@ -15695,6 +13893,7 @@ impl MonitorsLibraryBaseCommon {
 ///`MonitorsLibraryBaseExportCommon`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct MonitorsLibraryBaseExportCommon {
     ///Description of the monitor or folder.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -15710,6 +13909,7 @@ impl MonitorsLibraryBaseExportCommon {
 ///`MonitorsLibraryBaseResponseCommon`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct MonitorsLibraryBaseResponseCommon {
     /**Type of the content. Valid values:
   1) Monitor
@@ -15757,6 +13957,7 @@ impl MonitorsLibraryBaseResponseCommon {
 ///`MonitorsLibraryBaseUpdateCommon`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct MonitorsLibraryBaseUpdateCommon {
     ///The description of the monitor or folder.
     #[serde(default)]
@@ -15774,6 +13975,7 @@ impl MonitorsLibraryBaseUpdateCommon {
 ///Muting information fields for the monitor.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct MutingInformationResponse {
     #[serde(
         rename = "adhocMuting",
@@ -15808,6 +14010,7 @@ impl MutingInformationResponse {
 ///Muting information fields for the monitor.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct MutingScheduleResponse {
     ///Id of the muting schedule in hex.
     pub id: ::std::string::String,
@@ -15820,6 +14023,7 @@ impl MutingScheduleResponse {
 ///`MutingSchedulesLibraryBaseCommon`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct MutingSchedulesLibraryBaseCommon {
     ///Description of the mutingschedule or folder.
     #[serde(default)]
@@ -15835,6 +14039,7 @@ impl MutingSchedulesLibraryBaseCommon {
 ///`MutingSchedulesLibraryBaseExportCommon`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct MutingSchedulesLibraryBaseExportCommon {
     ///Description of the mutingschedule or folder.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -15850,6 +14055,7 @@ impl MutingSchedulesLibraryBaseExportCommon {
 ///`MutingSchedulesLibraryBaseResponseCommon`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct MutingSchedulesLibraryBaseResponseCommon {
     /**Type of the content. Valid values:
   1) Mutingschedule
@@ -15897,6 +14103,7 @@ impl MutingSchedulesLibraryBaseResponseCommon {
 ///`MutingSchedulesLibraryBaseUpdateCommon`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct MutingSchedulesLibraryBaseUpdateCommon {
     ///The description of the mutingschedule or folder.
     #[serde(default)]
@@ -15914,6 +14121,7 @@ impl MutingSchedulesLibraryBaseUpdateCommon {
 ///`NameInfo`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct NameInfo {
     ///Family name of the user (lastName)
     #[serde(
@@ -15936,6 +14144,7 @@ impl NameInfo {
 ///`NextInstancesRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct NextInstancesRequest {
     ///RRule (Recurrence Rule)
     pub rrule: ::std::string::String,
@@ -15956,6 +14165,7 @@ impl NextInstancesRequest {
 ///`NextInstancesResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct NextInstancesResponse {
     ///list of next instances in epoch
     #[serde(
@@ -15973,6 +14183,7 @@ impl NextInstancesResponse {
 ///`NoneAutoCompleteSyncDefinition`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct NoneAutoCompleteSyncDefinition {
     #[serde(rename = "autoCompleteType")]
     pub auto_complete_type: NoneAutoCompleteSyncDefinitionAutoCompleteType,
@@ -15996,6 +14207,7 @@ impl NoneAutoCompleteSyncDefinition {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum NoneAutoCompleteSyncDefinitionAutoCompleteType {
     None,
 }
@@ -16037,6 +14249,7 @@ for NoneAutoCompleteSyncDefinitionAutoCompleteType {
 ///`OAuthRefreshFailedTracker`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct OAuthRefreshFailedTracker {
     ///A more elaborate description of why the event occurred.
     pub description: ::std::string::String,
@@ -16066,6 +14279,7 @@ impl OAuthRefreshFailedTracker {
 ///Raw data query for the computed signal.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct OpenInQuery {
     ///End time of the query.
     #[serde(rename = "endTime")]
@@ -16083,6 +14297,7 @@ impl OpenInQuery {
 ///Result of the aggregations performed on the usages. Operator can be `sum`, `average`, `usagePercentage`, `forecastValue`,`forecastPercentage`, or `forecastRemainingDays`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Operator {
     ///The name of the operator applied to the data.
     pub name: ::std::string::String,
@@ -16097,6 +14312,7 @@ impl Operator {
 ///`OrCorrelationExpression`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct OrCorrelationExpression {
     #[serde(rename = "correlationExpressionType")]
     pub correlation_expression_type: OrCorrelationExpressionCorrelationExpressionType,
@@ -16123,6 +14339,7 @@ impl OrCorrelationExpression {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum OrCorrelationExpressionCorrelationExpressionType {
     Or,
 }
@@ -16164,6 +14381,7 @@ for OrCorrelationExpressionCorrelationExpressionType {
 ///`OtcErrorProcessingSpansTracker`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct OtcErrorProcessingSpansTracker {
     ///A more elaborate description of why the event occurred.
     pub description: ::std::string::String,
@@ -16215,6 +14433,7 @@ impl OtcErrorProcessingSpansTracker {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum OtcErrorProcessingSpansTrackerEventType {
     #[serde(rename = "OTCErrorProcessingSpansTracker")]
     OtcErrorProcessingSpansTracker,
@@ -16260,6 +14479,7 @@ for OtcErrorProcessingSpansTrackerEventType {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum OtcExporterErrorTracker {
     HighFailuresExportingSpansTracker(OtcExporterHighFailuresExportingSpansTracker),
     LargeTraceBatchesTracker(OtcExporterLargeTraceBatchesTracker),
@@ -16286,6 +14506,7 @@ impl ::std::convert::From<OtcExporterErrorTrackerOther> for OtcExporterErrorTrac
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct OtcExporterErrorTrackerCommon(
     pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 );
@@ -16313,6 +14534,7 @@ for OtcExporterErrorTrackerCommon {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct OtcExporterErrorTrackerOther(
     pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 );
@@ -16339,6 +14561,7 @@ for OtcExporterErrorTrackerOther {
 ///`OtcExporterHighFailuresExportingSpansTracker`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct OtcExporterHighFailuresExportingSpansTracker {
     ///The failure count.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -16390,6 +14613,7 @@ impl OtcExporterHighFailuresExportingSpansTracker {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum OtcExporterHighFailuresExportingSpansTrackerEventType {
     #[serde(rename = "OTCExporterHighFailuresExportingSpansTracker")]
     OtcExporterHighFailuresExportingSpansTracker,
@@ -16437,6 +14661,7 @@ for OtcExporterHighFailuresExportingSpansTrackerEventType {
 ///`OtcExporterLargeTraceBatchesTracker`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct OtcExporterLargeTraceBatchesTracker {
     ///The failure count.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -16488,6 +14713,7 @@ impl OtcExporterLargeTraceBatchesTracker {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum OtcExporterLargeTraceBatchesTrackerEventType {
     #[serde(rename = "OTCExporterLargeTraceBatchesTracker")]
     OtcExporterLargeTraceBatchesTracker,
@@ -16535,6 +14761,7 @@ for OtcExporterLargeTraceBatchesTrackerEventType {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum OtcProcessErrorTracker {
     ProcessHighMemoryUsageTracker(OtcProcessHighMemoryUsageTracker),
     ProcessSpansDroppedTracker(OtcProcessSpansDroppedTracker),
@@ -16577,6 +14804,7 @@ impl ::std::convert::From<OtcProcessErrorTrackerOther> for OtcProcessErrorTracke
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct OtcProcessErrorTrackerCommon(
     pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 );
@@ -16604,6 +14832,7 @@ for OtcProcessErrorTrackerCommon {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct OtcProcessErrorTrackerOther(
     pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 );
@@ -16630,6 +14859,7 @@ for OtcProcessErrorTrackerOther {
 ///`OtcProcessHighMemoryUsageTracker`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct OtcProcessHighMemoryUsageTracker {
     ///A more elaborate description of why the event occurred.
     pub description: ::std::string::String,
@@ -16684,6 +14914,7 @@ impl OtcProcessHighMemoryUsageTracker {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum OtcProcessHighMemoryUsageTrackerEventType {
     #[serde(rename = "OTCProcessHighMemoryUsageTracker")]
     OtcProcessHighMemoryUsageTracker,
@@ -16730,6 +14961,7 @@ for OtcProcessHighMemoryUsageTrackerEventType {
 ///`OtcProcessSpansDroppedTracker`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct OtcProcessSpansDroppedTracker {
     ///The count of dropped spans.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -16781,6 +15013,7 @@ impl OtcProcessSpansDroppedTracker {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum OtcProcessSpansDroppedTrackerEventType {
     #[serde(rename = "OTCProcessSpansDroppedTracker")]
     OtcProcessSpansDroppedTracker,
@@ -16825,6 +15058,7 @@ for OtcProcessSpansDroppedTrackerEventType {
 ///`OtcProcessSpansRefusedTracker`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct OtcProcessSpansRefusedTracker {
     ///The count of refused spans.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -16876,6 +15110,7 @@ impl OtcProcessSpansRefusedTracker {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum OtcProcessSpansRefusedTrackerEventType {
     #[serde(rename = "OTCProcessSpansRefusedTracker")]
     OtcProcessSpansRefusedTracker,
@@ -16921,6 +15156,7 @@ for OtcProcessSpansRefusedTrackerEventType {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum OtcReceiverErrorTracker {
     NoSpansObservedTracker(OtcReceiverNoSpansObservedTracker),
     SpansDroppedTracker(OtcReceiverSpansDroppedTracker),
@@ -16952,6 +15188,7 @@ impl ::std::convert::From<OtcReceiverErrorTrackerOther> for OtcReceiverErrorTrac
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct OtcReceiverErrorTrackerCommon(
     pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 );
@@ -16979,6 +15216,7 @@ for OtcReceiverErrorTrackerCommon {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct OtcReceiverErrorTrackerOther(
     pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 );
@@ -17005,6 +15243,7 @@ for OtcReceiverErrorTrackerOther {
 ///`OtcReceiverNoSpansObservedTracker`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct OtcReceiverNoSpansObservedTracker {
     ///A more elaborate description of why the event occurred.
     pub description: ::std::string::String,
@@ -17053,6 +15292,7 @@ impl OtcReceiverNoSpansObservedTracker {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum OtcReceiverNoSpansObservedTrackerEventType {
     #[serde(rename = "OTCReceiverNoSpansObservedTracker")]
     OtcReceiverNoSpansObservedTracker,
@@ -17099,6 +15339,7 @@ for OtcReceiverNoSpansObservedTrackerEventType {
 ///`OtcReceiverSpansDroppedTracker`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct OtcReceiverSpansDroppedTracker {
     ///The count of dropped spans.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -17150,6 +15391,7 @@ impl OtcReceiverSpansDroppedTracker {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum OtcReceiverSpansDroppedTrackerEventType {
     #[serde(rename = "OTCReceiverSpansDroppedTracker")]
     OtcReceiverSpansDroppedTracker,
@@ -17194,6 +15436,7 @@ for OtcReceiverSpansDroppedTrackerEventType {
 ///`OtcReceiverSpansRefusedTracker`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct OtcReceiverSpansRefusedTracker {
     ///The count of refused spans.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -17245,6 +15488,7 @@ impl OtcReceiverSpansRefusedTracker {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum OtcReceiverSpansRefusedTrackerEventType {
     #[serde(rename = "OTCReceiverSpansRefusedTracker")]
     OtcReceiverSpansRefusedTracker,
@@ -17289,6 +15533,7 @@ for OtcReceiverSpansRefusedTrackerEventType {
 ///`OtcWarningProcessingSpansTracker`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct OtcWarningProcessingSpansTracker {
     ///A more elaborate description of why the event occurred.
     pub description: ::std::string::String,
@@ -17340,6 +15585,7 @@ impl OtcWarningProcessingSpansTracker {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum OtcWarningProcessingSpansTrackerEventType {
     #[serde(rename = "OTCWarningProcessingSpansTracker")]
     OtcWarningProcessingSpansTracker,
@@ -17386,6 +15632,7 @@ for OtcWarningProcessingSpansTrackerEventType {
 ///The upper and lower bound of outlier/baseline.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct OutlierBound {
     ///Lower bond value.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -17402,6 +15649,7 @@ impl OutlierBound {
 ///Data value and bounds of outlier data point.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct OutlierDataValue {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub baseline: ::std::option::Option<OutlierBound>,
@@ -17434,6 +15682,7 @@ impl OutlierDataValue {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum OutlierDataValueViolation {
     CriticalUpperViolation,
     CriticalLowerViolation,
@@ -17505,6 +15754,7 @@ example: "Up" pattern: "^(Both|Up|Down)$" default: "Both" x-pattern-message: "sh
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct OutlierDirection(pub ::std::string::String);
 impl ::std::ops::Deref for OutlierDirection {
     type Target = ::std::string::String;
@@ -17536,6 +15786,7 @@ impl ::std::str::FromStr for OutlierDirection {
 ///`OutlierSeriesDataPoint`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct OutlierSeriesDataPoint {
     #[serde(rename = "dataPointType")]
     pub data_point_type: OutlierSeriesDataPointDataPointType,
@@ -17562,6 +15813,7 @@ impl OutlierSeriesDataPoint {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum OutlierSeriesDataPointDataPointType {
     OutlierSeriesDataPoint,
 }
@@ -17603,6 +15855,7 @@ for OutlierSeriesDataPointDataPointType {
 ///List of open analytics endpoints.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PaginatedListEndpoints {
     ///An array of endpoints.
     pub data: ::std::vec::Vec<EndpointResponse>,
@@ -17618,6 +15871,7 @@ impl PaginatedListEndpoints {
 ///`PanelCommon`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PanelCommon {
     ///Unique identifier for the panel.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -17649,6 +15903,7 @@ impl PanelCommon {
 ///`PanelItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PanelItem {
     ///Description of the panel.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -17664,138 +15919,25 @@ impl PanelItem {
 ///`ParsersLibraryBaseCommon`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ParsersLibraryBaseCommon {
     ///Description of the folder or parser.
-    pub description: ParsersLibraryBaseCommonDescription,
+    pub description: ::std::string::String,
     ///Locking/Unlocking requires the `LockParsers` capability. Locked objects can only be `Localized`. Updating or moving requires unlocking the object. Locking/Unlocking recursively locks all of the objects children. All children of a locked object must be locked.
     #[serde(rename = "isLocked", default)]
     pub is_locked: bool,
     ///Name of the folder or parser.
-    pub name: ParsersLibraryBaseCommonName,
+    pub name: ::std::string::String,
 }
 impl ParsersLibraryBaseCommon {
     pub fn builder() -> builder::ParsersLibraryBaseCommon {
         Default::default()
     }
 }
-///Description of the folder or parser.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct ParsersLibraryBaseCommonDescription(::std::string::String);
-impl ::std::ops::Deref for ParsersLibraryBaseCommonDescription {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<ParsersLibraryBaseCommonDescription>
-for ::std::string::String {
-    fn from(value: ParsersLibraryBaseCommonDescription) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for ParsersLibraryBaseCommonDescription {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 4096usize {
-            return Err("longer than 4096 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for ParsersLibraryBaseCommonDescription {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for ParsersLibraryBaseCommonDescription {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ParsersLibraryBaseCommonDescription {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///Name of the folder or parser.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct ParsersLibraryBaseCommonName(::std::string::String);
-impl ::std::ops::Deref for ParsersLibraryBaseCommonName {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<ParsersLibraryBaseCommonName> for ::std::string::String {
-    fn from(value: ParsersLibraryBaseCommonName) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for ParsersLibraryBaseCommonName {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 255usize {
-            return Err("longer than 255 characters".into());
-        }
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for ParsersLibraryBaseCommonName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for ParsersLibraryBaseCommonName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ParsersLibraryBaseCommonName {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///`ParsersLibraryBaseResponseCommon`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ParsersLibraryBaseResponseCommon {
     /**Type of the content. Valid values:
   1) Folder
@@ -17845,11 +15987,12 @@ impl ParsersLibraryBaseResponseCommon {
 ///`ParsersLibraryBaseUpdateCommon`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ParsersLibraryBaseUpdateCommon {
     ///Description of the folder or parser.
-    pub description: ParsersLibraryBaseUpdateCommonDescription,
+    pub description: ::std::string::String,
     ///Name of the folder or parser.
-    pub name: ParsersLibraryBaseUpdateCommonName,
+    pub name: ::std::string::String,
     ///Version of the folder or parser.
     pub version: i64,
 }
@@ -17858,255 +16001,25 @@ impl ParsersLibraryBaseUpdateCommon {
         Default::default()
     }
 }
-///Description of the folder or parser.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct ParsersLibraryBaseUpdateCommonDescription(::std::string::String);
-impl ::std::ops::Deref for ParsersLibraryBaseUpdateCommonDescription {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<ParsersLibraryBaseUpdateCommonDescription>
-for ::std::string::String {
-    fn from(value: ParsersLibraryBaseUpdateCommonDescription) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for ParsersLibraryBaseUpdateCommonDescription {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 4096usize {
-            return Err("longer than 4096 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for ParsersLibraryBaseUpdateCommonDescription {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for ParsersLibraryBaseUpdateCommonDescription {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ParsersLibraryBaseUpdateCommonDescription {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///Name of the folder or parser.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct ParsersLibraryBaseUpdateCommonName(::std::string::String);
-impl ::std::ops::Deref for ParsersLibraryBaseUpdateCommonName {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<ParsersLibraryBaseUpdateCommonName> for ::std::string::String {
-    fn from(value: ParsersLibraryBaseUpdateCommonName) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for ParsersLibraryBaseUpdateCommonName {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 255usize {
-            return Err("longer than 255 characters".into());
-        }
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for ParsersLibraryBaseUpdateCommonName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for ParsersLibraryBaseUpdateCommonName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ParsersLibraryBaseUpdateCommonName {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///`ParsersLibraryExportBaseCommon`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ParsersLibraryExportBaseCommon {
     ///Description of the folder or parser.
-    pub description: ParsersLibraryExportBaseCommonDescription,
+    pub description: ::std::string::String,
     ///Name of the folder or parser.
-    pub name: ParsersLibraryExportBaseCommonName,
+    pub name: ::std::string::String,
 }
 impl ParsersLibraryExportBaseCommon {
     pub fn builder() -> builder::ParsersLibraryExportBaseCommon {
         Default::default()
     }
 }
-///Description of the folder or parser.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct ParsersLibraryExportBaseCommonDescription(::std::string::String);
-impl ::std::ops::Deref for ParsersLibraryExportBaseCommonDescription {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<ParsersLibraryExportBaseCommonDescription>
-for ::std::string::String {
-    fn from(value: ParsersLibraryExportBaseCommonDescription) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for ParsersLibraryExportBaseCommonDescription {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 4096usize {
-            return Err("longer than 4096 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for ParsersLibraryExportBaseCommonDescription {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for ParsersLibraryExportBaseCommonDescription {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ParsersLibraryExportBaseCommonDescription {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///Name of the folder or parser.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct ParsersLibraryExportBaseCommonName(::std::string::String);
-impl ::std::ops::Deref for ParsersLibraryExportBaseCommonName {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<ParsersLibraryExportBaseCommonName> for ::std::string::String {
-    fn from(value: ParsersLibraryExportBaseCommonName) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for ParsersLibraryExportBaseCommonName {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 255usize {
-            return Err("longer than 255 characters".into());
-        }
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for ParsersLibraryExportBaseCommonName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for ParsersLibraryExportBaseCommonName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ParsersLibraryExportBaseCommonName {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///`PartitionInfo`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PartitionInfo {
     /**The Data Tier where the data in the partition will reside. Possible values are:
               1. `continuous`
@@ -18128,71 +16041,17 @@ Note: The "infrequent" and "frequent" tiers are only available to Cloud Flex Cre
     )]
     pub data_filter_group: ::std::option::Option<::std::string::String>,
     ///The name of the partition.
-    pub name: PartitionInfoName,
+    pub name: ::std::string::String,
 }
 impl PartitionInfo {
     pub fn builder() -> builder::PartitionInfo {
         Default::default()
     }
 }
-///The name of the partition.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct PartitionInfoName(::std::string::String);
-impl ::std::ops::Deref for PartitionInfoName {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<PartitionInfoName> for ::std::string::String {
-    fn from(value: PartitionInfoName) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for PartitionInfoName {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 255usize {
-            return Err("longer than 255 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for PartitionInfoName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for PartitionInfoName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PartitionInfoName {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///`PartitionsResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PartitionsResponse {
     ///Array of partitions.
     pub data: ::std::vec::Vec<Partition>,
@@ -18205,6 +16064,7 @@ impl PartitionsResponse {
 ///Identifier for the entity (subject) that is granted the permission on resource(s).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PermissionSubject {
     ///The identifier that belongs to the subject type chosen above. For e.g. if the subjectType is set to `user`, subjectId should be the identifier of a user (same goes for `role` or `org` subjectType).
     #[serde(rename = "subjectId")]
@@ -18231,6 +16091,7 @@ impl PermissionSubject {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum PermissionSubjectSubjectType {
     #[serde(rename = "user")]
     User,
@@ -18284,6 +16145,7 @@ impl ::std::convert::TryFrom<::std::string::String> for PermissionSubjectSubject
 ///`Permissions`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Permissions {
     ///List of permissions.
     pub permissions: ::std::vec::Vec<::std::string::String>,
@@ -18296,6 +16158,7 @@ impl Permissions {
 ///Upgrade preview request for the account.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Plan {
     ///A list of product group for preview.
     #[serde(rename = "productGroups")]
@@ -18313,6 +16176,7 @@ impl Plan {
 ///details of the plan for updating with contact information
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PlanUpdateEmail {
     pub baselines: SelfServiceCreditsBaselines,
     ///The frequency with with the customer needs to be billed at. The current supported values are Monthly and Annually
@@ -18320,195 +16184,29 @@ pub struct PlanUpdateEmail {
         rename = "billingFrequency",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub billing_frequency: ::std::option::Option<PlanUpdateEmailBillingFrequency>,
+    pub billing_frequency: ::std::option::Option<::std::string::String>,
     ///option details the user might want to inform
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub details: ::std::option::Option<::std::string::String>,
     ///email id on which support team will contact on
     #[serde(rename = "emailId")]
-    pub email_id: PlanUpdateEmailEmailId,
+    pub email_id: ::std::string::String,
     ///contact number on which support team can call user
     #[serde(
         rename = "phoneNumber",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub phone_number: ::std::option::Option<PlanUpdateEmailPhoneNumber>,
+    pub phone_number: ::std::option::Option<::std::string::String>,
 }
 impl PlanUpdateEmail {
     pub fn builder() -> builder::PlanUpdateEmail {
         Default::default()
     }
 }
-///The frequency with with the customer needs to be billed at. The current supported values are Monthly and Annually
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct PlanUpdateEmailBillingFrequency(::std::string::String);
-impl ::std::ops::Deref for PlanUpdateEmailBillingFrequency {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<PlanUpdateEmailBillingFrequency> for ::std::string::String {
-    fn from(value: PlanUpdateEmailBillingFrequency) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for PlanUpdateEmailBillingFrequency {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        { ::regress::Regex::new("^(Monthly|Annually|)$").unwrap() });
-        if PATTERN.find(value).is_none() {
-            return Err("doesn't match pattern \"^(Monthly|Annually|)$\"".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for PlanUpdateEmailBillingFrequency {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for PlanUpdateEmailBillingFrequency {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PlanUpdateEmailBillingFrequency {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///email id on which support team will contact on
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct PlanUpdateEmailEmailId(::std::string::String);
-impl ::std::ops::Deref for PlanUpdateEmailEmailId {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<PlanUpdateEmailEmailId> for ::std::string::String {
-    fn from(value: PlanUpdateEmailEmailId) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for PlanUpdateEmailEmailId {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 255usize {
-            return Err("longer than 255 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for PlanUpdateEmailEmailId {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for PlanUpdateEmailEmailId {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PlanUpdateEmailEmailId {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///contact number on which support team can call user
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct PlanUpdateEmailPhoneNumber(::std::string::String);
-impl ::std::ops::Deref for PlanUpdateEmailPhoneNumber {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<PlanUpdateEmailPhoneNumber> for ::std::string::String {
-    fn from(value: PlanUpdateEmailPhoneNumber) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for PlanUpdateEmailPhoneNumber {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 30usize {
-            return Err("longer than 30 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for PlanUpdateEmailPhoneNumber {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for PlanUpdateEmailPhoneNumber {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PlanUpdateEmailPhoneNumber {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///Plans available for the account to update.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PlansCatalog {
     ///List of plans available.
     pub plans: ::std::vec::Vec<SelfServicePlan>,
@@ -18521,6 +16219,7 @@ impl PlansCatalog {
 ///The parameters for executing the playbook.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PlaybookExecutionParameters {
     ///The alert id which needs to run the playbook.
     #[serde(rename = "alertId")]
@@ -18537,6 +16236,7 @@ impl PlaybookExecutionParameters {
 ///The response for executing the playbook.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PlaybookExecutionResponse {
     ///The id of the playbook when it is executed.
     #[serde(
@@ -18559,6 +16259,7 @@ impl PlaybookExecutionResponse {
 ///The request parameters for getting all running playbooks' status.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PlaybookRunningListRequest {
     ///The alert id.
     #[serde(rename = "alertId")]
@@ -18572,6 +16273,7 @@ impl PlaybookRunningListRequest {
 ///`PlaybookRunningResult`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PlaybookRunningResult {
     ///The running end date time of the playbook.
     #[serde(rename = "endDate", skip_serializing_if = "::std::option::Option::is_none")]
@@ -18607,6 +16309,7 @@ impl PlaybookRunningResult {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct PlaybookRunningResultList(pub ::std::vec::Vec<PlaybookRunningResult>);
 impl ::std::ops::Deref for PlaybookRunningResultList {
     type Target = ::std::vec::Vec<PlaybookRunningResult>;
@@ -18629,6 +16332,7 @@ for PlaybookRunningResultList {
 ///The properties of the field.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PreviewLookupTableField {
     ///Identifier associated with each field of the table.
     #[serde(rename = "fieldId")]
@@ -18653,6 +16357,7 @@ impl PreviewLookupTableField {
 ///Details of product group and its quantity.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ProductGroup {
     ///Description about the Product group
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -18702,6 +16407,7 @@ impl ProductGroup {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum ProductId {
     Essentials,
     Trial,
@@ -18772,6 +16478,7 @@ impl ::std::convert::TryFrom<::std::string::String> for ProductId {
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct ProductName(pub ::std::string::String);
 impl ::std::ops::Deref for ProductName {
     type Target = ::std::string::String;
@@ -18803,6 +16510,7 @@ impl ::std::str::FromStr for ProductName {
 ///Subscription option containing billing frequency and discount details.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ProductSubscriptionOption {
     #[serde(rename = "billingFrequency")]
     pub billing_frequency: BillingFrequency,
@@ -18818,6 +16526,7 @@ impl ProductSubscriptionOption {
 ///Details of product variable and its quantity.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ProductVariable {
     ///Possible values allowed for the productvariable.
     #[serde(rename = "possibleValues")]
@@ -18849,6 +16558,7 @@ impl ProductVariable {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum ProductVariableProductVariableId {
     #[serde(rename = "continuousIngest")]
     ContinuousIngest,
@@ -18931,6 +16641,7 @@ for ProductVariableProductVariableId {
 ///Queries validation and extracted parameters result.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct QueriesParametersResult {
     ///Error messages from validation.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -18957,6 +16668,7 @@ impl QueriesParametersResult {
 ///Common properties for query based SLIs
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct QueryBasedSli {
     ///Queries for defining SLI.
     pub queries: ::std::vec::Vec<SliQueryGroup>,
@@ -18982,6 +16694,7 @@ impl QueryBasedSli {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum QueryBasedSliQueryType {
     Logs,
     Metrics,
@@ -19030,6 +16743,7 @@ impl ::std::convert::TryFrom<::std::string::String> for QueryBasedSliQueryType {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct Record(
     pub ::std::collections::HashMap<::std::string::String, ::std::string::String>,
 );
@@ -19062,6 +16776,7 @@ impl ::std::convert::From<
 ///UUID of the registered app.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct RegisterAppResponse {
     ///UUID of the app.
     pub uuid: ::uuid::Uuid,
@@ -19074,6 +16789,7 @@ impl RegisterAppResponse {
 ///An alert and how it is related to the given alert
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct RelatedAlert {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub alert: ::std::option::Option<AlertsLibraryAlertResponse>,
@@ -19089,6 +16805,7 @@ impl RelatedAlert {
 ///List of related Alerts.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct RelatedAlertsLibraryAlertResponse {
     ///All alerts related to the given alert and their relationship tags.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -19114,6 +16831,7 @@ impl RelatedAlertsLibraryAlertResponse {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum RelationTypeTag {
     Time,
     Entity,
@@ -19162,6 +16880,7 @@ impl ::std::convert::TryFrom<::std::string::String> for RelationTypeTag {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct ReportActionCommon(
     pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 );
@@ -19189,6 +16908,7 @@ for ReportActionCommon {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct ResolvableTimeRangeCommon(
     pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 );
@@ -19215,6 +16935,7 @@ for ResolvableTimeRangeCommon {
 ///Resource meta data of a user.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ResourceData {
     ///Creation timestamp in date-time format.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -19240,6 +16961,7 @@ impl ResourceData {
 ///`ResourceIdentityCommon`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ResourceIdentityCommon {
     ///The unique identifier of the resource.
     pub id: ::std::string::String,
@@ -19255,6 +16977,7 @@ impl ResourceIdentityCommon {
 ///`RoleDefinition`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct RoleDefinition {
     ///A search filter which would be applied on partitions which belong to Audit Data product area. Help Doc : (https://help.sumologic.com/docs/manage/security/audit-index/).
     #[serde(
@@ -19330,7 +17053,7 @@ pub struct RoleDefinition {
     pub capabilities: ::std::vec::Vec<::std::string::String>,
     ///Description of the role.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<RoleDefinitionDescription>,
+    pub description: ::std::option::Option<::std::string::String>,
     ///A search filter which would be applied on partitions which belong to Log Analytics product area.
     #[serde(
         rename = "logAnalyticsFilter",
@@ -19338,7 +17061,7 @@ pub struct RoleDefinition {
     )]
     pub log_analytics_filter: ::std::option::Option<::std::string::String>,
     ///Name of the role.
-    pub name: RoleDefinitionName,
+    pub name: ::std::string::String,
     ///A search filter which would be applied on partitions which belong to Security Data product area.
     #[serde(
         rename = "securityDataFilter",
@@ -19371,123 +17094,11 @@ impl RoleDefinition {
         Default::default()
     }
 }
-///Description of the role.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct RoleDefinitionDescription(::std::string::String);
-impl ::std::ops::Deref for RoleDefinitionDescription {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<RoleDefinitionDescription> for ::std::string::String {
-    fn from(value: RoleDefinitionDescription) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for RoleDefinitionDescription {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 255usize {
-            return Err("longer than 255 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for RoleDefinitionDescription {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for RoleDefinitionDescription {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for RoleDefinitionDescription {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///Name of the role.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct RoleDefinitionName(::std::string::String);
-impl ::std::ops::Deref for RoleDefinitionName {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<RoleDefinitionName> for ::std::string::String {
-    fn from(value: RoleDefinitionName) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for RoleDefinitionName {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 128usize {
-            return Err("longer than 128 characters".into());
-        }
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for RoleDefinitionName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for RoleDefinitionName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for RoleDefinitionName {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///`S3CollectionErrorTracker`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum S3CollectionErrorTracker {
     CollectionS3AccessDeniedTracker(CollectionS3AccessDeniedTracker),
     CollectionS3GetObjectAccessDeniedTracker(CollectionS3GetObjectAccessDeniedTracker),
@@ -19532,6 +17143,7 @@ impl ::std::convert::From<S3CollectionErrorTrackerOther> for S3CollectionErrorTr
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct S3CollectionErrorTrackerCommon(
     pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 );
@@ -19559,6 +17171,7 @@ for S3CollectionErrorTrackerCommon {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct S3CollectionErrorTrackerOther(
     pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 );
@@ -19585,6 +17198,7 @@ for S3CollectionErrorTrackerOther {
 ///`SavedSearchSyncDefinitionBase`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct SavedSearchSyncDefinitionBase {
     ///Set it to true to run the search using receipt time. By default, searches do not run by receipt time.
     #[serde(rename = "byReceiptTime")]
@@ -19624,6 +17238,7 @@ impl SavedSearchSyncDefinitionBase {
 ///`ScanEstimateDetails`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ScanEstimateDetails {
     ///Amount of data scanned in bytes, to run the schedule search each day.
     #[serde(
@@ -19656,6 +17271,7 @@ impl ScanEstimateDetails {
 */
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ScannedBytes {
     ///The total number of scanned bytes from continuous tier data for the query in bytes.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -19718,6 +17334,7 @@ impl ScannedBytes {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct ScheduleNotificationSyncDefinitionCommon(
     pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 );
@@ -19744,6 +17361,7 @@ for ScheduleNotificationSyncDefinitionCommon {
 ///`ScheduledSearchEstimatedUsageRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ScheduledSearchEstimatedUsageRequest {
     ///Set it to true to run the search using receipt time. By default, searches do not run by receipt time.
     #[serde(rename = "byReceiptTime", default)]
@@ -19763,7 +17381,7 @@ pub struct ScheduledSearchEstimatedUsageRequest {
     pub query_parameters: ::std::vec::Vec<QueryParameterSyncDefinition>,
     ///The text of a logs search query.
     #[serde(rename = "queryString")]
-    pub query_string: ScheduledSearchEstimatedUsageRequestQueryString,
+    pub query_string: ::std::string::String,
     /**Run schedule of the scheduled search. Set to "Custom" to specify the schedule with a CRON expression. Please note that  with Custom, 1Day and 1Week schedule types you need to provide the corresponding cron expression to determine when to  actually run the search. e.g. Sample Valid Cron for 1Day is "0 0 16 ? * 2-6 *". Possible schedule types are:
   - `RealTime`
   - `15Minutes`
@@ -19787,63 +17405,6 @@ pub struct ScheduledSearchEstimatedUsageRequest {
 impl ScheduledSearchEstimatedUsageRequest {
     pub fn builder() -> builder::ScheduledSearchEstimatedUsageRequest {
         Default::default()
-    }
-}
-///The text of a logs search query.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct ScheduledSearchEstimatedUsageRequestQueryString(::std::string::String);
-impl ::std::ops::Deref for ScheduledSearchEstimatedUsageRequestQueryString {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<ScheduledSearchEstimatedUsageRequestQueryString>
-for ::std::string::String {
-    fn from(value: ScheduledSearchEstimatedUsageRequestQueryString) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for ScheduledSearchEstimatedUsageRequestQueryString {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 15000usize {
-            return Err("longer than 15000 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for ScheduledSearchEstimatedUsageRequestQueryString {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for ScheduledSearchEstimatedUsageRequestQueryString {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ScheduledSearchEstimatedUsageRequestQueryString {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
     }
 }
 /**Run schedule of the scheduled search. Set to "Custom" to specify the schedule with a CRON expression. Please note that  with Custom, 1Day and 1Week schedule types you need to provide the corresponding cron expression to determine when to  actually run the search. e.g. Sample Valid Cron for 1Day is "0 0 16 ? * 2-6 *". Possible schedule types are:
@@ -19870,6 +17431,7 @@ impl<'de> ::serde::Deserialize<'de> for ScheduledSearchEstimatedUsageRequestQuer
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum ScheduledSearchEstimatedUsageRequestScheduleType {
     RealTime,
     #[serde(rename = "15Minutes")]
@@ -19954,6 +17516,7 @@ for ScheduledSearchEstimatedUsageRequestScheduleType {
 ///`ScheduledSearchEstimatedUsageResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ScheduledSearchEstimatedUsageResponse {
     ///Scan estimate detail for a particular tier.
     #[serde(
@@ -19971,10 +17534,11 @@ impl ScheduledSearchEstimatedUsageResponse {
 ///`SchemaBaseIdentity`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct SchemaBaseIdentity {
     ///The description of the integration.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<SchemaBaseIdentityDescription>,
+    pub description: ::std::option::Option<::std::string::String>,
     ///The family to which schema belong.
     pub family: SchemaBaseIdentityFamily,
     ///The manifest of the integration.
@@ -19984,68 +17548,13 @@ pub struct SchemaBaseIdentity {
     pub schema: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     ///The type of the integration.
     #[serde(rename = "type")]
-    pub type_: SchemaBaseIdentityType,
+    pub type_: ::std::string::String,
     ///The version (or image tag) of the integration. Follows the Major.Minor.Patch semantic versioning format.
-    pub version: SchemaBaseIdentityVersion,
+    pub version: ::std::string::String,
 }
 impl SchemaBaseIdentity {
     pub fn builder() -> builder::SchemaBaseIdentity {
         Default::default()
-    }
-}
-///The description of the integration.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct SchemaBaseIdentityDescription(::std::string::String);
-impl ::std::ops::Deref for SchemaBaseIdentityDescription {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<SchemaBaseIdentityDescription> for ::std::string::String {
-    fn from(value: SchemaBaseIdentityDescription) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for SchemaBaseIdentityDescription {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 1024usize {
-            return Err("longer than 1024 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for SchemaBaseIdentityDescription {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for SchemaBaseIdentityDescription {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SchemaBaseIdentityDescription {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
     }
 }
 ///The family to which schema belong.
@@ -20062,6 +17571,7 @@ impl<'de> ::serde::Deserialize<'de> for SchemaBaseIdentityDescription {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum SchemaBaseIdentityFamily {
     #[serde(rename = "OTC_Source_Template")]
     OtcSourceTemplate,
@@ -20100,132 +17610,10 @@ impl ::std::convert::TryFrom<::std::string::String> for SchemaBaseIdentityFamily
         value.parse()
     }
 }
-///The type of the integration.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct SchemaBaseIdentityType(::std::string::String);
-impl ::std::ops::Deref for SchemaBaseIdentityType {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<SchemaBaseIdentityType> for ::std::string::String {
-    fn from(value: SchemaBaseIdentityType) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for SchemaBaseIdentityType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 128usize {
-            return Err("longer than 128 characters".into());
-        }
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for SchemaBaseIdentityType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for SchemaBaseIdentityType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SchemaBaseIdentityType {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///The version (or image tag) of the integration. Follows the Major.Minor.Patch semantic versioning format.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct SchemaBaseIdentityVersion(::std::string::String);
-impl ::std::ops::Deref for SchemaBaseIdentityVersion {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<SchemaBaseIdentityVersion> for ::std::string::String {
-    fn from(value: SchemaBaseIdentityVersion) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for SchemaBaseIdentityVersion {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 128usize {
-            return Err("longer than 128 characters".into());
-        }
-        if value.chars().count() < 5usize {
-            return Err("shorter than 5 characters".into());
-        }
-        static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        { ::regress::Regex::new("^([0-9]+)\\.([0-9]+)\\.([0-9]+)$").unwrap() });
-        if PATTERN.find(value).is_none() {
-            return Err(
-                "doesn't match pattern \"^([0-9]+)\\.([0-9]+)\\.([0-9]+)$\"".into(),
-            );
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for SchemaBaseIdentityVersion {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for SchemaBaseIdentityVersion {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SchemaBaseIdentityVersion {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///`SchemaBaseIdentityWithMetadata`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct SchemaBaseIdentityWithMetadata {
     ///Creation timestamp in UTC in [RFC3339](https://tools.ietf.org/html/rfc3339) format.
     #[serde(
@@ -20235,7 +17623,7 @@ pub struct SchemaBaseIdentityWithMetadata {
     pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///The description of the integration.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<SchemaBaseIdentityWithMetadataDescription>,
+    pub description: ::std::option::Option<::std::string::String>,
     ///The family to which schema belong.
     pub family: SchemaBaseIdentityWithMetadataFamily,
     ///Unique identifier of the schema.
@@ -20253,70 +17641,13 @@ pub struct SchemaBaseIdentityWithMetadata {
     pub schema: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     ///The type of the integration.
     #[serde(rename = "type")]
-    pub type_: SchemaBaseIdentityWithMetadataType,
+    pub type_: ::std::string::String,
     ///The version (or image tag) of the integration. Follows the Major.Minor.Patch semantic versioning format.
-    pub version: SchemaBaseIdentityWithMetadataVersion,
+    pub version: ::std::string::String,
 }
 impl SchemaBaseIdentityWithMetadata {
     pub fn builder() -> builder::SchemaBaseIdentityWithMetadata {
         Default::default()
-    }
-}
-///The description of the integration.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct SchemaBaseIdentityWithMetadataDescription(::std::string::String);
-impl ::std::ops::Deref for SchemaBaseIdentityWithMetadataDescription {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<SchemaBaseIdentityWithMetadataDescription>
-for ::std::string::String {
-    fn from(value: SchemaBaseIdentityWithMetadataDescription) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for SchemaBaseIdentityWithMetadataDescription {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 1024usize {
-            return Err("longer than 1024 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for SchemaBaseIdentityWithMetadataDescription {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for SchemaBaseIdentityWithMetadataDescription {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SchemaBaseIdentityWithMetadataDescription {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
     }
 }
 ///The family to which schema belong.
@@ -20333,6 +17664,7 @@ impl<'de> ::serde::Deserialize<'de> for SchemaBaseIdentityWithMetadataDescriptio
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum SchemaBaseIdentityWithMetadataFamily {
     #[serde(rename = "OTC_Source_Template")]
     OtcSourceTemplate,
@@ -20372,210 +17704,27 @@ for SchemaBaseIdentityWithMetadataFamily {
         value.parse()
     }
 }
-///The type of the integration.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct SchemaBaseIdentityWithMetadataType(::std::string::String);
-impl ::std::ops::Deref for SchemaBaseIdentityWithMetadataType {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<SchemaBaseIdentityWithMetadataType> for ::std::string::String {
-    fn from(value: SchemaBaseIdentityWithMetadataType) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for SchemaBaseIdentityWithMetadataType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 128usize {
-            return Err("longer than 128 characters".into());
-        }
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for SchemaBaseIdentityWithMetadataType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for SchemaBaseIdentityWithMetadataType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SchemaBaseIdentityWithMetadataType {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///The version (or image tag) of the integration. Follows the Major.Minor.Patch semantic versioning format.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct SchemaBaseIdentityWithMetadataVersion(::std::string::String);
-impl ::std::ops::Deref for SchemaBaseIdentityWithMetadataVersion {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<SchemaBaseIdentityWithMetadataVersion>
-for ::std::string::String {
-    fn from(value: SchemaBaseIdentityWithMetadataVersion) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for SchemaBaseIdentityWithMetadataVersion {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 128usize {
-            return Err("longer than 128 characters".into());
-        }
-        if value.chars().count() < 5usize {
-            return Err("shorter than 5 characters".into());
-        }
-        static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        { ::regress::Regex::new("^([0-9]+)\\.([0-9]+)\\.([0-9]+)$").unwrap() });
-        if PATTERN.find(value).is_none() {
-            return Err(
-                "doesn't match pattern \"^([0-9]+)\\.([0-9]+)\\.([0-9]+)$\"".into(),
-            );
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for SchemaBaseIdentityWithMetadataVersion {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for SchemaBaseIdentityWithMetadataVersion {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SchemaBaseIdentityWithMetadataVersion {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///`SchemaBaseTemplateYaml`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct SchemaBaseTemplateYaml {
     ///The template yaml of schema.
     #[serde(
         rename = "templateYaml",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub template_yaml: ::std::option::Option<SchemaBaseTemplateYamlTemplateYaml>,
+    pub template_yaml: ::std::option::Option<::std::string::String>,
 }
 impl SchemaBaseTemplateYaml {
     pub fn builder() -> builder::SchemaBaseTemplateYaml {
         Default::default()
     }
 }
-///The template yaml of schema.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct SchemaBaseTemplateYamlTemplateYaml(::std::string::String);
-impl ::std::ops::Deref for SchemaBaseTemplateYamlTemplateYaml {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<SchemaBaseTemplateYamlTemplateYaml> for ::std::string::String {
-    fn from(value: SchemaBaseTemplateYamlTemplateYaml) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for SchemaBaseTemplateYamlTemplateYaml {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 10960usize {
-            return Err("longer than 10960 characters".into());
-        }
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for SchemaBaseTemplateYamlTemplateYaml {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for SchemaBaseTemplateYamlTemplateYaml {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SchemaBaseTemplateYamlTemplateYaml {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///`ScimCreateUserDefinition`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ScimCreateUserDefinition {
     ///Sumo logic accepts only one email address
     pub emails: ::std::vec::Vec<ScimCreateUserDefinitionEmailsItem>,
@@ -20586,7 +17735,7 @@ pub struct ScimCreateUserDefinition {
     pub schemas: ::std::vec::Vec<::std::string::String>,
     ///Unique identifier for the user (email)
     #[serde(rename = "userName")]
-    pub user_name: ScimCreateUserDefinitionUserName,
+    pub user_name: ::std::string::String,
 }
 impl ScimCreateUserDefinition {
     pub fn builder() -> builder::ScimCreateUserDefinition {
@@ -20596,6 +17745,7 @@ impl ScimCreateUserDefinition {
 ///`ScimCreateUserDefinitionEmailsItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ScimCreateUserDefinitionEmailsItem {
     #[serde(default = "defaults::default_bool::<true>")]
     pub primary: bool,
@@ -20621,6 +17771,7 @@ impl ScimCreateUserDefinitionEmailsItem {
 ///`ScimCreateUserDefinitionRolesItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ScimCreateUserDefinitionRolesItem {
     ///Indicates if this is the primary role
     #[serde(default = "defaults::default_bool::<true>")]
@@ -20642,65 +17793,10 @@ impl ScimCreateUserDefinitionRolesItem {
         Default::default()
     }
 }
-///Unique identifier for the user (email)
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct ScimCreateUserDefinitionUserName(::std::string::String);
-impl ::std::ops::Deref for ScimCreateUserDefinitionUserName {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<ScimCreateUserDefinitionUserName> for ::std::string::String {
-    fn from(value: ScimCreateUserDefinitionUserName) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for ScimCreateUserDefinitionUserName {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 64usize {
-            return Err("longer than 64 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for ScimCreateUserDefinitionUserName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for ScimCreateUserDefinitionUserName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ScimCreateUserDefinitionUserName {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///`ScimPatchUserDefinition`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ScimPatchUserDefinition {
     ///Updates one or more attributes of a SCIM resource using a sequence of operations
     #[serde(rename = "Operations")]
@@ -20716,6 +17812,7 @@ impl ScimPatchUserDefinition {
 ///`ScimPatchUserDefinitionOperationsItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ScimPatchUserDefinitionOperationsItem {
     ///We will only support `replace` operation.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -20744,6 +17841,7 @@ impl ScimPatchUserDefinitionOperationsItem {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum ScimPatchUserDefinitionOperationsItemOp {
     #[serde(rename = "replace")]
     Replace,
@@ -20798,6 +17896,7 @@ for ScimPatchUserDefinitionOperationsItemOp {
 ///`ScimPatchUserDefinitionOperationsItemValue`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ScimPatchUserDefinitionOperationsItemValue {}
 impl ScimPatchUserDefinitionOperationsItemValue {
     pub fn builder() -> builder::ScimPatchUserDefinitionOperationsItemValue {
@@ -20807,6 +17906,7 @@ impl ScimPatchUserDefinitionOperationsItemValue {
 ///`ScimUpdateUserDefinition`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ScimUpdateUserDefinition {
     ///Indicates whether the user is active.
     pub active: bool,
@@ -20824,6 +17924,7 @@ impl ScimUpdateUserDefinition {
 ///`ScimUpdateUserDefinitionRolesItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ScimUpdateUserDefinitionRolesItem {
     ///Indicates if this is the primary role
     #[serde(default = "defaults::default_bool::<true>")]
@@ -20848,6 +17949,7 @@ impl ScimUpdateUserDefinitionRolesItem {
 ///`ScimUserModel`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ScimUserModel {
     ///True if the user is active
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -20865,7 +17967,7 @@ pub struct ScimUserModel {
     pub schemas: ::std::vec::Vec<::std::string::String>,
     ///Unique identifier for the user (email)
     #[serde(rename = "userName")]
-    pub user_name: ScimUserModelUserName,
+    pub user_name: ::std::string::String,
 }
 impl ScimUserModel {
     pub fn builder() -> builder::ScimUserModel {
@@ -20875,6 +17977,7 @@ impl ScimUserModel {
 ///`ScimUserModelEmailsItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ScimUserModelEmailsItem {
     #[serde(default = "defaults::default_bool::<true>")]
     pub primary: bool,
@@ -20900,6 +18003,7 @@ impl ScimUserModelEmailsItem {
 ///`ScimUserModelRolesItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ScimUserModelRolesItem {
     ///Indicates if this is the primary role
     #[serde(default = "defaults::default_bool::<true>")]
@@ -20921,64 +18025,10 @@ impl ScimUserModelRolesItem {
         Default::default()
     }
 }
-///Unique identifier for the user (email)
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct ScimUserModelUserName(::std::string::String);
-impl ::std::ops::Deref for ScimUserModelUserName {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<ScimUserModelUserName> for ::std::string::String {
-    fn from(value: ScimUserModelUserName) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for ScimUserModelUserName {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 64usize {
-            return Err("longer than 64 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for ScimUserModelUserName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for ScimUserModelUserName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ScimUserModelUserName {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///`SearchQueryContext`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct SearchQueryContext {
     #[serde(rename = "eventContextType")]
     pub event_context_type: SearchQueryContextEventContextType,
@@ -21005,6 +18055,7 @@ impl SearchQueryContext {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum SearchQueryContextEventContextType {
     SearchQueryContext,
 }
@@ -21046,6 +18097,7 @@ for SearchQueryContextEventContextType {
 ///A log field and its associated type
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct SearchQueryFieldAndType {
     ///Log field parsed from log search query.
     #[serde(
@@ -21088,6 +18140,7 @@ impl SearchQueryFieldAndType {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum SearchQueryFieldAndTypeFieldType {
     NumericValue,
     DistinctCount,
@@ -21137,6 +18190,7 @@ for SearchQueryFieldAndTypeFieldType {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct SearchQueryFieldsAndTypes(pub ::std::vec::Vec<SearchQueryFieldAndType>);
 impl ::std::ops::Deref for SearchQueryFieldsAndTypes {
     type Target = ::std::vec::Vec<SearchQueryFieldAndType>;
@@ -21159,6 +18213,7 @@ for SearchQueryFieldsAndTypes {
 ///`SearchQueryPaginatedRecords`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct SearchQueryPaginatedRecords {
     ///List of all the fields defined for each of the records returned.
     pub fields: ::std::vec::Vec<Field>,
@@ -21175,6 +18230,7 @@ impl SearchQueryPaginatedRecords {
 ///`SearchQueryPaginatedResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct SearchQueryPaginatedResponse {
     ///List of all the fields defined for each of the messages returned.
     pub fields: ::std::vec::Vec<Field>,
@@ -21190,6 +18246,7 @@ impl SearchQueryPaginatedResponse {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct SecondaryKeysDefinition(
     pub ::std::vec::Vec<::std::vec::Vec<::std::string::String>>,
 );
@@ -21214,6 +18271,7 @@ for SecondaryKeysDefinition {
 ///Details of product variables and its quantity as required for credits.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct SelfServiceCreditsBaselines {
     ///The amount of continuous logs ingest to allocate to the organization, in GBs.
     #[serde(rename = "continuousIngest", default)]
@@ -21245,6 +18303,7 @@ impl SelfServiceCreditsBaselines {
 ///Details about a Plan, along with its product groups and subscription options
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct SelfServicePlan {
     ///A list of product group for preview.
     #[serde(rename = "productGroups")]
@@ -21265,6 +18324,7 @@ impl SelfServicePlan {
 ///The axis limitation for chart data.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct SeriesAxisRange {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub x: ::std::option::Option<AxisRange>,
@@ -21279,6 +18339,7 @@ impl SeriesAxisRange {
 ///The data for visualizing monitor chart.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct SeriesData {
     #[serde(
         rename = "aggregateInfo",
@@ -21306,6 +18367,7 @@ impl SeriesData {
 ///The metadata of time series for chart.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct SeriesMetadata {
     ///Dimensions for the time series.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -21322,6 +18384,7 @@ impl SeriesMetadata {
 ///`ServiceAccountModel`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ServiceAccountModel {
     ///Creation timestamp in UTC in [RFC3339](https://tools.ietf.org/html/rfc3339) format.
     #[serde(rename = "createdAt")]
@@ -21330,7 +18393,7 @@ pub struct ServiceAccountModel {
     #[serde(rename = "createdBy")]
     pub created_by: ::std::string::String,
     ///Email address of the service account.
-    pub email: ServiceAccountModelEmail,
+    pub email: ::std::string::String,
     ///Unique identifier for the service account.
     pub id: ::std::string::String,
     ///True if the service account is active.
@@ -21343,7 +18406,7 @@ pub struct ServiceAccountModel {
     #[serde(rename = "modifiedBy")]
     pub modified_by: ::std::string::String,
     ///Name of the service account.
-    pub name: ServiceAccountModelName,
+    pub name: ::std::string::String,
     ///List of roleIds associated with the service account.
     #[serde(rename = "roleIds")]
     pub role_ids: ::std::vec::Vec<::std::string::String>,
@@ -21353,119 +18416,10 @@ impl ServiceAccountModel {
         Default::default()
     }
 }
-///Email address of the service account.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct ServiceAccountModelEmail(::std::string::String);
-impl ::std::ops::Deref for ServiceAccountModelEmail {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<ServiceAccountModelEmail> for ::std::string::String {
-    fn from(value: ServiceAccountModelEmail) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for ServiceAccountModelEmail {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 255usize {
-            return Err("longer than 255 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for ServiceAccountModelEmail {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for ServiceAccountModelEmail {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ServiceAccountModelEmail {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///Name of the service account.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct ServiceAccountModelName(::std::string::String);
-impl ::std::ops::Deref for ServiceAccountModelName {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<ServiceAccountModelName> for ::std::string::String {
-    fn from(value: ServiceAccountModelName) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for ServiceAccountModelName {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 128usize {
-            return Err("longer than 128 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for ServiceAccountModelName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for ServiceAccountModelName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ServiceAccountModelName {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///A shared bucket contains capacities which can be used my multiple entitlements which are linked to the bucket. There will be a 1:many mapping between SharedBucket:Entitlement.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct SharedBucket {
     pub capacities: ::serde_json::Value,
     ///List of capacities alloted.
@@ -21488,6 +18442,7 @@ impl SharedBucket {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum SignalContext {
     AlertSignalContext(AlertSignalContext),
     SignalContextOther(SignalContextOther),
@@ -21506,6 +18461,7 @@ impl ::std::convert::From<SignalContextOther> for SignalContext {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct SignalContextCommon(
     pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 );
@@ -21533,6 +18489,7 @@ for SignalContextCommon {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct SignalContextOther(
     pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 );
@@ -21559,6 +18516,7 @@ for SignalContextOther {
 ///The job result containing the job status, computed signals and any warnings.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct SignalsJobResult {
     ///Whether the signal computing job finished.
     #[serde(rename = "isComplete")]
@@ -21576,13 +18534,14 @@ impl SignalsJobResult {
 ///Signal Request object.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct SignalsRequest {
     #[serde(rename = "signalContext")]
     pub signal_context: SignalContext,
     /**A list of signal types to compute. Can be `LogFluctuation`, `DimensionalityExplanation`, `GisBenchmark` or `Anomalies`
 */
     #[serde(rename = "signalTypes")]
-    pub signal_types: [SignalsRequestSignalTypesItem; 1usize],
+    pub signal_types: ::std::vec::Vec<SignalsRequestSignalTypesItem>,
 }
 impl SignalsRequest {
     pub fn builder() -> builder::SignalsRequest {
@@ -21602,6 +18561,7 @@ impl SignalsRequest {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum SignalsRequestSignalTypesItem {
     LogFluctuation,
     DimensionalityExplanation,
@@ -21655,6 +18615,7 @@ impl ::std::convert::TryFrom<::std::string::String> for SignalsRequestSignalType
 ///Signal response object.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct SignalsResponse {
     ///End time of the signal.
     #[serde(rename = "endTime")]
@@ -21696,6 +18657,7 @@ impl SignalsResponse {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum SignalsResponseSignalType {
     LogFluctuation,
     DimensionalityExplanation,
@@ -21750,6 +18712,7 @@ impl ::std::convert::TryFrom<::std::string::String> for SignalsResponseSignalTyp
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct SliCommon(pub ::serde_json::Map<::std::string::String, ::serde_json::Value>);
 impl ::std::ops::Deref for SliCommon {
     type Target = ::serde_json::Map<::std::string::String, ::serde_json::Value>;
@@ -21774,6 +18737,7 @@ for SliCommon {
 ///`SliQueries`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct SliQueries {
     ///SLI evaluation type.
     #[serde(
@@ -21811,6 +18775,7 @@ impl SliQueries {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum SliQueriesEvaluationType {
     Window,
     Request,
@@ -21871,6 +18836,7 @@ impl ::std::convert::TryFrom<::std::string::String> for SliQueriesEvaluationType
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum SliQueriesQueryType {
     Logs,
     Metrics,
@@ -21918,6 +18884,7 @@ impl ::std::convert::TryFrom<::std::string::String> for SliQueriesQueryType {
 ///Validation result for the SLI queries.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct SliQueriesValidationResult {
     ///Whether or not if queries are valid.
     #[serde(rename = "isValid", skip_serializing_if = "::std::option::Option::is_none")]
@@ -21934,6 +18901,7 @@ impl SliQueriesValidationResult {
 ///SLO scan estimates.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct SloScanEstimatesResponse {
     ///Scan estimates by data tier for the SLO configuration.
     #[serde(
@@ -21951,6 +18919,7 @@ impl SloScanEstimatesResponse {
 ///`SlosLibraryBaseCommon`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct SlosLibraryBaseCommon {
     ///Description of the slo or folder.
     #[serde(default)]
@@ -21966,6 +18935,7 @@ impl SlosLibraryBaseCommon {
 ///`SlosLibraryBaseExportCommon`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct SlosLibraryBaseExportCommon {
     ///Description of the slo or folder.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -21981,6 +18951,7 @@ impl SlosLibraryBaseExportCommon {
 ///`SlosLibraryBaseResponseCommon`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct SlosLibraryBaseResponseCommon {
     /**Type of the content. Valid values:
   1) Slo
@@ -22028,6 +18999,7 @@ impl SlosLibraryBaseResponseCommon {
 ///`SlosLibraryBaseUpdateCommon`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct SlosLibraryBaseUpdateCommon {
     ///The description of the slo or folder.
     #[serde(default)]
@@ -22045,6 +19017,7 @@ impl SlosLibraryBaseUpdateCommon {
 ///`Source`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Source {
     ///Identifier of a source.
     #[serde(rename = "sourceId")]
@@ -22062,6 +19035,7 @@ impl Source {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct SpanCalculationAggregatorCommon(
     pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 );
@@ -22088,6 +19062,7 @@ for SpanCalculationAggregatorCommon {
 ///`SpansFilterCommon`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct SpansFilterCommon {
     ///The name of the filtering field.
     #[serde(rename = "fieldName")]
@@ -22102,6 +19077,7 @@ impl SpansFilterCommon {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct SpansGroupByCommon(
     pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 );
@@ -22128,6 +19104,7 @@ for SpansGroupByCommon {
 ///`SpansVisualizationCommon`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct SpansVisualizationCommon {
     ///A unique name of the visualization.
     pub name: ::std::string::String,
@@ -22140,6 +19117,7 @@ impl SpansVisualizationCommon {
 ///`StaticSeriesDataPoint`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct StaticSeriesDataPoint {
     #[serde(rename = "dataPointType")]
     pub data_point_type: StaticSeriesDataPointDataPointType,
@@ -22167,6 +19145,7 @@ impl StaticSeriesDataPoint {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum StaticSeriesDataPointDataPointType {
     StaticSeriesDataPoint,
 }
@@ -22208,6 +19187,7 @@ for StaticSeriesDataPointDataPointType {
 ///`StringMatchCorrelationExpression`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct StringMatchCorrelationExpression {
     #[serde(rename = "correlationExpressionType")]
     pub correlation_expression_type: StringMatchCorrelationExpressionCorrelationExpressionType,
@@ -22240,6 +19220,7 @@ impl StringMatchCorrelationExpression {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum StringMatchCorrelationExpressionCorrelationExpressionType {
     StringMatch,
 }
@@ -22293,6 +19274,7 @@ for StringMatchCorrelationExpressionCorrelationExpressionType {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum StringMatchCorrelationExpressionStringMatchingAlgorithm {
     ExactMatch,
 }
@@ -22335,6 +19317,7 @@ for StringMatchCorrelationExpressionStringMatchingAlgorithm {
 ///`SubdomainAvailabilityResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct SubdomainAvailabilityResponse {
     ///Subdomain is available for use or not.
     #[serde(rename = "isAvailable")]
@@ -22348,6 +19331,7 @@ impl SubdomainAvailabilityResponse {
 ///`SubdomainUrlResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct SubdomainUrlResponse {
     ///Login URL corresponding to the subdomain.
     pub url: ::std::string::String,
@@ -22360,6 +19344,7 @@ impl SubdomainUrlResponse {
 ///`SumoOrgsUsageBackfillRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct SumoOrgsUsageBackfillRequest {
     ///the customer ID of a mam org
     #[serde(rename = "customerId")]
@@ -22377,10 +19362,11 @@ impl SumoOrgsUsageBackfillRequest {
 ///`TagReversedIndex`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct TagReversedIndex {
     ///Name of the tag.
     #[serde(rename = "tagName")]
-    pub tag_name: TagReversedIndexTagName,
+    pub tag_name: ::std::string::String,
     ///List of value statistics of the given tag.
     #[serde(rename = "tagValueStatistics")]
     pub tag_value_statistics: ::std::vec::Vec<TagValueReversedIndex>,
@@ -22390,141 +19376,27 @@ impl TagReversedIndex {
         Default::default()
     }
 }
-///Name of the tag.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct TagReversedIndexTagName(::std::string::String);
-impl ::std::ops::Deref for TagReversedIndexTagName {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<TagReversedIndexTagName> for ::std::string::String {
-    fn from(value: TagReversedIndexTagName) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for TagReversedIndexTagName {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 128usize {
-            return Err("longer than 128 characters".into());
-        }
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for TagReversedIndexTagName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for TagReversedIndexTagName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for TagReversedIndexTagName {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///`TagValueReversedIndex`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct TagValueReversedIndex {
     ///List of span ids which have the given tag and value.
     #[serde(rename = "spanIds")]
     pub span_ids: ::std::vec::Vec<::std::string::String>,
     ///Value of the tag.
     #[serde(rename = "tagValue")]
-    pub tag_value: TagValueReversedIndexTagValue,
+    pub tag_value: ::std::string::String,
 }
 impl TagValueReversedIndex {
     pub fn builder() -> builder::TagValueReversedIndex {
         Default::default()
     }
 }
-///Value of the tag.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct TagValueReversedIndexTagValue(::std::string::String);
-impl ::std::ops::Deref for TagValueReversedIndexTagValue {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<TagValueReversedIndexTagValue> for ::std::string::String {
-    fn from(value: TagValueReversedIndexTagValue) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for TagValueReversedIndexTagValue {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 128usize {
-            return Err("longer than 128 characters".into());
-        }
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for TagValueReversedIndexTagValue {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for TagValueReversedIndexTagValue {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for TagValueReversedIndexTagValue {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///`TagsReversedIndexResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct TagsReversedIndexResponse {
     ///List of spans attribute values indices.
     #[serde(
@@ -22553,6 +19425,7 @@ impl TagsReversedIndexResponse {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct TemplateCommon(
     pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 );
@@ -22579,6 +19452,7 @@ for TemplateCommon {
 ///`TextEntriesAutoCompleteSyncDefinition`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct TextEntriesAutoCompleteSyncDefinition {
     ///The autocomplete key to be used to fetch autocomplete values.
     #[serde(rename = "autoCompleteKey")]
@@ -22605,6 +19479,7 @@ impl TextEntriesAutoCompleteSyncDefinition {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum TextEntriesAutoCompleteSyncDefinitionAutoCompleteType {
     TextEntries,
 }
@@ -22647,6 +19522,7 @@ for TextEntriesAutoCompleteSyncDefinitionAutoCompleteType {
 ///estimate for a tier
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct TierEstimate {
     ///estimate data scanned per day in bytes
     #[serde(
@@ -22684,6 +19560,7 @@ impl TierEstimate {
 ///estimate for a tier
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct TierEstimate1 {
     ///estimate data scanned per day in bytes
     #[serde(
@@ -22710,6 +19587,7 @@ impl TierEstimate1 {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct TimeRangeBoundaryCommon(
     pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 );
@@ -22736,6 +19614,7 @@ for TimeRangeBoundaryCommon {
 ///`TokenBaseResponseCommon`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct TokenBaseResponseCommon {
     ///Creation timestamp in UTC in [RFC3339](https://tools.ietf.org/html/rfc3339) format.
     #[serde(rename = "createdAt")]
@@ -22744,7 +19623,7 @@ pub struct TokenBaseResponseCommon {
     #[serde(rename = "createdBy")]
     pub created_by: ::std::string::String,
     ///Description of the token.
-    pub description: TokenBaseResponseCommonDescription,
+    pub description: ::std::string::String,
     ///Identifier of the token.
     pub id: ::std::string::String,
     ///Last modification timestamp in UTC.
@@ -22754,7 +19633,7 @@ pub struct TokenBaseResponseCommon {
     #[serde(rename = "modifiedBy")]
     pub modified_by: ::std::string::String,
     ///Name of the token.
-    pub name: TokenBaseResponseCommonName,
+    pub name: ::std::string::String,
     ///Status of the token. Can be `Active`, or `Inactive`.
     pub status: TokenBaseResponseCommonStatus,
     ///Version of the token.
@@ -22763,120 +19642,6 @@ pub struct TokenBaseResponseCommon {
 impl TokenBaseResponseCommon {
     pub fn builder() -> builder::TokenBaseResponseCommon {
         Default::default()
-    }
-}
-///Description of the token.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct TokenBaseResponseCommonDescription(::std::string::String);
-impl ::std::ops::Deref for TokenBaseResponseCommonDescription {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<TokenBaseResponseCommonDescription> for ::std::string::String {
-    fn from(value: TokenBaseResponseCommonDescription) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for TokenBaseResponseCommonDescription {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 4096usize {
-            return Err("longer than 4096 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for TokenBaseResponseCommonDescription {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for TokenBaseResponseCommonDescription {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for TokenBaseResponseCommonDescription {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///Name of the token.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct TokenBaseResponseCommonName(::std::string::String);
-impl ::std::ops::Deref for TokenBaseResponseCommonName {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<TokenBaseResponseCommonName> for ::std::string::String {
-    fn from(value: TokenBaseResponseCommonName) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for TokenBaseResponseCommonName {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 255usize {
-            return Err("longer than 255 characters".into());
-        }
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for TokenBaseResponseCommonName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for TokenBaseResponseCommonName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for TokenBaseResponseCommonName {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
     }
 }
 ///Status of the token. Can be `Active`, or `Inactive`.
@@ -22892,6 +19657,7 @@ impl<'de> ::serde::Deserialize<'de> for TokenBaseResponseCommonName {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum TokenBaseResponseCommonStatus {
     Active,
     Inactive,
@@ -22940,6 +19706,7 @@ impl ::std::convert::TryFrom<::std::string::String> for TokenBaseResponseCommonS
 */
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct TopologySearchLabel {
     /**Whether the content item is required to contain this label in order to be matched. If true, content items without this label will not be matched. If false, content items without this label will be matched.
 */
@@ -22961,6 +19728,7 @@ impl TopologySearchLabel {
 ///Total amount of credits to be deducted from the parent organization corresponding to the baselines
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct TotalCredits {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub breakdown: ::std::option::Option<CreditsBreakdown>,
@@ -22977,6 +19745,7 @@ impl TotalCredits {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct TraceQueryExpressionCommon(
     pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 );
@@ -23004,6 +19773,7 @@ for TraceQueryExpressionCommon {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct TraceSpanInfoCommon(
     pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 );
@@ -23031,6 +19801,7 @@ for TraceSpanInfoCommon {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct TracingValueCommon(pub ::serde_json::Value);
 impl ::std::ops::Deref for TracingValueCommon {
     type Target = ::serde_json::Value;
@@ -23051,6 +19822,7 @@ impl ::std::convert::From<::serde_json::Value> for TracingValueCommon {
 ///`TriggerConditionCommon`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct TriggerConditionCommon {
     ///The resolution window that the recovery condition must be met in each evaluation that happens within this entire duration before the alert is recovered (resolved). If not specified, the time range of your trigger will be used. Valid values are: `0m`, `-5m`, `-10m`, `-15m`, `-30m`, `-1h`, `-3h`, `-6h`, `-12h`, or `-24h`
     #[serde(
@@ -23092,6 +19864,7 @@ impl TriggerConditionCommon {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum TriggerConditionCommonTriggerType {
     Critical,
     Warning,
@@ -23152,6 +19925,7 @@ for TriggerConditionCommonTriggerType {
 ///A search query.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct UnvalidatedMonitorQuery {
     ///The logs or metrics query that defines the stream of data the monitor runs on.
     pub query: ::std::string::String,
@@ -23167,6 +19941,7 @@ impl UnvalidatedMonitorQuery {
 ///Update request for the account.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct UpdateRequest {
     pub baselines: SelfServiceCreditsBaselines,
     #[serde(rename = "billingFrequency")]
@@ -23185,16 +19960,17 @@ impl UpdateRequest {
 ///`UpdateServiceAccountDefinition`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct UpdateServiceAccountDefinition {
     ///New email address of the service account.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub email: ::std::option::Option<UpdateServiceAccountDefinitionEmail>,
+    pub email: ::std::option::Option<::std::string::String>,
     ///This has the value `true` if the service account is active and `false` if it has been deactivated.
     #[serde(rename = "isActive", skip_serializing_if = "::std::option::Option::is_none")]
     pub is_active: ::std::option::Option<bool>,
     ///Name of the service account.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<UpdateServiceAccountDefinitionName>,
+    pub name: ::std::option::Option<::std::string::String>,
     ///List of role identifiers associated with the service account.
     #[serde(
         rename = "roleIds",
@@ -23208,122 +19984,10 @@ impl UpdateServiceAccountDefinition {
         Default::default()
     }
 }
-///New email address of the service account.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct UpdateServiceAccountDefinitionEmail(::std::string::String);
-impl ::std::ops::Deref for UpdateServiceAccountDefinitionEmail {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<UpdateServiceAccountDefinitionEmail>
-for ::std::string::String {
-    fn from(value: UpdateServiceAccountDefinitionEmail) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for UpdateServiceAccountDefinitionEmail {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 255usize {
-            return Err("longer than 255 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for UpdateServiceAccountDefinitionEmail {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for UpdateServiceAccountDefinitionEmail {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for UpdateServiceAccountDefinitionEmail {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///Name of the service account.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct UpdateServiceAccountDefinitionName(::std::string::String);
-impl ::std::ops::Deref for UpdateServiceAccountDefinitionName {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<UpdateServiceAccountDefinitionName> for ::std::string::String {
-    fn from(value: UpdateServiceAccountDefinitionName) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for UpdateServiceAccountDefinitionName {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 128usize {
-            return Err("longer than 128 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for UpdateServiceAccountDefinitionName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for UpdateServiceAccountDefinitionName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for UpdateServiceAccountDefinitionName {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///Upgrade plans available for the account.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct UpgradePlans {
     ///List of plans available.
     pub plans: ::std::vec::Vec<Plan>,
@@ -23336,6 +20000,7 @@ impl UpgradePlans {
 ///List of entitlements usages.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct UsageDetails {
     ///End date of the data usage.
     #[serde(rename = "endDate")]
@@ -23355,6 +20020,7 @@ impl UsageDetails {
 ///`UserInterests`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct UserInterests {
     ///Labels of user interests.
     pub interests: ::std::vec::Vec<::std::string::String>,
@@ -23367,6 +20033,7 @@ impl UserInterests {
 ///`ValueOnlyLookupAutoCompleteSyncDefinition`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ValueOnlyLookupAutoCompleteSyncDefinition {
     ///The autocomplete key to be used to fetch autocomplete values.
     #[serde(rename = "autoCompleteKey")]
@@ -23399,6 +20066,7 @@ impl ValueOnlyLookupAutoCompleteSyncDefinition {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum ValueOnlyLookupAutoCompleteSyncDefinitionAutoCompleteType {
     ValueOnlyLookup,
 }
@@ -23442,6 +20110,7 @@ for ValueOnlyLookupAutoCompleteSyncDefinitionAutoCompleteType {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct VariableSourceDefinitionCommon(
     pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 );
@@ -23468,6 +20137,7 @@ for VariableSourceDefinitionCommon {
 ///The request to get a log query to populate variable values.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct VariableValuesLogQueryRequest {
     ///A field in log query to populate the variable values.
     pub field: ::std::string::String,
@@ -23487,6 +20157,7 @@ impl VariableValuesLogQueryRequest {
 ///`ViewRetentionProperties`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ViewRetentionProperties {
     ///If the retention period is scheduled to be updated in the future (i.e., if retention period is previously reduced with value of reduceRetentionPeriodImmediately as false), this property gives the future value of retention period while retentionPeriod gives the current value. retentionPeriod will take up the value of newRetentionPeriod after the scheduled time.
     #[serde(
@@ -23511,6 +20182,7 @@ impl ViewRetentionProperties {
 ///`VisualAggregateData`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct VisualAggregateData {
     ///The average value in the series.
     pub avg: f64,
@@ -23534,6 +20206,7 @@ impl VisualAggregateData {
 ///`VisualAxisData`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct VisualAxisData {
     ///The value of the axis labels.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -23547,6 +20220,7 @@ impl VisualAxisData {
 ///`VisualDataAxes`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct VisualDataAxes {
     ///The data of the primary x axis.
     pub x: ::std::vec::Vec<VisualAxisData>,
@@ -23567,6 +20241,7 @@ impl VisualDataAxes {
 ///`VisualDataSeries`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct VisualDataSeries {
     #[serde(
         rename = "aggregateInfo",
@@ -23643,6 +20318,7 @@ impl VisualDataSeries {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum VisualDataSeriesSeriesType {
     #[serde(rename = "timeseries")]
     Timeseries,
@@ -23706,6 +20382,7 @@ impl ::std::convert::TryFrom<::std::string::String> for VisualDataSeriesSeriesTy
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum VisualDataSeriesSource {
     Logs,
     Metrics,
@@ -23753,6 +20430,7 @@ impl ::std::convert::TryFrom<::std::string::String> for VisualDataSeriesSource {
 ///`VisualMetaData`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct VisualMetaData {
     ///The value of the metadata.
     pub data: ::std::collections::HashMap<::std::string::String, ::std::string::String>,
@@ -23765,6 +20443,7 @@ impl VisualMetaData {
 ///`VisualOutlierData`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct VisualOutlierData {
     ///The estimated value of the data point.
     pub baseline: f64,
@@ -23788,6 +20467,7 @@ impl VisualOutlierData {
 ///`VisualPointData`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct VisualPointData {
     ///Whether the field is interpolated or extrapolated - not derived from underlying data.
     #[serde(rename = "isFilled", default)]
@@ -23821,6 +20501,7 @@ impl VisualPointData {
 ///Warning while computing signals.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct WarningDetails {
     ///Warning code.
     pub code: ::std::string::String,

@@ -7,6 +7,7 @@
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct AgentOpampConnectionStatusTracker(pub TrackerIdentity);
 impl ::std::ops::Deref for AgentOpampConnectionStatusTracker {
     type Target = TrackerIdentity;
@@ -28,6 +29,7 @@ impl ::std::convert::From<TrackerIdentity> for AgentOpampConnectionStatusTracker
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct AgentRemoteConfigStatusTracker(pub TrackerIdentity);
 impl ::std::ops::Deref for AgentRemoteConfigStatusTracker {
     type Target = TrackerIdentity;
@@ -49,6 +51,7 @@ impl ::std::convert::From<TrackerIdentity> for AgentRemoteConfigStatusTracker {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct AzureMetricsInvalidClientSecretTracker(pub TrackerIdentity);
 impl ::std::ops::Deref for AzureMetricsInvalidClientSecretTracker {
     type Target = TrackerIdentity;
@@ -70,6 +73,7 @@ impl ::std::convert::From<TrackerIdentity> for AzureMetricsInvalidClientSecretTr
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct AzureMetricsNoAccessibleSubscriptionsTracker(pub TrackerIdentity);
 impl ::std::ops::Deref for AzureMetricsNoAccessibleSubscriptionsTracker {
     type Target = TrackerIdentity;
@@ -93,6 +97,7 @@ for AzureMetricsNoAccessibleSubscriptionsTracker {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct CollectionAwsMetadataTagsFetchDeniedTracker(pub TrackerIdentity);
 impl ::std::ops::Deref for CollectionAwsMetadataTagsFetchDeniedTracker {
     type Target = TrackerIdentity;
@@ -116,6 +121,7 @@ for CollectionAwsMetadataTagsFetchDeniedTracker {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct CollectionDockerClientBuildingFailedTracker(pub TrackerIdentity);
 impl ::std::ops::Deref for CollectionDockerClientBuildingFailedTracker {
     type Target = TrackerIdentity;
@@ -139,6 +145,7 @@ for CollectionDockerClientBuildingFailedTracker {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct CollectionWindowsEventChannelConnectionFailedTracker(pub TrackerIdentity);
 impl ::std::ops::Deref for CollectionWindowsEventChannelConnectionFailedTracker {
     type Target = TrackerIdentity;
@@ -162,6 +169,7 @@ for CollectionWindowsEventChannelConnectionFailedTracker {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct CollectionWindowsHostConnectionFailedTracker(pub TrackerIdentity);
 impl ::std::ops::Deref for CollectionWindowsHostConnectionFailedTracker {
     type Target = TrackerIdentity;
@@ -185,6 +193,7 @@ for CollectionWindowsHostConnectionFailedTracker {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct CollectorLimitApproachingTracker(pub TrackerIdentity);
 impl ::std::ops::Deref for CollectorLimitApproachingTracker {
     type Target = TrackerIdentity;
@@ -205,6 +214,7 @@ impl ::std::convert::From<TrackerIdentity> for CollectorLimitApproachingTracker 
 ///`CollectorResourceIdentity`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct CollectorResourceIdentity {
     ///The unique identifier of the resource.
     pub id: ::std::string::String,
@@ -233,6 +243,7 @@ impl CollectorResourceIdentity {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum CollectorResourceIdentityType {
     Collector,
 }
@@ -274,6 +285,7 @@ impl ::std::convert::TryFrom<::std::string::String> for CollectorResourceIdentit
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct FsrTooManyFieldsCreationErrorTracker(pub TrackerIdentity);
 impl ::std::ops::Deref for FsrTooManyFieldsCreationErrorTracker {
     type Target = TrackerIdentity;
@@ -295,6 +307,7 @@ impl ::std::convert::From<TrackerIdentity> for FsrTooManyFieldsCreationErrorTrac
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct GcpMetricsCollectionBrokenTracker(pub TrackerIdentity);
 impl ::std::ops::Deref for GcpMetricsCollectionBrokenTracker {
     type Target = TrackerIdentity;
@@ -315,6 +328,7 @@ impl ::std::convert::From<TrackerIdentity> for GcpMetricsCollectionBrokenTracker
 ///`HealthEvent`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct HealthEvent {
     pub details: TrackerIdentity,
     ///The unique identifier of the event.
@@ -342,6 +356,7 @@ impl HealthEvent {
 ///`IngestBudgetResourceIdentity`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct IngestBudgetResourceIdentity {
     ///The type of budget. Supported values are:  * `dailyVolume` * `minuteVolume`
     #[serde(
@@ -385,6 +400,7 @@ impl IngestBudgetResourceIdentity {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum IngestBudgetResourceIdentityType {
     IngestBudget,
 }
@@ -426,6 +442,7 @@ for IngestBudgetResourceIdentityType {
 ///`ListHealthEventResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ListHealthEventResponse {
     ///List of health events.
     pub data: ::std::vec::Vec<HealthEvent>,
@@ -442,6 +459,7 @@ impl ListHealthEventResponse {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct LogsToMetricsRuleDisabledTracker(pub TrackerIdentity);
 impl ::std::ops::Deref for LogsToMetricsRuleDisabledTracker {
     type Target = TrackerIdentity;
@@ -462,6 +480,7 @@ impl ::std::convert::From<TrackerIdentity> for LogsToMetricsRuleDisabledTracker 
 ///`LogsToMetricsRuleIdentity`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct LogsToMetricsRuleIdentity {
     ///The unique identifier of the resource.
     pub id: ::std::string::String,
@@ -490,6 +509,7 @@ impl LogsToMetricsRuleIdentity {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum LogsToMetricsRuleIdentityType {
     LogsToMetricsRule,
 }
@@ -530,6 +550,7 @@ impl ::std::convert::TryFrom<::std::string::String> for LogsToMetricsRuleIdentit
 ///`OrgIdentity`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct OrgIdentity {
     ///The unique identifier of the resource.
     pub id: ::std::string::String,
@@ -558,6 +579,7 @@ impl OrgIdentity {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum OrgIdentityType {
     Organisation,
 }
@@ -599,6 +621,7 @@ impl ::std::convert::TryFrom<::std::string::String> for OrgIdentityType {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct OtCollectorLimitApproachingTracker(pub TrackerIdentity);
 impl ::std::ops::Deref for OtCollectorLimitApproachingTracker {
     type Target = TrackerIdentity;
@@ -619,6 +642,7 @@ impl ::std::convert::From<TrackerIdentity> for OtCollectorLimitApproachingTracke
 ///`ResourceIdentities`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ResourceIdentities {
     ///A list of the resources.
     pub data: ::std::vec::Vec<ResourceIdentity>,
@@ -632,6 +656,7 @@ impl ResourceIdentities {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ResourceIdentity {
     CollectorResourceIdentity(CollectorResourceIdentity),
     SourceResourceIdentity(SourceResourceIdentity),
@@ -674,6 +699,7 @@ impl ::std::convert::From<ResourceIdentityOther> for ResourceIdentity {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct ResourceIdentityOther(
     pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 );
@@ -700,6 +726,7 @@ for ResourceIdentityOther {
 ///`SourceResourceIdentity`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct SourceResourceIdentity {
     ///The unique identifier of the Collector this Source belongs to.
     #[serde(
@@ -740,6 +767,7 @@ impl SourceResourceIdentity {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum SourceResourceIdentityType {
     Source,
 }
@@ -781,6 +809,7 @@ impl ::std::convert::TryFrom<::std::string::String> for SourceResourceIdentityTy
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct SpanIngestLimitExceededTracker(pub TrackerIdentity);
 impl ::std::ops::Deref for SpanIngestLimitExceededTracker {
     type Target = TrackerIdentity;
@@ -801,6 +830,7 @@ impl ::std::convert::From<TrackerIdentity> for SpanIngestLimitExceededTracker {
 ///`TrackerIdentity`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct TrackerIdentity {
     ///A more elaborate description of why the event occurred.
     pub description: ::std::string::String,

@@ -6,6 +6,7 @@
 ///`CollectorIdentity`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct CollectorIdentity {
     ///Unique identifier for the Collector.
     pub id: ::std::string::String,
@@ -20,6 +21,7 @@ impl CollectorIdentity {
 ///`IngestBudget`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct IngestBudget {
     /**Action to take when ingest budget's capacity is reached. All actions are audited. Supported values are:
   * `stopCollecting`
@@ -30,7 +32,7 @@ pub struct IngestBudget {
         rename = "auditThreshold",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub audit_threshold: ::std::option::Option<::std::num::NonZeroU32>,
+    pub audit_threshold: ::std::option::Option<i32>,
     ///Capacity of the ingest budget, in bytes. It takes a few minutes for Collectors to stop collecting when capacity is reached. We recommend setting a soft limit that is lower than your needed hard limit.
     #[serde(rename = "capacityBytes")]
     pub capacity_bytes: i64,
@@ -44,10 +46,10 @@ pub struct IngestBudget {
     pub created_by_user: UserInfo,
     ///Description of the ingest budget.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<IngestBudgetDescription>,
+    pub description: ::std::option::Option<::std::string::String>,
     ///Custom field value that is used to assign Collectors to the ingest budget.
     #[serde(rename = "fieldValue")]
-    pub field_value: IngestBudgetFieldValue,
+    pub field_value: ::std::string::String,
     ///Unique identifier for the ingest budget.
     pub id: ::std::string::String,
     ///Last modification timestamp in UTC in [RFC3339](https://tools.ietf.org/html/rfc3339) format.
@@ -59,7 +61,7 @@ pub struct IngestBudget {
     #[serde(rename = "modifiedByUser")]
     pub modified_by_user: UserInfo,
     ///Display name of the ingest budget.
-    pub name: IngestBudgetName,
+    pub name: ::std::string::String,
     ///Number of collectors assigned to the ingest budget.
     #[serde(
         rename = "numberOfCollectors",
@@ -68,7 +70,7 @@ pub struct IngestBudget {
     pub number_of_collectors: ::std::option::Option<i64>,
     ///Reset time of the ingest budget in HH:MM format.
     #[serde(rename = "resetTime")]
-    pub reset_time: IngestBudgetResetTime,
+    pub reset_time: ::std::string::String,
     ///Time zone of the reset time for the ingest budget. Follow the format in the [IANA Time Zone Database](https://en.wikipedia.org/wiki/List_of_tz_database_time_zones#List).
     pub timezone: ::std::string::String,
     ///Current usage since the last reset, in bytes.
@@ -104,6 +106,7 @@ impl IngestBudget {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum IngestBudgetAction {
     #[serde(rename = "keepCollecting")]
     KeepCollecting,
@@ -153,6 +156,7 @@ impl ::std::convert::TryFrom<::std::string::String> for IngestBudgetAction {
 ///`IngestBudgetDefinition`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct IngestBudgetDefinition {
     /**Action to take when ingest budget's capacity is reached. All actions are audited. Supported values are:
   * `stopCollecting`
@@ -163,21 +167,21 @@ pub struct IngestBudgetDefinition {
         rename = "auditThreshold",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub audit_threshold: ::std::option::Option<::std::num::NonZeroU32>,
+    pub audit_threshold: ::std::option::Option<i32>,
     ///Capacity of the ingest budget, in bytes. It takes a few minutes for Collectors to stop collecting when capacity is reached. We recommend setting a soft limit that is lower than your needed hard limit.
     #[serde(rename = "capacityBytes")]
     pub capacity_bytes: i64,
     ///Description of the ingest budget.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<IngestBudgetDefinitionDescription>,
+    pub description: ::std::option::Option<::std::string::String>,
     ///Custom field value that is used to assign Collectors to the ingest budget.
     #[serde(rename = "fieldValue")]
-    pub field_value: IngestBudgetDefinitionFieldValue,
+    pub field_value: ::std::string::String,
     ///Display name of the ingest budget.
-    pub name: IngestBudgetDefinitionName,
+    pub name: ::std::string::String,
     ///Reset time of the ingest budget in HH:MM format.
     #[serde(rename = "resetTime")]
-    pub reset_time: IngestBudgetDefinitionResetTime,
+    pub reset_time: ::std::string::String,
     ///Time zone of the reset time for the ingest budget. Follow the format in the [IANA Time Zone Database](https://en.wikipedia.org/wiki/List_of_tz_database_time_zones#List).
     pub timezone: ::std::string::String,
 }
@@ -201,6 +205,7 @@ impl IngestBudgetDefinition {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum IngestBudgetDefinitionAction {
     #[serde(rename = "keepCollecting")]
     KeepCollecting,
@@ -247,469 +252,10 @@ impl ::std::convert::TryFrom<::std::string::String> for IngestBudgetDefinitionAc
         value.parse()
     }
 }
-///Description of the ingest budget.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct IngestBudgetDefinitionDescription(::std::string::String);
-impl ::std::ops::Deref for IngestBudgetDefinitionDescription {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<IngestBudgetDefinitionDescription> for ::std::string::String {
-    fn from(value: IngestBudgetDefinitionDescription) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for IngestBudgetDefinitionDescription {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 1024usize {
-            return Err("longer than 1024 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for IngestBudgetDefinitionDescription {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for IngestBudgetDefinitionDescription {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for IngestBudgetDefinitionDescription {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///Custom field value that is used to assign Collectors to the ingest budget.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct IngestBudgetDefinitionFieldValue(::std::string::String);
-impl ::std::ops::Deref for IngestBudgetDefinitionFieldValue {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<IngestBudgetDefinitionFieldValue> for ::std::string::String {
-    fn from(value: IngestBudgetDefinitionFieldValue) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for IngestBudgetDefinitionFieldValue {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 1024usize {
-            return Err("longer than 1024 characters".into());
-        }
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for IngestBudgetDefinitionFieldValue {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for IngestBudgetDefinitionFieldValue {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for IngestBudgetDefinitionFieldValue {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///Display name of the ingest budget.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct IngestBudgetDefinitionName(::std::string::String);
-impl ::std::ops::Deref for IngestBudgetDefinitionName {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<IngestBudgetDefinitionName> for ::std::string::String {
-    fn from(value: IngestBudgetDefinitionName) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for IngestBudgetDefinitionName {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 128usize {
-            return Err("longer than 128 characters".into());
-        }
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for IngestBudgetDefinitionName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for IngestBudgetDefinitionName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for IngestBudgetDefinitionName {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///Reset time of the ingest budget in HH:MM format.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct IngestBudgetDefinitionResetTime(::std::string::String);
-impl ::std::ops::Deref for IngestBudgetDefinitionResetTime {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<IngestBudgetDefinitionResetTime> for ::std::string::String {
-    fn from(value: IngestBudgetDefinitionResetTime) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for IngestBudgetDefinitionResetTime {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 5usize {
-            return Err("longer than 5 characters".into());
-        }
-        if value.chars().count() < 5usize {
-            return Err("shorter than 5 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for IngestBudgetDefinitionResetTime {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for IngestBudgetDefinitionResetTime {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for IngestBudgetDefinitionResetTime {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///Description of the ingest budget.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct IngestBudgetDescription(::std::string::String);
-impl ::std::ops::Deref for IngestBudgetDescription {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<IngestBudgetDescription> for ::std::string::String {
-    fn from(value: IngestBudgetDescription) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for IngestBudgetDescription {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 1024usize {
-            return Err("longer than 1024 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for IngestBudgetDescription {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for IngestBudgetDescription {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for IngestBudgetDescription {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///Custom field value that is used to assign Collectors to the ingest budget.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct IngestBudgetFieldValue(::std::string::String);
-impl ::std::ops::Deref for IngestBudgetFieldValue {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<IngestBudgetFieldValue> for ::std::string::String {
-    fn from(value: IngestBudgetFieldValue) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for IngestBudgetFieldValue {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 1024usize {
-            return Err("longer than 1024 characters".into());
-        }
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for IngestBudgetFieldValue {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for IngestBudgetFieldValue {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for IngestBudgetFieldValue {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///Display name of the ingest budget.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct IngestBudgetName(::std::string::String);
-impl ::std::ops::Deref for IngestBudgetName {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<IngestBudgetName> for ::std::string::String {
-    fn from(value: IngestBudgetName) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for IngestBudgetName {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 128usize {
-            return Err("longer than 128 characters".into());
-        }
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for IngestBudgetName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for IngestBudgetName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for IngestBudgetName {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///Reset time of the ingest budget in HH:MM format.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct IngestBudgetResetTime(::std::string::String);
-impl ::std::ops::Deref for IngestBudgetResetTime {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<IngestBudgetResetTime> for ::std::string::String {
-    fn from(value: IngestBudgetResetTime) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for IngestBudgetResetTime {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 5usize {
-            return Err("longer than 5 characters".into());
-        }
-        if value.chars().count() < 5usize {
-            return Err("shorter than 5 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for IngestBudgetResetTime {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for IngestBudgetResetTime {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for IngestBudgetResetTime {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///`ListCollectorIdentitiesResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ListCollectorIdentitiesResponse {
     ///List of Collector identities.
     pub data: ::std::vec::Vec<CollectorIdentity>,
@@ -725,6 +271,7 @@ impl ListCollectorIdentitiesResponse {
 ///`ListIngestBudgetsResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ListIngestBudgetsResponse {
     ///List of ingest budgets.
     pub data: ::std::vec::Vec<IngestBudget>,

@@ -6,6 +6,7 @@
 ///`IngestBudgetDefinitionV2`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct IngestBudgetDefinitionV2 {
     /**Action to take when ingest budget's capacity is reached. All actions are audited. Supported values are:
   * `stopCollecting`
@@ -16,23 +17,23 @@ pub struct IngestBudgetDefinitionV2 {
         rename = "auditThreshold",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub audit_threshold: ::std::option::Option<::std::num::NonZeroU32>,
+    pub audit_threshold: ::std::option::Option<i32>,
     ///Capacity of the ingest budget, in bytes. It takes a few minutes for Collectors to stop collecting when capacity is reached. We recommend setting a soft limit that is lower than your needed hard limit. The capacity bytes unit varies based on the budgetType field. For `dailyVolume` budgetType the capacity specified is in bytes/day whereas for `minuteVolume` budgetType its bytes/min.
     #[serde(rename = "capacityBytes")]
-    pub capacity_bytes: ::std::num::NonZeroU64,
+    pub capacity_bytes: i64,
     ///Description of the ingest budget.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<IngestBudgetDefinitionV2Description>,
+    pub description: ::std::option::Option<::std::string::String>,
     ///Display name of the ingest budget.
-    pub name: IngestBudgetDefinitionV2Name,
+    pub name: ::std::string::String,
     ///Reset time of the ingest budget in HH:MM format.
     #[serde(
         rename = "resetTime",
         default = "defaults::ingest_budget_definition_v2_reset_time"
     )]
-    pub reset_time: IngestBudgetDefinitionV2ResetTime,
+    pub reset_time: ::std::string::String,
     ///A scope is a constraint that will be used to identify the messages on which budget needs to be applied. A scope is consists of key and value separated by =. The field must be enabled in the fields table. Value supports wildcard. e.g. _sourceCategory=*prod*payment*, cluster=kafka. If the scope is defined _sourceCategory=*nginx* in this budget will be applied on messages having fields _sourceCategory=prod/nginx, _sourceCategory=dev/nginx, or _sourceCategory=dev/nginx/error
-    pub scope: IngestBudgetDefinitionV2Scope,
+    pub scope: ::std::string::String,
     ///Time zone of the reset time for the ingest budget. Follow the format in the [IANA Time Zone Database](https://en.wikipedia.org/wiki/List_of_tz_database_time_zones#List).
     #[serde(default = "defaults::ingest_budget_definition_v2_timezone")]
     pub timezone: ::std::string::String,
@@ -57,6 +58,7 @@ impl IngestBudgetDefinitionV2 {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum IngestBudgetDefinitionV2Action {
     #[serde(rename = "keepCollecting")]
     KeepCollecting,
@@ -103,246 +105,10 @@ impl ::std::convert::TryFrom<::std::string::String> for IngestBudgetDefinitionV2
         value.parse()
     }
 }
-///Description of the ingest budget.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct IngestBudgetDefinitionV2Description(::std::string::String);
-impl ::std::ops::Deref for IngestBudgetDefinitionV2Description {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<IngestBudgetDefinitionV2Description>
-for ::std::string::String {
-    fn from(value: IngestBudgetDefinitionV2Description) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for IngestBudgetDefinitionV2Description {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 1024usize {
-            return Err("longer than 1024 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for IngestBudgetDefinitionV2Description {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for IngestBudgetDefinitionV2Description {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for IngestBudgetDefinitionV2Description {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///Display name of the ingest budget.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct IngestBudgetDefinitionV2Name(::std::string::String);
-impl ::std::ops::Deref for IngestBudgetDefinitionV2Name {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<IngestBudgetDefinitionV2Name> for ::std::string::String {
-    fn from(value: IngestBudgetDefinitionV2Name) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for IngestBudgetDefinitionV2Name {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 128usize {
-            return Err("longer than 128 characters".into());
-        }
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for IngestBudgetDefinitionV2Name {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for IngestBudgetDefinitionV2Name {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for IngestBudgetDefinitionV2Name {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///Reset time of the ingest budget in HH:MM format.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct IngestBudgetDefinitionV2ResetTime(::std::string::String);
-impl ::std::ops::Deref for IngestBudgetDefinitionV2ResetTime {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<IngestBudgetDefinitionV2ResetTime> for ::std::string::String {
-    fn from(value: IngestBudgetDefinitionV2ResetTime) -> Self {
-        value.0
-    }
-}
-impl ::std::default::Default for IngestBudgetDefinitionV2ResetTime {
-    fn default() -> Self {
-        IngestBudgetDefinitionV2ResetTime("00:00".to_string())
-    }
-}
-impl ::std::str::FromStr for IngestBudgetDefinitionV2ResetTime {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 5usize {
-            return Err("longer than 5 characters".into());
-        }
-        if value.chars().count() < 5usize {
-            return Err("shorter than 5 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for IngestBudgetDefinitionV2ResetTime {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for IngestBudgetDefinitionV2ResetTime {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for IngestBudgetDefinitionV2ResetTime {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///A scope is a constraint that will be used to identify the messages on which budget needs to be applied. A scope is consists of key and value separated by =. The field must be enabled in the fields table. Value supports wildcard. e.g. _sourceCategory=*prod*payment*, cluster=kafka. If the scope is defined _sourceCategory=*nginx* in this budget will be applied on messages having fields _sourceCategory=prod/nginx, _sourceCategory=dev/nginx, or _sourceCategory=dev/nginx/error
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct IngestBudgetDefinitionV2Scope(::std::string::String);
-impl ::std::ops::Deref for IngestBudgetDefinitionV2Scope {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<IngestBudgetDefinitionV2Scope> for ::std::string::String {
-    fn from(value: IngestBudgetDefinitionV2Scope) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for IngestBudgetDefinitionV2Scope {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 1024usize {
-            return Err("longer than 1024 characters".into());
-        }
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for IngestBudgetDefinitionV2Scope {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for IngestBudgetDefinitionV2Scope {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for IngestBudgetDefinitionV2Scope {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///`IngestBudgetV2`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct IngestBudgetV2 {
     /**Action to take when ingest budget's capacity is reached. All actions are audited. Supported values are:
   * `stopCollecting`
@@ -353,7 +119,7 @@ pub struct IngestBudgetV2 {
         rename = "auditThreshold",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub audit_threshold: ::std::option::Option<::std::num::NonZeroU32>,
+    pub audit_threshold: ::std::option::Option<i32>,
     ///The version of the Ingest Budget
     #[serde(
         rename = "budgetVersion",
@@ -362,7 +128,7 @@ pub struct IngestBudgetV2 {
     pub budget_version: ::std::option::Option<i32>,
     ///Capacity of the ingest budget, in bytes. It takes a few minutes for Collectors to stop collecting when capacity is reached. We recommend setting a soft limit that is lower than your needed hard limit. The capacity bytes unit varies based on the budgetType field. For `dailyVolume` budgetType the capacity specified is in bytes/day whereas for `minuteVolume` budgetType its bytes/min.
     #[serde(rename = "capacityBytes")]
-    pub capacity_bytes: ::std::num::NonZeroU64,
+    pub capacity_bytes: i64,
     ///The creation timestamp in UTC of the Ingest Budget.
     #[serde(rename = "createdAt")]
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
@@ -371,7 +137,7 @@ pub struct IngestBudgetV2 {
     pub created_by: ::std::string::String,
     ///Description of the ingest budget.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<IngestBudgetV2Description>,
+    pub description: ::std::option::Option<::std::string::String>,
     ///Unique identifier for the ingest budget.
     pub id: ::std::string::String,
     ///The modified timestamp in UTC of the Ingest Budget.
@@ -381,12 +147,12 @@ pub struct IngestBudgetV2 {
     #[serde(rename = "modifiedBy")]
     pub modified_by: ::std::string::String,
     ///Display name of the ingest budget.
-    pub name: IngestBudgetV2Name,
+    pub name: ::std::string::String,
     ///Reset time of the ingest budget in HH:MM format.
     #[serde(rename = "resetTime", default = "defaults::ingest_budget_v2_reset_time")]
-    pub reset_time: IngestBudgetV2ResetTime,
+    pub reset_time: ::std::string::String,
     ///A scope is a constraint that will be used to identify the messages on which budget needs to be applied. A scope is consists of key and value separated by =. The field must be enabled in the fields table. Value supports wildcard. e.g. _sourceCategory=*prod*payment*, cluster=kafka. If the scope is defined _sourceCategory=*nginx* in this budget will be applied on messages having fields _sourceCategory=prod/nginx, _sourceCategory=dev/nginx, or _sourceCategory=dev/nginx/error
-    pub scope: IngestBudgetV2Scope,
+    pub scope: ::std::string::String,
     ///Time zone of the reset time for the ingest budget. Follow the format in the [IANA Time Zone Database](https://en.wikipedia.org/wiki/List_of_tz_database_time_zones#List).
     #[serde(default = "defaults::ingest_budget_v2_timezone")]
     pub timezone: ::std::string::String,
@@ -423,6 +189,7 @@ impl IngestBudgetV2 {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum IngestBudgetV2Action {
     #[serde(rename = "keepCollecting")]
     KeepCollecting,
@@ -469,240 +236,6 @@ impl ::std::convert::TryFrom<::std::string::String> for IngestBudgetV2Action {
         value.parse()
     }
 }
-///Description of the ingest budget.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct IngestBudgetV2Description(::std::string::String);
-impl ::std::ops::Deref for IngestBudgetV2Description {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<IngestBudgetV2Description> for ::std::string::String {
-    fn from(value: IngestBudgetV2Description) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for IngestBudgetV2Description {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 1024usize {
-            return Err("longer than 1024 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for IngestBudgetV2Description {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for IngestBudgetV2Description {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for IngestBudgetV2Description {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///Display name of the ingest budget.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct IngestBudgetV2Name(::std::string::String);
-impl ::std::ops::Deref for IngestBudgetV2Name {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<IngestBudgetV2Name> for ::std::string::String {
-    fn from(value: IngestBudgetV2Name) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for IngestBudgetV2Name {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 128usize {
-            return Err("longer than 128 characters".into());
-        }
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for IngestBudgetV2Name {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for IngestBudgetV2Name {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for IngestBudgetV2Name {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///Reset time of the ingest budget in HH:MM format.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct IngestBudgetV2ResetTime(::std::string::String);
-impl ::std::ops::Deref for IngestBudgetV2ResetTime {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<IngestBudgetV2ResetTime> for ::std::string::String {
-    fn from(value: IngestBudgetV2ResetTime) -> Self {
-        value.0
-    }
-}
-impl ::std::default::Default for IngestBudgetV2ResetTime {
-    fn default() -> Self {
-        IngestBudgetV2ResetTime("00:00".to_string())
-    }
-}
-impl ::std::str::FromStr for IngestBudgetV2ResetTime {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 5usize {
-            return Err("longer than 5 characters".into());
-        }
-        if value.chars().count() < 5usize {
-            return Err("shorter than 5 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for IngestBudgetV2ResetTime {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for IngestBudgetV2ResetTime {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for IngestBudgetV2ResetTime {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///A scope is a constraint that will be used to identify the messages on which budget needs to be applied. A scope is consists of key and value separated by =. The field must be enabled in the fields table. Value supports wildcard. e.g. _sourceCategory=*prod*payment*, cluster=kafka. If the scope is defined _sourceCategory=*nginx* in this budget will be applied on messages having fields _sourceCategory=prod/nginx, _sourceCategory=dev/nginx, or _sourceCategory=dev/nginx/error
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct IngestBudgetV2Scope(::std::string::String);
-impl ::std::ops::Deref for IngestBudgetV2Scope {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<IngestBudgetV2Scope> for ::std::string::String {
-    fn from(value: IngestBudgetV2Scope) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for IngestBudgetV2Scope {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 1024usize {
-            return Err("longer than 1024 characters".into());
-        }
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for IngestBudgetV2Scope {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for IngestBudgetV2Scope {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for IngestBudgetV2Scope {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///Status of the current usage. Can be `Normal`, `Approaching`, `Exceeded`, or `Unknown` (unable to retrieve usage).
 #[derive(
     ::serde::Deserialize,
@@ -716,6 +249,7 @@ impl<'de> ::serde::Deserialize<'de> for IngestBudgetV2Scope {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum IngestBudgetV2UsageStatus {
     Normal,
     Approaching,
@@ -769,6 +303,7 @@ impl ::std::convert::TryFrom<::std::string::String> for IngestBudgetV2UsageStatu
 ///`ListIngestBudgetsResponseV2`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ListIngestBudgetsResponseV2 {
     ///List of ingest budgets.
     pub data: ::std::vec::Vec<IngestBudgetV2>,

@@ -6,6 +6,7 @@
 ///`EstimatedUsageDetails`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct EstimatedUsageDetails {
     ///Amount of data scanned in bytes, to run the query.
     #[serde(
@@ -22,6 +23,7 @@ impl EstimatedUsageDetails {
 ///Estimated Usage details for the given log search query with the above timerange.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct EstimatedUsageDetailsWithMeteringType {
     ///Amount of data scanned in bytes, to run the query.
     #[serde(
@@ -55,6 +57,7 @@ impl EstimatedUsageDetailsWithMeteringType {
 ///`EstimatedUsageDetailsWithTier`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct EstimatedUsageDetailsWithTier {
     ///Amount of data scanned in bytes, to run the query.
     #[serde(
@@ -74,6 +77,7 @@ impl EstimatedUsageDetailsWithTier {
 ///`LogSearchEstimatedUsageByMeteringTypeDefinition`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct LogSearchEstimatedUsageByMeteringTypeDefinition {
     #[serde(
         rename = "emulateSearchContext",
@@ -93,7 +97,7 @@ pub struct LogSearchEstimatedUsageByMeteringTypeDefinition {
     pub query_parameters: ::std::vec::Vec<LogSearchQueryParameterSyncDefinitionBase>,
     ///Log search Query to compute the estimated volume of data scanned.
     #[serde(rename = "queryString")]
-    pub query_string: LogSearchEstimatedUsageByMeteringTypeDefinitionQueryString,
+    pub query_string: ::std::string::String,
     ///This has the value `true` if the search is to be run by receipt time and `false` if it is to be run by message time.
     #[serde(rename = "runByReceiptTime", default)]
     pub run_by_receipt_time: bool,
@@ -112,6 +116,7 @@ impl LogSearchEstimatedUsageByMeteringTypeDefinition {
 */
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct LogSearchEstimatedUsageByMeteringTypeDefinitionEmulateSearchContext {
     #[serde(
         rename = "roleIds",
@@ -127,70 +132,10 @@ impl LogSearchEstimatedUsageByMeteringTypeDefinitionEmulateSearchContext {
         Default::default()
     }
 }
-///Log search Query to compute the estimated volume of data scanned.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct LogSearchEstimatedUsageByMeteringTypeDefinitionQueryString(
-    ::std::string::String,
-);
-impl ::std::ops::Deref for LogSearchEstimatedUsageByMeteringTypeDefinitionQueryString {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<LogSearchEstimatedUsageByMeteringTypeDefinitionQueryString>
-for ::std::string::String {
-    fn from(value: LogSearchEstimatedUsageByMeteringTypeDefinitionQueryString) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for LogSearchEstimatedUsageByMeteringTypeDefinitionQueryString {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 15000usize {
-            return Err("longer than 15000 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str>
-for LogSearchEstimatedUsageByMeteringTypeDefinitionQueryString {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for LogSearchEstimatedUsageByMeteringTypeDefinitionQueryString {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de>
-for LogSearchEstimatedUsageByMeteringTypeDefinitionQueryString {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///`LogSearchEstimatedUsageByTierDefinition`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct LogSearchEstimatedUsageByTierDefinition {
     #[serde(rename = "estimatedUsageDetails")]
     pub estimated_usage_details: ::std::vec::Vec<EstimatedUsageDetailsWithTier>,
@@ -203,7 +148,7 @@ pub struct LogSearchEstimatedUsageByTierDefinition {
     pub query_parameters: ::std::vec::Vec<LogSearchQueryParameterSyncDefinitionBase>,
     ///Query to perform.
     #[serde(rename = "queryString")]
-    pub query_string: LogSearchEstimatedUsageByTierDefinitionQueryString,
+    pub query_string: ::std::string::String,
     ///This has the value `true` if the search is to be run by receipt time and `false` if it is to be run by message time.
     #[serde(rename = "runByReceiptTime", default)]
     pub run_by_receipt_time: bool,
@@ -218,68 +163,10 @@ impl LogSearchEstimatedUsageByTierDefinition {
         Default::default()
     }
 }
-///Query to perform.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct LogSearchEstimatedUsageByTierDefinitionQueryString(::std::string::String);
-impl ::std::ops::Deref for LogSearchEstimatedUsageByTierDefinitionQueryString {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<LogSearchEstimatedUsageByTierDefinitionQueryString>
-for ::std::string::String {
-    fn from(value: LogSearchEstimatedUsageByTierDefinitionQueryString) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for LogSearchEstimatedUsageByTierDefinitionQueryString {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 15000usize {
-            return Err("longer than 15000 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str>
-for LogSearchEstimatedUsageByTierDefinitionQueryString {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for LogSearchEstimatedUsageByTierDefinitionQueryString {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de>
-for LogSearchEstimatedUsageByTierDefinitionQueryString {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///`LogSearchEstimatedUsageDefinition`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct LogSearchEstimatedUsageDefinition {
     #[serde(rename = "estimatedUsageDetails")]
     pub estimated_usage_details: EstimatedUsageDetails,
@@ -301,7 +188,7 @@ In AutoParse mode, the system automatically figures out fields to parse based on
     pub query_parameters: ::std::vec::Vec<LogSearchQueryParameterSyncDefinitionBase>,
     ///Query to perform.
     #[serde(rename = "queryString")]
-    pub query_string: LogSearchEstimatedUsageDefinitionQueryString,
+    pub query_string: ::std::string::String,
     ///This has the value `true` if the search is to be run by receipt time and `false` if it is to be run by message time.
     #[serde(rename = "runByReceiptTime", default)]
     pub run_by_receipt_time: bool,
@@ -332,6 +219,7 @@ In AutoParse mode, the system automatically figures out fields to parse based on
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum LogSearchEstimatedUsageDefinitionParsingMode {
     AutoParse,
     Manual,
@@ -382,66 +270,10 @@ impl ::std::default::Default for LogSearchEstimatedUsageDefinitionParsingMode {
         LogSearchEstimatedUsageDefinitionParsingMode::Manual
     }
 }
-///Query to perform.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct LogSearchEstimatedUsageDefinitionQueryString(::std::string::String);
-impl ::std::ops::Deref for LogSearchEstimatedUsageDefinitionQueryString {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<LogSearchEstimatedUsageDefinitionQueryString>
-for ::std::string::String {
-    fn from(value: LogSearchEstimatedUsageDefinitionQueryString) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for LogSearchEstimatedUsageDefinitionQueryString {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 15000usize {
-            return Err("longer than 15000 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for LogSearchEstimatedUsageDefinitionQueryString {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for LogSearchEstimatedUsageDefinitionQueryString {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for LogSearchEstimatedUsageDefinitionQueryString {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///`LogSearchEstimatedUsageRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct LogSearchEstimatedUsageRequest {
     /**Define the parsing mode to scan the JSON format log messages. Possible values are:
   1. `AutoParse`
@@ -461,7 +293,7 @@ In AutoParse mode, the system automatically figures out fields to parse based on
     pub query_parameters: ::std::vec::Vec<LogSearchQueryParameterSyncDefinitionBase>,
     ///Query to perform.
     #[serde(rename = "queryString")]
-    pub query_string: LogSearchEstimatedUsageRequestQueryString,
+    pub query_string: ::std::string::String,
     ///This has the value `true` if the search is to be run by receipt time and `false` if it is to be run by message time.
     #[serde(rename = "runByReceiptTime", default)]
     pub run_by_receipt_time: bool,
@@ -492,6 +324,7 @@ In AutoParse mode, the system automatically figures out fields to parse based on
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum LogSearchEstimatedUsageRequestParsingMode {
     AutoParse,
     Manual,
@@ -542,66 +375,10 @@ impl ::std::default::Default for LogSearchEstimatedUsageRequestParsingMode {
         LogSearchEstimatedUsageRequestParsingMode::Manual
     }
 }
-///Query to perform.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct LogSearchEstimatedUsageRequestQueryString(::std::string::String);
-impl ::std::ops::Deref for LogSearchEstimatedUsageRequestQueryString {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<LogSearchEstimatedUsageRequestQueryString>
-for ::std::string::String {
-    fn from(value: LogSearchEstimatedUsageRequestQueryString) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for LogSearchEstimatedUsageRequestQueryString {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 15000usize {
-            return Err("longer than 15000 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for LogSearchEstimatedUsageRequestQueryString {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for LogSearchEstimatedUsageRequestQueryString {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for LogSearchEstimatedUsageRequestQueryString {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///`LogSearchEstimatedUsageRequestV2`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct LogSearchEstimatedUsageRequestV2 {
     ///Values for search template used in the search query. Learn more about the search templates here : https://help.sumologic.com/docs/search/get-started-with-search/build-search/search-templates/
     #[serde(
@@ -612,7 +389,7 @@ pub struct LogSearchEstimatedUsageRequestV2 {
     pub query_parameters: ::std::vec::Vec<LogSearchQueryParameterSyncDefinitionBase>,
     ///Query to perform.
     #[serde(rename = "queryString")]
-    pub query_string: LogSearchEstimatedUsageRequestV2QueryString,
+    pub query_string: ::std::string::String,
     ///This has the value `true` if the search is to be run by receipt time and `false` if it is to be run by message time.
     #[serde(rename = "runByReceiptTime", default)]
     pub run_by_receipt_time: bool,
@@ -627,66 +404,10 @@ impl LogSearchEstimatedUsageRequestV2 {
         Default::default()
     }
 }
-///Query to perform.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct LogSearchEstimatedUsageRequestV2QueryString(::std::string::String);
-impl ::std::ops::Deref for LogSearchEstimatedUsageRequestV2QueryString {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<LogSearchEstimatedUsageRequestV2QueryString>
-for ::std::string::String {
-    fn from(value: LogSearchEstimatedUsageRequestV2QueryString) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for LogSearchEstimatedUsageRequestV2QueryString {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 15000usize {
-            return Err("longer than 15000 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for LogSearchEstimatedUsageRequestV2QueryString {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for LogSearchEstimatedUsageRequestV2QueryString {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for LogSearchEstimatedUsageRequestV2QueryString {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///`LogSearchEstimatedUsageRequestV3`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct LogSearchEstimatedUsageRequestV3 {
     #[serde(
         rename = "emulateSearchContext",
@@ -704,7 +425,7 @@ pub struct LogSearchEstimatedUsageRequestV3 {
     pub query_parameters: ::std::vec::Vec<LogSearchQueryParameterSyncDefinitionBase>,
     ///Log search Query to compute the estimated volume of data scanned.
     #[serde(rename = "queryString")]
-    pub query_string: LogSearchEstimatedUsageRequestV3QueryString,
+    pub query_string: ::std::string::String,
     ///This has the value `true` if the search is to be run by receipt time and `false` if it is to be run by message time.
     #[serde(rename = "runByReceiptTime", default)]
     pub run_by_receipt_time: bool,
@@ -723,6 +444,7 @@ impl LogSearchEstimatedUsageRequestV3 {
 */
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct LogSearchEstimatedUsageRequestV3EmulateSearchContext {
     #[serde(
         rename = "roleIds",
@@ -736,62 +458,5 @@ pub struct LogSearchEstimatedUsageRequestV3EmulateSearchContext {
 impl LogSearchEstimatedUsageRequestV3EmulateSearchContext {
     pub fn builder() -> builder::LogSearchEstimatedUsageRequestV3EmulateSearchContext {
         Default::default()
-    }
-}
-///Log search Query to compute the estimated volume of data scanned.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct LogSearchEstimatedUsageRequestV3QueryString(::std::string::String);
-impl ::std::ops::Deref for LogSearchEstimatedUsageRequestV3QueryString {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<LogSearchEstimatedUsageRequestV3QueryString>
-for ::std::string::String {
-    fn from(value: LogSearchEstimatedUsageRequestV3QueryString) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for LogSearchEstimatedUsageRequestV3QueryString {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 15000usize {
-            return Err("longer than 15000 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for LogSearchEstimatedUsageRequestV3QueryString {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for LogSearchEstimatedUsageRequestV3QueryString {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for LogSearchEstimatedUsageRequestV3QueryString {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
     }
 }

@@ -6,6 +6,7 @@
 ///`LogSearch`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct LogSearch {
     ///Creation timestamp in UTC in [RFC3339](https://tools.ietf.org/html/rfc3339) format.
     #[serde(rename = "createdAt")]
@@ -15,7 +16,7 @@ pub struct LogSearch {
     pub created_by: ::std::string::String,
     ///Item description in the content library.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<LogSearchDescription>,
+    pub description: ::std::option::Option<::std::string::String>,
     ///Identifier of the saved log search.
     pub id: ::std::string::String,
     ///Last modification timestamp in UTC.
@@ -25,7 +26,7 @@ pub struct LogSearch {
     #[serde(rename = "modifiedBy")]
     pub modified_by: ::std::string::String,
     ///Name of the item in the content library.
-    pub name: LogSearchName,
+    pub name: ::std::string::String,
     ///Identifier of the parent element in the content library, such as folder.
     #[serde(rename = "parentId", skip_serializing_if = "::std::option::Option::is_none")]
     pub parent_id: ::std::option::Option<::std::string::String>,
@@ -39,7 +40,7 @@ In AutoParse mode, the system automatically figures out fields to parse based on
 This property contains JSON object encoded as a string.
 */
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub properties: ::std::option::Option<LogSearchProperties>,
+    pub properties: ::std::option::Option<::std::string::String>,
     ///Values for search template used in the search query. Learn more about the search templates here : https://help.sumologic.com/docs/search/get-started-with-search/build-search/search-templates/
     #[serde(
         rename = "queryParameters",
@@ -49,7 +50,7 @@ This property contains JSON object encoded as a string.
     pub query_parameters: ::std::vec::Vec<LogSearchQueryParameterSyncDefinitionBase>,
     ///Query to perform.
     #[serde(rename = "queryString")]
-    pub query_string: LogSearchQueryString,
+    pub query_string: ::std::string::String,
     ///This has the value `true` if the search is to be run by receipt time and `false` if it is to be run by message time.
     #[serde(rename = "runByReceiptTime", default)]
     pub run_by_receipt_time: bool,
@@ -66,12 +67,13 @@ impl LogSearch {
 ///`LogSearchDefinition`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct LogSearchDefinition {
     ///Item description in the content library.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<LogSearchDefinitionDescription>,
+    pub description: ::std::option::Option<::std::string::String>,
     ///Name of the item in the content library.
-    pub name: LogSearchDefinitionName,
+    pub name: ::std::string::String,
     /**Define the parsing mode to scan the JSON format log messages. Possible values are:
   1. `AutoParse`
   2. `Manual`
@@ -85,7 +87,7 @@ In AutoParse mode, the system automatically figures out fields to parse based on
 This property contains JSON object encoded as a string.
 */
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub properties: ::std::option::Option<LogSearchDefinitionProperties>,
+    pub properties: ::std::option::Option<::std::string::String>,
     ///Values for search template used in the search query. Learn more about the search templates here : https://help.sumologic.com/docs/search/get-started-with-search/build-search/search-templates/
     #[serde(
         rename = "queryParameters",
@@ -95,7 +97,7 @@ This property contains JSON object encoded as a string.
     pub query_parameters: ::std::vec::Vec<LogSearchQueryParameterSyncDefinitionBase>,
     ///Query to perform.
     #[serde(rename = "queryString")]
-    pub query_string: LogSearchDefinitionQueryString,
+    pub query_string: ::std::string::String,
     ///This has the value `true` if the search is to be run by receipt time and `false` if it is to be run by message time.
     #[serde(rename = "runByReceiptTime", default)]
     pub run_by_receipt_time: bool,
@@ -107,124 +109,6 @@ This property contains JSON object encoded as a string.
 impl LogSearchDefinition {
     pub fn builder() -> builder::LogSearchDefinition {
         Default::default()
-    }
-}
-///Item description in the content library.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct LogSearchDefinitionDescription(::std::string::String);
-impl ::std::ops::Deref for LogSearchDefinitionDescription {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<LogSearchDefinitionDescription> for ::std::string::String {
-    fn from(value: LogSearchDefinitionDescription) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for LogSearchDefinitionDescription {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 255usize {
-            return Err("longer than 255 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for LogSearchDefinitionDescription {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for LogSearchDefinitionDescription {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for LogSearchDefinitionDescription {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///Name of the item in the content library.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct LogSearchDefinitionName(::std::string::String);
-impl ::std::ops::Deref for LogSearchDefinitionName {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<LogSearchDefinitionName> for ::std::string::String {
-    fn from(value: LogSearchDefinitionName) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for LogSearchDefinitionName {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 255usize {
-            return Err("longer than 255 characters".into());
-        }
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        { ::regress::Regex::new("^[a-zA-Z0-9 +%-@.,_()\\\\]+$").unwrap() });
-        if PATTERN.find(value).is_none() {
-            return Err("doesn't match pattern \"^[a-zA-Z0-9 +%-@.,_()\\\\]+$\"".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for LogSearchDefinitionName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for LogSearchDefinitionName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for LogSearchDefinitionName {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
     }
 }
 /**Define the parsing mode to scan the JSON format log messages. Possible values are:
@@ -243,6 +127,7 @@ In AutoParse mode, the system automatically figures out fields to parse based on
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum LogSearchDefinitionParsingMode {
     AutoParse,
     Manual,
@@ -292,239 +177,10 @@ impl ::std::default::Default for LogSearchDefinitionParsingMode {
         LogSearchDefinitionParsingMode::Manual
     }
 }
-/**Aggregate Results Settings and View configurations, Legends settings, and different visualisation settings overrides. Leave this field empty to use the defaults.
-This property contains JSON object encoded as a string.
-*/
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct LogSearchDefinitionProperties(::std::string::String);
-impl ::std::ops::Deref for LogSearchDefinitionProperties {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<LogSearchDefinitionProperties> for ::std::string::String {
-    fn from(value: LogSearchDefinitionProperties) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for LogSearchDefinitionProperties {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 65536usize {
-            return Err("longer than 65536 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for LogSearchDefinitionProperties {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for LogSearchDefinitionProperties {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for LogSearchDefinitionProperties {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///Query to perform.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct LogSearchDefinitionQueryString(::std::string::String);
-impl ::std::ops::Deref for LogSearchDefinitionQueryString {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<LogSearchDefinitionQueryString> for ::std::string::String {
-    fn from(value: LogSearchDefinitionQueryString) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for LogSearchDefinitionQueryString {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 15000usize {
-            return Err("longer than 15000 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for LogSearchDefinitionQueryString {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for LogSearchDefinitionQueryString {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for LogSearchDefinitionQueryString {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///Item description in the content library.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct LogSearchDescription(::std::string::String);
-impl ::std::ops::Deref for LogSearchDescription {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<LogSearchDescription> for ::std::string::String {
-    fn from(value: LogSearchDescription) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for LogSearchDescription {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 255usize {
-            return Err("longer than 255 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for LogSearchDescription {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for LogSearchDescription {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for LogSearchDescription {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///Name of the item in the content library.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct LogSearchName(::std::string::String);
-impl ::std::ops::Deref for LogSearchName {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<LogSearchName> for ::std::string::String {
-    fn from(value: LogSearchName) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for LogSearchName {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 255usize {
-            return Err("longer than 255 characters".into());
-        }
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        { ::regress::Regex::new("^[a-zA-Z0-9 +%-@.,_()\\\\]+$").unwrap() });
-        if PATTERN.find(value).is_none() {
-            return Err("doesn't match pattern \"^[a-zA-Z0-9 +%-@.,_()\\\\]+$\"".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for LogSearchName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for LogSearchName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for LogSearchName {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///`LogSearchNotificationThresholdSyncDefinition`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct LogSearchNotificationThresholdSyncDefinition {
     ///Expected result count.
     pub count: i64,
@@ -572,6 +228,7 @@ impl LogSearchNotificationThresholdSyncDefinition {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum LogSearchNotificationThresholdSyncDefinitionOperator {
     #[serde(rename = "eq")]
     Eq,
@@ -650,6 +307,7 @@ Use `group` as threshold type if the search query is of aggregate type. For non-
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum LogSearchNotificationThresholdSyncDefinitionThresholdType {
     #[serde(rename = "message")]
     Message,
@@ -714,6 +372,7 @@ In AutoParse mode, the system automatically figures out fields to parse based on
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum LogSearchParsingMode {
     AutoParse,
     Manual,
@@ -763,121 +422,10 @@ impl ::std::default::Default for LogSearchParsingMode {
         LogSearchParsingMode::Manual
     }
 }
-/**Aggregate Results Settings and View configurations, Legends settings, and different visualisation settings overrides. Leave this field empty to use the defaults.
-This property contains JSON object encoded as a string.
-*/
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct LogSearchProperties(::std::string::String);
-impl ::std::ops::Deref for LogSearchProperties {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<LogSearchProperties> for ::std::string::String {
-    fn from(value: LogSearchProperties) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for LogSearchProperties {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 65536usize {
-            return Err("longer than 65536 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for LogSearchProperties {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for LogSearchProperties {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for LogSearchProperties {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///Query to perform.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct LogSearchQueryString(::std::string::String);
-impl ::std::ops::Deref for LogSearchQueryString {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<LogSearchQueryString> for ::std::string::String {
-    fn from(value: LogSearchQueryString) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for LogSearchQueryString {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 15000usize {
-            return Err("longer than 15000 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for LogSearchQueryString {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for LogSearchQueryString {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for LogSearchQueryString {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///`LogSearchScheduleSyncDefinition`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct LogSearchScheduleSyncDefinition {
     ///Cron-like expression specifying the search's schedule. Field scheduleType must be set to "Custom", otherwise, scheduleType takes precedence over cronExpression.
     #[serde(
@@ -952,6 +500,7 @@ impl LogSearchScheduleSyncDefinition {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum LogSearchScheduleSyncDefinitionScheduleType {
     RealTime,
     #[serde(rename = "15Minutes")]
@@ -1036,6 +585,7 @@ for LogSearchScheduleSyncDefinitionScheduleType {
 ///`PaginatedLogSearches`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PaginatedLogSearches {
     ///List of log searches.
     #[serde(rename = "logSearches")]
@@ -1055,12 +605,13 @@ impl PaginatedLogSearches {
 ///The definition of the log search to save in the content library.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct SaveLogSearchRequest {
     ///Item description in the content library.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<SaveLogSearchRequestDescription>,
+    pub description: ::std::option::Option<::std::string::String>,
     ///Name of the item in the content library.
-    pub name: SaveLogSearchRequestName,
+    pub name: ::std::string::String,
     ///Identifier of a folder where to save the log search.
     #[serde(rename = "parentId")]
     pub parent_id: ::std::string::String,
@@ -1077,7 +628,7 @@ In AutoParse mode, the system automatically figures out fields to parse based on
 This property contains JSON object encoded as a string.
 */
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub properties: ::std::option::Option<SaveLogSearchRequestProperties>,
+    pub properties: ::std::option::Option<::std::string::String>,
     ///Values for search template used in the search query. Learn more about the search templates here : https://help.sumologic.com/docs/search/get-started-with-search/build-search/search-templates/
     #[serde(
         rename = "queryParameters",
@@ -1087,7 +638,7 @@ This property contains JSON object encoded as a string.
     pub query_parameters: ::std::vec::Vec<LogSearchQueryParameterSyncDefinitionBase>,
     ///Query to perform.
     #[serde(rename = "queryString")]
-    pub query_string: SaveLogSearchRequestQueryString,
+    pub query_string: ::std::string::String,
     ///This has the value `true` if the search is to be run by receipt time and `false` if it is to be run by message time.
     #[serde(rename = "runByReceiptTime", default)]
     pub run_by_receipt_time: bool,
@@ -1099,124 +650,6 @@ This property contains JSON object encoded as a string.
 impl SaveLogSearchRequest {
     pub fn builder() -> builder::SaveLogSearchRequest {
         Default::default()
-    }
-}
-///Item description in the content library.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct SaveLogSearchRequestDescription(::std::string::String);
-impl ::std::ops::Deref for SaveLogSearchRequestDescription {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<SaveLogSearchRequestDescription> for ::std::string::String {
-    fn from(value: SaveLogSearchRequestDescription) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for SaveLogSearchRequestDescription {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 255usize {
-            return Err("longer than 255 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for SaveLogSearchRequestDescription {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for SaveLogSearchRequestDescription {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SaveLogSearchRequestDescription {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///Name of the item in the content library.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct SaveLogSearchRequestName(::std::string::String);
-impl ::std::ops::Deref for SaveLogSearchRequestName {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<SaveLogSearchRequestName> for ::std::string::String {
-    fn from(value: SaveLogSearchRequestName) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for SaveLogSearchRequestName {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 255usize {
-            return Err("longer than 255 characters".into());
-        }
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        { ::regress::Regex::new("^[a-zA-Z0-9 +%-@.,_()\\\\]+$").unwrap() });
-        if PATTERN.find(value).is_none() {
-            return Err("doesn't match pattern \"^[a-zA-Z0-9 +%-@.,_()\\\\]+$\"".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for SaveLogSearchRequestName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for SaveLogSearchRequestName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SaveLogSearchRequestName {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
     }
 }
 /**Define the parsing mode to scan the JSON format log messages. Possible values are:
@@ -1235,6 +668,7 @@ In AutoParse mode, the system automatically figures out fields to parse based on
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum SaveLogSearchRequestParsingMode {
     AutoParse,
     Manual,
@@ -1282,118 +716,6 @@ impl ::std::convert::TryFrom<::std::string::String> for SaveLogSearchRequestPars
 impl ::std::default::Default for SaveLogSearchRequestParsingMode {
     fn default() -> Self {
         SaveLogSearchRequestParsingMode::Manual
-    }
-}
-/**Aggregate Results Settings and View configurations, Legends settings, and different visualisation settings overrides. Leave this field empty to use the defaults.
-This property contains JSON object encoded as a string.
-*/
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct SaveLogSearchRequestProperties(::std::string::String);
-impl ::std::ops::Deref for SaveLogSearchRequestProperties {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<SaveLogSearchRequestProperties> for ::std::string::String {
-    fn from(value: SaveLogSearchRequestProperties) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for SaveLogSearchRequestProperties {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 65536usize {
-            return Err("longer than 65536 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for SaveLogSearchRequestProperties {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for SaveLogSearchRequestProperties {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SaveLogSearchRequestProperties {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///Query to perform.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct SaveLogSearchRequestQueryString(::std::string::String);
-impl ::std::ops::Deref for SaveLogSearchRequestQueryString {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<SaveLogSearchRequestQueryString> for ::std::string::String {
-    fn from(value: SaveLogSearchRequestQueryString) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for SaveLogSearchRequestQueryString {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 15000usize {
-            return Err("longer than 15000 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for SaveLogSearchRequestQueryString {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for SaveLogSearchRequestQueryString {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SaveLogSearchRequestQueryString {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
     }
 }
 impl crate::Page for PaginatedLogSearches {

@@ -6,6 +6,7 @@
 ///`BucketDefinition`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct BucketDefinition {
     ///The AWS Access ID to access the S3 bucket.
     #[serde(
@@ -18,7 +19,7 @@ pub struct BucketDefinition {
     pub authentication_mode: ::std::string::String,
     ///The name of the Amazon S3 bucket.
     #[serde(rename = "bucketName")]
-    pub bucket_name: BucketDefinitionBucketName,
+    pub bucket_name: ::std::string::String,
     ///Creation timestamp in UTC in [RFC3339](https://tools.ietf.org/html/rfc3339) format.
     #[serde(rename = "createdAt")]
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
@@ -69,74 +70,10 @@ impl BucketDefinition {
         Default::default()
     }
 }
-///The name of the Amazon S3 bucket.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct BucketDefinitionBucketName(::std::string::String);
-impl ::std::ops::Deref for BucketDefinitionBucketName {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<BucketDefinitionBucketName> for ::std::string::String {
-    fn from(value: BucketDefinitionBucketName) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for BucketDefinitionBucketName {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        {
-            ::regress::Regex::new(
-                    "(?!(^xn--|-s3alias$))^[a-z0-9][a-z0-9-.]{1,61}[a-z0-9]$",
-                )
-                .unwrap()
-        });
-        if PATTERN.find(value).is_none() {
-            return Err(
-                "doesn't match pattern \"(?!(^xn--|-s3alias$))^[a-z0-9][a-z0-9-.]{1,61}[a-z0-9]$\""
-                    .into(),
-            );
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for BucketDefinitionBucketName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for BucketDefinitionBucketName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for BucketDefinitionBucketName {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///`CreateBucketDefinition`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct CreateBucketDefinition {
     ///The AWS Access ID to access the S3 bucket.
     #[serde(
@@ -149,7 +86,7 @@ pub struct CreateBucketDefinition {
     pub authentication_mode: ::std::string::String,
     ///The name of the Amazon S3 bucket.
     #[serde(rename = "bucketName")]
-    pub bucket_name: CreateBucketDefinitionBucketName,
+    pub bucket_name: ::std::string::String,
     ///Description of the S3 data forwarding destination.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
@@ -180,75 +117,10 @@ impl CreateBucketDefinition {
         Default::default()
     }
 }
-///The name of the Amazon S3 bucket.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct CreateBucketDefinitionBucketName(::std::string::String);
-impl ::std::ops::Deref for CreateBucketDefinitionBucketName {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<CreateBucketDefinitionBucketName> for ::std::string::String {
-    fn from(value: CreateBucketDefinitionBucketName) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for CreateBucketDefinitionBucketName {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        {
-            ::regress::Regex::new(
-                    "(?!(^xn--|-s3alias$))^[a-z0-9][a-z0-9-.]{1,61}[a-z0-9]$",
-                )
-                .unwrap()
-        });
-        if PATTERN.find(value).is_none() {
-            return Err(
-                "doesn't match pattern \"(?!(^xn--|-s3alias$))^[a-z0-9][a-z0-9-.]{1,61}[a-z0-9]$\""
-                    .into(),
-            );
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for CreateBucketDefinitionBucketName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for CreateBucketDefinitionBucketName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CreateBucketDefinitionBucketName {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///`CreateDataForwardingRule`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct CreateDataForwardingRule {
     ///The data forwarding destination id.
     #[serde(rename = "destinationId")]
@@ -293,6 +165,7 @@ impl CreateDataForwardingRule {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum CreateDataForwardingRuleFormat {
     #[serde(rename = "csv")]
     Csv,
@@ -356,6 +229,7 @@ impl ::std::convert::TryFrom<::std::string::String> for CreateDataForwardingRule
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum CreateDataForwardingRulePayloadSchema {
     #[serde(rename = "builtInFields")]
     BuiltInFields,
@@ -410,6 +284,7 @@ for CreateDataForwardingRulePayloadSchema {
 ///`DataForwardingRule`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct DataForwardingRule {
     ///Creation timestamp in UTC in [RFC3339](https://tools.ietf.org/html/rfc3339) format.
     #[serde(rename = "createdAt")]
@@ -469,6 +344,7 @@ impl DataForwardingRule {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum DataForwardingRuleFormat {
     #[serde(rename = "csv")]
     Csv,
@@ -532,6 +408,7 @@ impl ::std::convert::TryFrom<::std::string::String> for DataForwardingRuleFormat
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum DataForwardingRulePayloadSchema {
     #[serde(rename = "builtInFields")]
     BuiltInFields,
@@ -585,6 +462,7 @@ impl ::std::convert::TryFrom<::std::string::String> for DataForwardingRulePayloa
 ///`GetDataForwardingDestinations`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct GetDataForwardingDestinations {
     ///List of data forwarding destinations.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -604,6 +482,7 @@ impl GetDataForwardingDestinations {
 ///`GetRulesAndBucketsResult`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct GetRulesAndBucketsResult {
     ///List of S3 data forwarding rules.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -624,6 +503,7 @@ impl GetRulesAndBucketsResult {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct LogsDataForwardingRuleManagement(
     pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 );
@@ -650,6 +530,7 @@ for LogsDataForwardingRuleManagement {
 ///`RuleAndBucketDetail`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct RuleAndBucketDetail {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub bucket: ::std::option::Option<LogsDataForwardingRuleManagement>,
@@ -711,6 +592,7 @@ impl RuleAndBucketDetail {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum RuleAndBucketDetailFormat {
     #[serde(rename = "csv")]
     Csv,
@@ -774,6 +656,7 @@ impl ::std::convert::TryFrom<::std::string::String> for RuleAndBucketDetailForma
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum RuleAndBucketDetailPayloadSchema {
     #[serde(rename = "builtInFields")]
     BuiltInFields,
@@ -828,6 +711,7 @@ for RuleAndBucketDetailPayloadSchema {
 ///`UpdateBucketDefinition`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct UpdateBucketDefinition {
     ///The AWS Access ID to access the S3 bucket.
     #[serde(
@@ -874,6 +758,7 @@ impl UpdateBucketDefinition {
 ///`UpdateDataForwardingRule`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct UpdateDataForwardingRule {
     ///Data forwarding destination id.
     #[serde(
@@ -918,6 +803,7 @@ impl UpdateDataForwardingRule {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum UpdateDataForwardingRuleFormat {
     #[serde(rename = "csv")]
     Csv,
@@ -981,6 +867,7 @@ impl ::std::convert::TryFrom<::std::string::String> for UpdateDataForwardingRule
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum UpdateDataForwardingRulePayloadSchema {
     #[serde(rename = "builtInFields")]
     BuiltInFields,

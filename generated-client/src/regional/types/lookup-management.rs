@@ -6,6 +6,7 @@
 ///Lookup table async job status.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct LookupAsyncJobStatus {
     ///Creation time of this job in UTC.
     #[serde(rename = "createdAt")]
@@ -61,6 +62,7 @@ impl LookupAsyncJobStatus {
 ///Allows you to track the status of an upload or export request.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct LookupRequestToken {
     ///The identifier used to track the request.
     pub id: ::std::string::String,
@@ -73,6 +75,7 @@ impl LookupRequestToken {
 ///Lookup table definition and metadata.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct LookupTable {
     ///Address/path of the parent folder of this lookup table in content library. For example, a lookup table existing  in the personal/lookupTable folder for user johndoe would be: /Library/Users/johndoe@acme.com/lookupTable
     #[serde(
@@ -87,7 +90,7 @@ pub struct LookupTable {
     #[serde(rename = "createdBy")]
     pub created_by: ::std::string::String,
     ///The description of the lookup table.
-    pub description: LookupTableDescription,
+    pub description: ::std::string::String,
     ///The list of fields in the lookup table.
     pub fields: ::std::vec::Vec<LookupTableField>,
     ///Identifier of the lookup table as a content item.
@@ -99,7 +102,7 @@ pub struct LookupTable {
     #[serde(rename = "modifiedBy")]
     pub modified_by: ::std::string::String,
     ///The name of the lookup table.
-    pub name: LookupTableName,
+    pub name: ::std::string::String,
     ///The parent-folder-path identifier of the lookup table in the Library.
     #[serde(rename = "parentFolderId")]
     pub parent_folder_id: ::std::string::String,
@@ -127,13 +130,14 @@ impl LookupTable {
 ///Definition of the lookup table.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct LookupTableDefinition {
     ///The description of the lookup table.
-    pub description: LookupTableDefinitionDescription,
+    pub description: ::std::string::String,
     ///The list of fields in the lookup table.
     pub fields: ::std::vec::Vec<LookupTableField>,
     ///The name of the lookup table.
-    pub name: LookupTableDefinitionName,
+    pub name: ::std::string::String,
     ///The parent-folder-path identifier of the lookup table in the Library.
     #[serde(rename = "parentFolderId")]
     pub parent_folder_id: ::std::string::String,
@@ -155,117 +159,6 @@ impl LookupTableDefinition {
         Default::default()
     }
 }
-///The description of the lookup table.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct LookupTableDefinitionDescription(::std::string::String);
-impl ::std::ops::Deref for LookupTableDefinitionDescription {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<LookupTableDefinitionDescription> for ::std::string::String {
-    fn from(value: LookupTableDefinitionDescription) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for LookupTableDefinitionDescription {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 1000usize {
-            return Err("longer than 1000 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for LookupTableDefinitionDescription {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for LookupTableDefinitionDescription {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for LookupTableDefinitionDescription {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///The name of the lookup table.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct LookupTableDefinitionName(::std::string::String);
-impl ::std::ops::Deref for LookupTableDefinitionName {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<LookupTableDefinitionName> for ::std::string::String {
-    fn from(value: LookupTableDefinitionName) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for LookupTableDefinitionName {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 255usize {
-            return Err("longer than 255 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for LookupTableDefinitionName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for LookupTableDefinitionName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for LookupTableDefinitionName {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///The action that needs to be taken when the size limit is reached for the table. The possible values can be `StopIncomingMessages` or `DeleteOldData`. DeleteOldData will start deleting old data once size limit is reached whereas StopIncomingMessages will discard all the updates made to the lookup table once size limit is reached.
 #[derive(
     ::serde::Deserialize,
@@ -279,6 +172,7 @@ impl<'de> ::serde::Deserialize<'de> for LookupTableDefinitionName {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum LookupTableDefinitionSizeLimitAction {
     StopIncomingMessages,
     DeleteOldData,
@@ -329,116 +223,6 @@ impl ::std::default::Default for LookupTableDefinitionSizeLimitAction {
         LookupTableDefinitionSizeLimitAction::StopIncomingMessages
     }
 }
-///The description of the lookup table.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct LookupTableDescription(::std::string::String);
-impl ::std::ops::Deref for LookupTableDescription {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<LookupTableDescription> for ::std::string::String {
-    fn from(value: LookupTableDescription) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for LookupTableDescription {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 1000usize {
-            return Err("longer than 1000 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for LookupTableDescription {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for LookupTableDescription {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for LookupTableDescription {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///The name of the lookup table.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct LookupTableName(::std::string::String);
-impl ::std::ops::Deref for LookupTableName {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<LookupTableName> for ::std::string::String {
-    fn from(value: LookupTableName) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for LookupTableName {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 255usize {
-            return Err("longer than 255 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for LookupTableName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for LookupTableName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for LookupTableName {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///The action that needs to be taken when the size limit is reached for the table. The possible values can be `StopIncomingMessages` or `DeleteOldData`. DeleteOldData will start deleting old data once size limit is reached whereas StopIncomingMessages will discard all the updates made to the lookup table once size limit is reached.
 #[derive(
     ::serde::Deserialize,
@@ -452,6 +236,7 @@ impl<'de> ::serde::Deserialize<'de> for LookupTableName {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum LookupTableSizeLimitAction {
     StopIncomingMessages,
     DeleteOldData,
@@ -504,9 +289,10 @@ impl ::std::default::Default for LookupTableSizeLimitAction {
 ///The updated lookup table parameters.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct LookupUpdateDefinition {
     ///The description of the lookup table. The description cannot be blank.
-    pub description: LookupUpdateDefinitionDescription,
+    pub description: ::std::string::String,
     ///The action that needs to be taken when the size limit is reached for the table. The possible values can be `StopIncomingMessages` or `DeleteOldData`. DeleteOldData will starting deleting old data once size limit is reached whereas StopIncomingMessages will discard all the updates made to the lookup table once size limit is reached.
     #[serde(
         rename = "sizeLimitAction",
@@ -521,65 +307,10 @@ impl LookupUpdateDefinition {
         Default::default()
     }
 }
-///The description of the lookup table. The description cannot be blank.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct LookupUpdateDefinitionDescription(::std::string::String);
-impl ::std::ops::Deref for LookupUpdateDefinitionDescription {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<LookupUpdateDefinitionDescription> for ::std::string::String {
-    fn from(value: LookupUpdateDefinitionDescription) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for LookupUpdateDefinitionDescription {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 1000usize {
-            return Err("longer than 1000 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for LookupUpdateDefinitionDescription {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for LookupUpdateDefinitionDescription {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for LookupUpdateDefinitionDescription {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///Lookup table primary key of the row to be deleted.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct RowDeleteDefinition {
     ///A list of all the primary key field identifiers and their corresponding values which defines the row to delete.
     #[serde(rename = "primaryKey")]
@@ -593,6 +324,7 @@ impl RowDeleteDefinition {
 ///Lookup table data to be uploaded.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct RowUpdateDefinition {
     ///A list of all the field identifiers and their corresponding values.
     pub row: ::std::vec::Vec<TableRow>,
@@ -605,6 +337,7 @@ impl RowUpdateDefinition {
 ///Lookup table row column and column value.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct TableRow {
     ///Name of the column of the table.
     #[serde(rename = "columnName")]
@@ -621,6 +354,7 @@ impl TableRow {
 ///Warning description
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct WarningDescription {
     ///An optional cause of this warning.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]

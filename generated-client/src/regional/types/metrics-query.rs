@@ -6,6 +6,7 @@
 ///`MetricDefinition`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct MetricDefinition {
     ///Metric dimensions / metadata related to each timeseries.
     #[serde(default, skip_serializing_if = ":: std :: collections :: HashMap::is_empty")]
@@ -25,6 +26,7 @@ impl MetricDefinition {
 ///A list of metrics queries to run along with the time range for the query.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct MetricsQueryRequest {
     ///A list of metrics queries.
     pub queries: ::std::vec::Vec<MetricsQueryRow>,
@@ -39,6 +41,7 @@ impl MetricsQueryRequest {
 ///`MetricsQueryResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct MetricsQueryResponse {
     ///Errors, warnings, and information logged for the query.
     pub errors: ErrorResponse,
@@ -58,10 +61,11 @@ impl MetricsQueryResponse {
 ///`MetricsQueryRow`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct MetricsQueryRow {
     ///Segregates time series data by time period. This allows you to create aggregated results in buckets of fixed intervals (for example, 5-minute intervals). The value is in milliseconds.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub quantization: ::std::option::Option<::std::num::NonZeroU64>,
+    pub quantization: ::std::option::Option<i64>,
     /**A metric query consists of a metric, one or more filters and optionally, one or more [Metrics Operators](https://help.sumologic.com/?cid=10144). Strictly speaking, both filters and operators are optional.
 
 Most of the [Metrics Operators](https://help.sumologic.com/?cid=10144) are allowed in the query string except `fillmissing`, `outlier`, `quantize` and `timeshift`.
@@ -73,13 +77,13 @@ Most of the [Metrics Operators](https://help.sumologic.com/?cid=10144) are allow
 
 
 In practice, your metric queries will almost always contain filters that narrow the scope of your query. For more information about the query language see [Metrics Queries](https://help.sumologic.com/?cid=1079).*/
-    pub query: MetricsQueryRowQuery,
+    pub query: ::std::string::String,
     ///We use the term rollup to refer to the aggregation function Sumo Logic uses when quantizing metrics. Can be `Avg`, `Sum`, `Min`, `Max`, `Count` or `None`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub rollup: ::std::option::Option<MetricsQueryRowRollup>,
     ///Row id for the query row, A to Z letter.
     #[serde(rename = "rowId")]
-    pub row_id: MetricsQueryRowRowId,
+    pub row_id: ::std::string::String,
     ///Shifts the time series from your metrics query by the specified amount of time. This can help when comparing a time series across multiple time periods. Specified as a signed duration in milliseconds.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub timeshift: ::std::option::Option<i64>,
@@ -87,74 +91,6 @@ In practice, your metric queries will almost always contain filters that narrow 
 impl MetricsQueryRow {
     pub fn builder() -> builder::MetricsQueryRow {
         Default::default()
-    }
-}
-/**A metric query consists of a metric, one or more filters and optionally, one or more [Metrics Operators](https://help.sumologic.com/?cid=10144). Strictly speaking, both filters and operators are optional.
-
-Most of the [Metrics Operators](https://help.sumologic.com/?cid=10144) are allowed in the query string except `fillmissing`, `outlier`, `quantize` and `timeshift`.
-
-  * `fillmissing`: Not supported in API.
-  * `outlier`: Not supported in API.
-  * `quantize`: Only supported through `quantization` param.
-  * `timeshift`: Only supported through `timeshift` param.
-
-
-In practice, your metric queries will almost always contain filters that narrow the scope of your query. For more information about the query language see [Metrics Queries](https://help.sumologic.com/?cid=1079).*/
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct MetricsQueryRowQuery(::std::string::String);
-impl ::std::ops::Deref for MetricsQueryRowQuery {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<MetricsQueryRowQuery> for ::std::string::String {
-    fn from(value: MetricsQueryRowQuery) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for MetricsQueryRowQuery {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 3000usize {
-            return Err("longer than 3000 characters".into());
-        }
-        if value.chars().count() < 3usize {
-            return Err("shorter than 3 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for MetricsQueryRowQuery {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for MetricsQueryRowQuery {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricsQueryRowQuery {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
     }
 }
 ///We use the term rollup to refer to the aggregation function Sumo Logic uses when quantizing metrics. Can be `Avg`, `Sum`, `Min`, `Max`, `Count` or `None`.
@@ -170,6 +106,7 @@ impl<'de> ::serde::Deserialize<'de> for MetricsQueryRowQuery {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum MetricsQueryRowRollup {
     Count,
     Min,
@@ -226,66 +163,10 @@ impl ::std::convert::TryFrom<::std::string::String> for MetricsQueryRowRollup {
         value.parse()
     }
 }
-///Row id for the query row, A to Z letter.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct MetricsQueryRowRowId(::std::string::String);
-impl ::std::ops::Deref for MetricsQueryRowRowId {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<MetricsQueryRowRowId> for ::std::string::String {
-    fn from(value: MetricsQueryRowRowId) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for MetricsQueryRowRowId {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        { ::regress::Regex::new("[A-Z]").unwrap() });
-        if PATTERN.find(value).is_none() {
-            return Err("doesn't match pattern \"[A-Z]\"".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for MetricsQueryRowRowId {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for MetricsQueryRowRowId {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricsQueryRowRowId {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///The `values` and `timestamps` are of the same length, and points are sorted by time ascending.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Points {
     ///Array of timestamps of datapoints in milliseconds.
     pub timestamps: ::std::vec::Vec<i64>,
@@ -300,6 +181,7 @@ impl Points {
 ///`TimeSeries`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct TimeSeries {
     #[serde(rename = "metricDefinition")]
     pub metric_definition: MetricDefinition,
@@ -313,6 +195,7 @@ impl TimeSeries {
 ///`TimeSeriesList`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct TimeSeriesList {
     #[serde(
         rename = "resultContext",
@@ -340,6 +223,7 @@ impl TimeSeriesList {
 ///`TimeSeriesRow`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct TimeSeriesRow {
     ///Row id for the query row as specified in the request.
     #[serde(rename = "rowId")]

@@ -16,6 +16,7 @@
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum ListMetricsSearchesMode {
     #[serde(rename = "createdByUser")]
     CreatedByUser,
@@ -65,6 +66,7 @@ impl ::std::convert::TryFrom<::std::string::String> for ListMetricsSearchesMode 
 ///`MetricsSearchRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct MetricsSearchRequest {
     ///Description of the metrics search page.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -78,7 +80,7 @@ pub struct MetricsSearchRequest {
     #[serde(rename = "timeRange")]
     pub time_range: ResolvableTimeRange,
     ///Title of the metrics search page.
-    pub title: MetricsSearchRequestTitle,
+    pub title: ::std::string::String,
     ///Visual settings of the metrics search page.
     #[serde(
         rename = "visualSettings",
@@ -91,72 +93,10 @@ impl MetricsSearchRequest {
         Default::default()
     }
 }
-///Title of the metrics search page.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct MetricsSearchRequestTitle(::std::string::String);
-impl ::std::ops::Deref for MetricsSearchRequestTitle {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<MetricsSearchRequestTitle> for ::std::string::String {
-    fn from(value: MetricsSearchRequestTitle) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for MetricsSearchRequestTitle {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 255usize {
-            return Err("longer than 255 characters".into());
-        }
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        { ::regress::Regex::new("^\\s*\\S.*$").unwrap() });
-        if PATTERN.find(value).is_none() {
-            return Err("doesn't match pattern \"^\\s*\\S.*$\"".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for MetricsSearchRequestTitle {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for MetricsSearchRequestTitle {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricsSearchRequestTitle {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///`MetricsSearchResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct MetricsSearchResponse {
     ///Description of the metrics search page.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -173,7 +113,7 @@ pub struct MetricsSearchResponse {
     #[serde(rename = "timeRange")]
     pub time_range: ResolvableTimeRange,
     ///Title of the metrics search page.
-    pub title: MetricsSearchResponseTitle,
+    pub title: ::std::string::String,
     ///Visual settings of the metrics search page.
     #[serde(
         rename = "visualSettings",
@@ -186,72 +126,10 @@ impl MetricsSearchResponse {
         Default::default()
     }
 }
-///Title of the metrics search page.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct MetricsSearchResponseTitle(::std::string::String);
-impl ::std::ops::Deref for MetricsSearchResponseTitle {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<MetricsSearchResponseTitle> for ::std::string::String {
-    fn from(value: MetricsSearchResponseTitle) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for MetricsSearchResponseTitle {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 255usize {
-            return Err("longer than 255 characters".into());
-        }
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        { ::regress::Regex::new("^\\s*\\S.*$").unwrap() });
-        if PATTERN.find(value).is_none() {
-            return Err("doesn't match pattern \"^\\s*\\S.*$\"".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for MetricsSearchResponseTitle {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for MetricsSearchResponseTitle {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricsSearchResponseTitle {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///`PaginatedMetricsSearches`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PaginatedMetricsSearches {
     ///List of metrics search pages.
     #[serde(rename = "metricsSearches")]

@@ -6,6 +6,7 @@
 ///`MetricsSearchInstance`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct MetricsSearchInstance {
     ///Creation timestamp in UTC in [RFC3339](https://tools.ietf.org/html/rfc3339) format.
     #[serde(rename = "createdAt")]
@@ -14,7 +15,7 @@ pub struct MetricsSearchInstance {
     #[serde(rename = "createdBy")]
     pub created_by: ::std::string::String,
     ///Item description in the content library.
-    pub description: MetricsSearchInstanceDescription,
+    pub description: ::std::string::String,
     ///Desired quantization in seconds.
     #[serde(rename = "desiredQuantizationInSecs", default)]
     pub desired_quantization_in_secs: i32,
@@ -22,7 +23,7 @@ pub struct MetricsSearchInstance {
     pub id: ::std::string::String,
     ///Log query used to add an overlay to the chart.
     #[serde(rename = "logQuery", skip_serializing_if = "::std::option::Option::is_none")]
-    pub log_query: ::std::option::Option<MetricsSearchInstanceLogQuery>,
+    pub log_query: ::std::option::Option<::std::string::String>,
     ///Metrics queries, up to the maximum of six.
     #[serde(rename = "metricsQueries")]
     pub metrics_queries: ::std::vec::Vec<MetricsSearchQuery>,
@@ -43,190 +44,17 @@ This property contains JSON object encoded as a string.
     #[serde(rename = "timeRange")]
     pub time_range: ResolvableTimeRange,
     ///Item title in the content library.
-    pub title: MetricsSearchInstanceTitle,
+    pub title: ::std::string::String,
 }
 impl MetricsSearchInstance {
     pub fn builder() -> builder::MetricsSearchInstance {
         Default::default()
     }
 }
-///Item description in the content library.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct MetricsSearchInstanceDescription(::std::string::String);
-impl ::std::ops::Deref for MetricsSearchInstanceDescription {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<MetricsSearchInstanceDescription> for ::std::string::String {
-    fn from(value: MetricsSearchInstanceDescription) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for MetricsSearchInstanceDescription {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 8192usize {
-            return Err("longer than 8192 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for MetricsSearchInstanceDescription {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for MetricsSearchInstanceDescription {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricsSearchInstanceDescription {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///Log query used to add an overlay to the chart.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct MetricsSearchInstanceLogQuery(::std::string::String);
-impl ::std::ops::Deref for MetricsSearchInstanceLogQuery {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<MetricsSearchInstanceLogQuery> for ::std::string::String {
-    fn from(value: MetricsSearchInstanceLogQuery) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for MetricsSearchInstanceLogQuery {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 10240usize {
-            return Err("longer than 10240 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for MetricsSearchInstanceLogQuery {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for MetricsSearchInstanceLogQuery {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricsSearchInstanceLogQuery {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///Item title in the content library.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct MetricsSearchInstanceTitle(::std::string::String);
-impl ::std::ops::Deref for MetricsSearchInstanceTitle {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<MetricsSearchInstanceTitle> for ::std::string::String {
-    fn from(value: MetricsSearchInstanceTitle) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for MetricsSearchInstanceTitle {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 255usize {
-            return Err("longer than 255 characters".into());
-        }
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        { ::regress::Regex::new("^[a-zA-Z0-9 +%-@.,_()]+$").unwrap() });
-        if PATTERN.find(value).is_none() {
-            return Err("doesn't match pattern \"^[a-zA-Z0-9 +%-@.,_()]+$\"".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for MetricsSearchInstanceTitle {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for MetricsSearchInstanceTitle {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricsSearchInstanceTitle {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///Definition of a metrics query.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct MetricsSearchQuery {
     ///Metrics query.
     pub query: ::std::string::String,
@@ -242,15 +70,16 @@ impl MetricsSearchQuery {
 ///Definition of a metrics search.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct MetricsSearchV1 {
     ///Item description in the content library.
-    pub description: MetricsSearchV1Description,
+    pub description: ::std::string::String,
     ///Desired quantization in seconds.
     #[serde(rename = "desiredQuantizationInSecs", default)]
     pub desired_quantization_in_secs: i32,
     ///Log query used to add an overlay to the chart.
     #[serde(rename = "logQuery", skip_serializing_if = "::std::option::Option::is_none")]
-    pub log_query: ::std::option::Option<MetricsSearchV1LogQuery>,
+    pub log_query: ::std::option::Option<::std::string::String>,
     ///Metrics queries, up to the maximum of six.
     #[serde(rename = "metricsQueries")]
     pub metrics_queries: ::std::vec::Vec<MetricsSearchQuery>,
@@ -262,198 +91,26 @@ This property contains JSON object encoded as a string.
     #[serde(rename = "timeRange")]
     pub time_range: ResolvableTimeRange,
     ///Item title in the content library.
-    pub title: MetricsSearchV1Title,
+    pub title: ::std::string::String,
 }
 impl MetricsSearchV1 {
     pub fn builder() -> builder::MetricsSearchV1 {
         Default::default()
     }
 }
-///Item description in the content library.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct MetricsSearchV1Description(::std::string::String);
-impl ::std::ops::Deref for MetricsSearchV1Description {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<MetricsSearchV1Description> for ::std::string::String {
-    fn from(value: MetricsSearchV1Description) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for MetricsSearchV1Description {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 8192usize {
-            return Err("longer than 8192 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for MetricsSearchV1Description {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for MetricsSearchV1Description {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricsSearchV1Description {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///Log query used to add an overlay to the chart.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct MetricsSearchV1LogQuery(::std::string::String);
-impl ::std::ops::Deref for MetricsSearchV1LogQuery {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<MetricsSearchV1LogQuery> for ::std::string::String {
-    fn from(value: MetricsSearchV1LogQuery) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for MetricsSearchV1LogQuery {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 10240usize {
-            return Err("longer than 10240 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for MetricsSearchV1LogQuery {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for MetricsSearchV1LogQuery {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricsSearchV1LogQuery {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///Item title in the content library.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct MetricsSearchV1Title(::std::string::String);
-impl ::std::ops::Deref for MetricsSearchV1Title {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<MetricsSearchV1Title> for ::std::string::String {
-    fn from(value: MetricsSearchV1Title) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for MetricsSearchV1Title {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 255usize {
-            return Err("longer than 255 characters".into());
-        }
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        { ::regress::Regex::new("^[a-zA-Z0-9 +%-@.,_()]+$").unwrap() });
-        if PATTERN.find(value).is_none() {
-            return Err("doesn't match pattern \"^[a-zA-Z0-9 +%-@.,_()]+$\"".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for MetricsSearchV1Title {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for MetricsSearchV1Title {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricsSearchV1Title {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///The definition of the metrics search to save in the content library.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct SaveMetricsSearchRequest {
     ///Item description in the content library.
-    pub description: SaveMetricsSearchRequestDescription,
+    pub description: ::std::string::String,
     ///Desired quantization in seconds.
     #[serde(rename = "desiredQuantizationInSecs", default)]
     pub desired_quantization_in_secs: i32,
     ///Log query used to add an overlay to the chart.
     #[serde(rename = "logQuery", skip_serializing_if = "::std::option::Option::is_none")]
-    pub log_query: ::std::option::Option<SaveMetricsSearchRequestLogQuery>,
+    pub log_query: ::std::option::Option<::std::string::String>,
     ///Metrics queries, up to the maximum of six.
     #[serde(rename = "metricsQueries")]
     pub metrics_queries: ::std::vec::Vec<MetricsSearchQuery>,
@@ -468,186 +125,10 @@ This property contains JSON object encoded as a string.
     #[serde(rename = "timeRange")]
     pub time_range: ResolvableTimeRange,
     ///Item title in the content library.
-    pub title: SaveMetricsSearchRequestTitle,
+    pub title: ::std::string::String,
 }
 impl SaveMetricsSearchRequest {
     pub fn builder() -> builder::SaveMetricsSearchRequest {
         Default::default()
-    }
-}
-///Item description in the content library.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct SaveMetricsSearchRequestDescription(::std::string::String);
-impl ::std::ops::Deref for SaveMetricsSearchRequestDescription {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<SaveMetricsSearchRequestDescription>
-for ::std::string::String {
-    fn from(value: SaveMetricsSearchRequestDescription) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for SaveMetricsSearchRequestDescription {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 8192usize {
-            return Err("longer than 8192 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for SaveMetricsSearchRequestDescription {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for SaveMetricsSearchRequestDescription {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SaveMetricsSearchRequestDescription {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///Log query used to add an overlay to the chart.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct SaveMetricsSearchRequestLogQuery(::std::string::String);
-impl ::std::ops::Deref for SaveMetricsSearchRequestLogQuery {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<SaveMetricsSearchRequestLogQuery> for ::std::string::String {
-    fn from(value: SaveMetricsSearchRequestLogQuery) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for SaveMetricsSearchRequestLogQuery {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 10240usize {
-            return Err("longer than 10240 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for SaveMetricsSearchRequestLogQuery {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for SaveMetricsSearchRequestLogQuery {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SaveMetricsSearchRequestLogQuery {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///Item title in the content library.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct SaveMetricsSearchRequestTitle(::std::string::String);
-impl ::std::ops::Deref for SaveMetricsSearchRequestTitle {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<SaveMetricsSearchRequestTitle> for ::std::string::String {
-    fn from(value: SaveMetricsSearchRequestTitle) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for SaveMetricsSearchRequestTitle {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 255usize {
-            return Err("longer than 255 characters".into());
-        }
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        { ::regress::Regex::new("^[a-zA-Z0-9 +%-@.,_()]+$").unwrap() });
-        if PATTERN.find(value).is_none() {
-            return Err("doesn't match pattern \"^[a-zA-Z0-9 +%-@.,_()]+$\"".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for SaveMetricsSearchRequestTitle {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for SaveMetricsSearchRequestTitle {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SaveMetricsSearchRequestTitle {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
     }
 }

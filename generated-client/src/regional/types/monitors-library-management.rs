@@ -7,6 +7,7 @@
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum Action {
     Email(Email),
     AwsLambda(AwsLambda),
@@ -103,6 +104,7 @@ impl ::std::convert::From<ActionOther> for Action {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct ActionOther(
     pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 );
@@ -129,6 +131,7 @@ for ActionOther {
 ///`AwsLambda`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct AwsLambda {
     ///The identifier of the connection.
     #[serde(rename = "connectionId")]
@@ -167,6 +170,7 @@ impl AwsLambda {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum AwsLambdaConnectionType {
     #[serde(rename = "AWSLambda")]
     AwsLambda,
@@ -208,6 +212,7 @@ impl ::std::convert::TryFrom<::std::string::String> for AwsLambdaConnectionType 
 ///`AzureFunctions`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct AzureFunctions {
     ///The identifier of the connection.
     #[serde(rename = "connectionId")]
@@ -246,6 +251,7 @@ impl AzureFunctions {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum AzureFunctionsConnectionType {
     AzureFunctions,
 }
@@ -286,6 +292,7 @@ impl ::std::convert::TryFrom<::std::string::String> for AzureFunctionsConnection
 ///`Datadog`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Datadog {
     ///The identifier of the connection.
     #[serde(rename = "connectionId")]
@@ -318,6 +325,7 @@ impl Datadog {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum DatadogConnectionType {
     Datadog,
 }
@@ -358,6 +366,7 @@ impl ::std::convert::TryFrom<::std::string::String> for DatadogConnectionType {
 ///Response for disabling monitors.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct DisableMonitorResponse {
     ///A map between an identifier and its monitor.
     #[serde(default, skip_serializing_if = ":: std :: collections :: HashMap::is_empty")]
@@ -377,6 +386,7 @@ impl DisableMonitorResponse {
 ///Warning object from the operation providing details such as when a given monitor to disable does not exist.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct DisableMonitorWarning {
     ///A code for the warning message.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -393,6 +403,7 @@ impl DisableMonitorWarning {
 ///`Email`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Email {
     #[serde(rename = "connectionType")]
     pub connection_type: EmailConnectionType,
@@ -429,6 +440,7 @@ impl Email {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum EmailConnectionType {
     Email,
 }
@@ -469,6 +481,7 @@ impl ::std::convert::TryFrom<::std::string::String> for EmailConnectionType {
 ///`HipChat`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct HipChat {
     ///The identifier of the connection.
     #[serde(rename = "connectionId")]
@@ -501,6 +514,7 @@ impl HipChat {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum HipChatConnectionType {
     HipChat,
 }
@@ -542,6 +556,7 @@ impl ::std::convert::TryFrom<::std::string::String> for HipChatConnectionType {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct IdToMonitorsLibraryBaseResponseMap(
     pub ::std::collections::HashMap<::std::string::String, MonitorsLibraryBaseResponse>,
 );
@@ -580,6 +595,7 @@ impl ::std::convert::From<
 ///`Jira`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Jira {
     ///The identifier of the connection.
     #[serde(rename = "connectionId")]
@@ -612,6 +628,7 @@ impl Jira {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum JiraConnectionType {
     Jira,
 }
@@ -653,6 +670,7 @@ impl ::std::convert::TryFrom<::std::string::String> for JiraConnectionType {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct ListMonitorsLibraryItemWithPath(
     pub ::std::vec::Vec<MonitorsLibraryItemWithPath>,
 );
@@ -677,6 +695,7 @@ for ListMonitorsLibraryItemWithPath {
 ///`ListPermissionsResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ListPermissionsResponse {
     ///A list of permission statements.
     #[serde(rename = "permissionStatements")]
@@ -690,6 +709,7 @@ impl ListPermissionsResponse {
 ///`MicrosoftTeams`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct MicrosoftTeams {
     ///The identifier of the connection.
     #[serde(rename = "connectionId")]
@@ -728,6 +748,7 @@ impl MicrosoftTeams {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum MicrosoftTeamsConnectionType {
     MicrosoftTeams,
 }
@@ -768,6 +789,7 @@ impl ::std::convert::TryFrom<::std::string::String> for MicrosoftTeamsConnection
 ///`MonitorNotification`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct MonitorNotification {
     pub notification: Action,
     ///The trigger types assigned to send this notification.
@@ -782,6 +804,7 @@ impl MonitorNotification {
 ///The single monitor playbook.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct MonitorPlaybook {
     ///The description of the monitor playbook.
     pub description: ::std::string::String,
@@ -806,6 +829,7 @@ impl MonitorPlaybook {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct MonitorPlaybooksList(pub ::std::vec::Vec<MonitorPlaybook>);
 impl ::std::ops::Deref for MonitorPlaybooksList {
     type Target = ::std::vec::Vec<MonitorPlaybook>;
@@ -826,6 +850,7 @@ impl ::std::convert::From<::std::vec::Vec<MonitorPlaybook>> for MonitorPlaybooks
 ///The usage info of monitors.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct MonitorUsage {
     ///The limit of active Logs/Metrics monitors.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -852,6 +877,7 @@ impl MonitorUsage {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct MonitorUsageInfo(pub ::std::vec::Vec<MonitorUsage>);
 impl ::std::ops::Deref for MonitorUsageInfo {
     type Target = ::std::vec::Vec<MonitorUsage>;
@@ -882,6 +908,7 @@ impl ::std::convert::From<::std::vec::Vec<MonitorUsage>> for MonitorUsageInfo {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum MonitorUsageMonitorType {
     Logs,
     Metrics,
@@ -930,6 +957,7 @@ impl ::std::convert::TryFrom<::std::string::String> for MonitorUsageMonitorType 
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum MonitorsLibraryBase {
     Folder(MonitorsLibraryFolder),
     Monitor(MonitorsLibraryMonitor),
@@ -954,6 +982,7 @@ impl ::std::convert::From<MonitorsLibraryBaseOther> for MonitorsLibraryBase {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum MonitorsLibraryBaseExport {
     FolderExport(MonitorsLibraryFolderExport),
     MonitorExport(MonitorsLibraryMonitorExport),
@@ -978,6 +1007,7 @@ impl ::std::convert::From<MonitorsLibraryBaseExportOther> for MonitorsLibraryBas
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct MonitorsLibraryBaseExportOther(
     pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 );
@@ -1005,6 +1035,7 @@ for MonitorsLibraryBaseExportOther {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct MonitorsLibraryBaseOther(
     pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 );
@@ -1032,6 +1063,7 @@ for MonitorsLibraryBaseOther {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum MonitorsLibraryBaseResponse {
     FolderResponse(MonitorsLibraryFolderResponse),
     MonitorResponse(MonitorsLibraryMonitorResponse),
@@ -1059,6 +1091,7 @@ for MonitorsLibraryBaseResponse {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct MonitorsLibraryBaseResponseOther(
     pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 );
@@ -1086,6 +1119,7 @@ for MonitorsLibraryBaseResponseOther {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum MonitorsLibraryBaseUpdate {
     FolderUpdate(MonitorsLibraryFolderUpdate),
     MonitorUpdate(MonitorsLibraryMonitorUpdate),
@@ -1110,6 +1144,7 @@ impl ::std::convert::From<MonitorsLibraryBaseUpdateOther> for MonitorsLibraryBas
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct MonitorsLibraryBaseUpdateOther(
     pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 );
@@ -1136,6 +1171,7 @@ for MonitorsLibraryBaseUpdateOther {
 ///`MonitorsLibraryFolder`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct MonitorsLibraryFolder {
     ///Description of the monitor or folder.
     #[serde(default)]
@@ -1153,6 +1189,7 @@ impl MonitorsLibraryFolder {
 ///`MonitorsLibraryFolderExport`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct MonitorsLibraryFolderExport {
     ///The items in the folder. A multi-type list of types monitor or folder.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -1184,6 +1221,7 @@ impl MonitorsLibraryFolderExport {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum MonitorsLibraryFolderExportType {
     MonitorsLibraryFolderExport,
 }
@@ -1226,6 +1264,7 @@ impl ::std::convert::TryFrom<::std::string::String> for MonitorsLibraryFolderExp
 ///`MonitorsLibraryFolderResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct MonitorsLibraryFolderResponse {
     ///Children of the folder. NOTE: Permissions field will not be filled (empty list) for children.
     pub children: ::std::vec::Vec<MonitorsLibraryBaseResponse>,
@@ -1286,6 +1325,7 @@ impl MonitorsLibraryFolderResponse {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum MonitorsLibraryFolderResponseType {
     MonitorsLibraryFolderResponse,
 }
@@ -1340,6 +1380,7 @@ for MonitorsLibraryFolderResponseType {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum MonitorsLibraryFolderType {
     MonitorsLibraryFolder,
 }
@@ -1380,6 +1421,7 @@ impl ::std::convert::TryFrom<::std::string::String> for MonitorsLibraryFolderTyp
 ///`MonitorsLibraryFolderUpdate`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct MonitorsLibraryFolderUpdate {
     ///The description of the monitor or folder.
     #[serde(default)]
@@ -1410,6 +1452,7 @@ impl MonitorsLibraryFolderUpdate {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum MonitorsLibraryFolderUpdateType {
     MonitorsLibraryFolderUpdate,
 }
@@ -1452,6 +1495,7 @@ impl ::std::convert::TryFrom<::std::string::String> for MonitorsLibraryFolderUpd
 ///`MonitorsLibraryItemWithPath`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct MonitorsLibraryItemWithPath {
     pub item: MonitorsLibraryBaseResponse,
     ///Path of the monitor or folder.
@@ -1465,6 +1509,7 @@ impl MonitorsLibraryItemWithPath {
 ///`MonitorsLibraryMonitor`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct MonitorsLibraryMonitor {
     ///The name of the alert(s) triggered from this monitor. Monitor name will be used if not specified. All template variables can be used here except {{AlertName}}, {{AlertResponseURL}}, {{ResultsJson}}, and {{Playbook}}.
     #[serde(
@@ -1475,7 +1520,8 @@ pub struct MonitorsLibraryMonitor {
     ///The set of automated playbook ids for a monitor.
     #[serde(
         rename = "automatedPlaybookIds",
-        default = "defaults::monitors_library_monitor_automated_playbook_ids"
+        default,
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub automated_playbook_ids: ::std::vec::Vec<::std::string::String>,
     ///Description of the monitor or folder.
@@ -1537,6 +1583,7 @@ impl MonitorsLibraryMonitor {
 ///`MonitorsLibraryMonitorExport`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct MonitorsLibraryMonitorExport {
     ///The name of the alert(s) triggered from this monitor. Monitor name will be used if not specified. All template variables can be used here except {{AlertName}}, {{AlertResponseURL}}, {{ResultsJson}}, and {{Playbook}}.
     #[serde(
@@ -1547,7 +1594,8 @@ pub struct MonitorsLibraryMonitorExport {
     ///The set of automated playbook ids for a monitor.
     #[serde(
         rename = "automatedPlaybookIds",
-        default = "defaults::monitors_library_monitor_export_automated_playbook_ids"
+        default,
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub automated_playbook_ids: ::std::vec::Vec<::std::string::String>,
     ///Description of the monitor or folder.
@@ -1622,6 +1670,7 @@ impl MonitorsLibraryMonitorExport {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum MonitorsLibraryMonitorExportMonitorType {
     Logs,
     Metrics,
@@ -1684,6 +1733,7 @@ for MonitorsLibraryMonitorExportMonitorType {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum MonitorsLibraryMonitorExportType {
     MonitorsLibraryMonitorExport,
 }
@@ -1740,6 +1790,7 @@ for MonitorsLibraryMonitorExportType {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum MonitorsLibraryMonitorMonitorType {
     Logs,
     Metrics,
@@ -1791,6 +1842,7 @@ for MonitorsLibraryMonitorMonitorType {
 ///`MonitorsLibraryMonitorResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct MonitorsLibraryMonitorResponse {
     ///The name of the alert(s) triggered from this monitor. Monitor name will be used if not specified. All template variables can be used here except {{AlertName}}, {{AlertResponseURL}}, {{ResultsJson}}, and {{Playbook}}.
     #[serde(
@@ -1801,7 +1853,8 @@ pub struct MonitorsLibraryMonitorResponse {
     ///The set of automated playbook ids for a monitor.
     #[serde(
         rename = "automatedPlaybookIds",
-        default = "defaults::monitors_library_monitor_response_automated_playbook_ids"
+        default,
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub automated_playbook_ids: ::std::vec::Vec<::std::string::String>,
     /**Type of the content. Valid values:
@@ -1883,8 +1936,8 @@ pub struct MonitorsLibraryMonitorResponse {
   3. `Warning`: The Warning trigger condition has been met.
   4. `MissingData`: The MissingData trigger condition has been met.
   5. `Disabled`: The monitor has been disabled and is not currently running.*/
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub status: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub status: ::std::vec::Vec<::std::string::String>,
     ///Time zone identifier for monitor notifications. Follow the format in [IANA Time Zone Database](https://en.wikipedia.org/wiki/List_of_tz_database_time_zones#List).
     #[serde(rename = "timeZone", skip_serializing_if = "::std::option::Option::is_none")]
     pub time_zone: ::std::option::Option<::std::string::String>,
@@ -1922,6 +1975,7 @@ impl MonitorsLibraryMonitorResponse {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum MonitorsLibraryMonitorResponseMonitorType {
     Logs,
     Metrics,
@@ -1984,6 +2038,7 @@ for MonitorsLibraryMonitorResponseMonitorType {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum MonitorsLibraryMonitorResponseType {
     MonitorsLibraryMonitorResponse,
 }
@@ -2038,6 +2093,7 @@ for MonitorsLibraryMonitorResponseType {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum MonitorsLibraryMonitorType {
     MonitorsLibraryMonitor,
 }
@@ -2078,6 +2134,7 @@ impl ::std::convert::TryFrom<::std::string::String> for MonitorsLibraryMonitorTy
 ///`MonitorsLibraryMonitorUpdate`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct MonitorsLibraryMonitorUpdate {
     ///The name of the alert(s) triggered from this monitor. Monitor name will be used if not specified. All template variables can be used here except {{AlertName}}, {{AlertResponseURL}}, {{ResultsJson}}, and {{Playbook}}.
     #[serde(
@@ -2088,7 +2145,8 @@ pub struct MonitorsLibraryMonitorUpdate {
     ///The set of automated playbook ids for a monitor.
     #[serde(
         rename = "automatedPlaybookIds",
-        default = "defaults::monitors_library_monitor_update_automated_playbook_ids"
+        default,
+        skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub automated_playbook_ids: ::std::vec::Vec<::std::string::String>,
     ///The description of the monitor or folder.
@@ -2165,6 +2223,7 @@ impl MonitorsLibraryMonitorUpdate {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum MonitorsLibraryMonitorUpdateMonitorType {
     Logs,
     Metrics,
@@ -2227,6 +2286,7 @@ for MonitorsLibraryMonitorUpdateMonitorType {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum MonitorsLibraryMonitorUpdateType {
     MonitorsLibraryMonitorUpdate,
 }
@@ -2270,6 +2330,7 @@ for MonitorsLibraryMonitorUpdateType {
 ///`NewRelic`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct NewRelic {
     ///The identifier of the connection.
     #[serde(rename = "connectionId")]
@@ -2302,6 +2363,7 @@ impl NewRelic {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum NewRelicConnectionType {
     NewRelic,
 }
@@ -2342,6 +2404,7 @@ impl ::std::convert::TryFrom<::std::string::String> for NewRelicConnectionType {
 ///`Opsgenie`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Opsgenie {
     ///The identifier of the connection.
     #[serde(rename = "connectionId")]
@@ -2380,6 +2443,7 @@ impl Opsgenie {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum OpsgenieConnectionType {
     Opsgenie,
 }
@@ -2420,6 +2484,7 @@ impl ::std::convert::TryFrom<::std::string::String> for OpsgenieConnectionType {
 ///`PagerDuty`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PagerDuty {
     ///The identifier of the connection.
     #[serde(rename = "connectionId")]
@@ -2458,6 +2523,7 @@ impl PagerDuty {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum PagerDutyConnectionType {
     PagerDuty,
 }
@@ -2498,6 +2564,7 @@ impl ::std::convert::TryFrom<::std::string::String> for PagerDutyConnectionType 
 ///`PermissionIdentifier`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PermissionIdentifier {
     ///The identifier that belongs to the subject type chosen above. For e.g. if the subjectType is set to `user`, subjectId should be the identifier of a user (same goes for `role` or `org` subjectType).
     #[serde(rename = "subjectId")]
@@ -2527,6 +2594,7 @@ impl PermissionIdentifier {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum PermissionIdentifierSubjectType {
     #[serde(rename = "user")]
     User,
@@ -2580,6 +2648,7 @@ impl ::std::convert::TryFrom<::std::string::String> for PermissionIdentifierSubj
 ///`PermissionIdentifiers`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PermissionIdentifiers {
     ///List of permission identifiers.
     #[serde(rename = "permissionIdentifiers")]
@@ -2593,6 +2662,7 @@ impl PermissionIdentifiers {
 ///`PermissionStatement`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PermissionStatement {
     ///Creation timestamp in UTC in [RFC3339](https://tools.ietf.org/html/rfc3339) format.
     #[serde(rename = "createdAt")]
@@ -2626,6 +2696,7 @@ impl PermissionStatement {
 ///`PermissionStatementDefinition`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PermissionStatementDefinition {
     ///List of permissions.
     pub permissions: ::std::vec::Vec<::std::string::String>,
@@ -2657,6 +2728,7 @@ impl PermissionStatementDefinition {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum PermissionStatementDefinitionSubjectType {
     #[serde(rename = "role")]
     Role,
@@ -2707,6 +2779,7 @@ for PermissionStatementDefinitionSubjectType {
 ///`PermissionStatementDefinitions`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PermissionStatementDefinitions {
     ///List of permission statement definitions.
     #[serde(rename = "permissionStatementDefinitions")]
@@ -2730,6 +2803,7 @@ impl PermissionStatementDefinitions {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum PermissionStatementSubjectType {
     #[serde(rename = "role")]
     Role,
@@ -2779,6 +2853,7 @@ impl ::std::convert::TryFrom<::std::string::String> for PermissionStatementSubje
 ///`PermissionStatements`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PermissionStatements {
     ///A list of permission statements.
     #[serde(rename = "permissionStatements")]
@@ -2792,6 +2867,7 @@ impl PermissionStatements {
 ///`PermissionSummariesBySubjects`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PermissionSummariesBySubjects {
     ///A list of PermissionSubjects and PermissionSummaryMeta(s) associated with each subject.
     #[serde(rename = "permissionSummariesBySubjects")]
@@ -2805,6 +2881,7 @@ impl PermissionSummariesBySubjects {
 ///A list of PermissionSubjects and PermissionSummaryMeta(s) associated with each subject.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PermissionSummaryBySubjects {
     #[serde(rename = "permissionSummaries")]
     pub permission_summaries: ::std::vec::Vec<PermissionSummaryMeta>,
@@ -2833,6 +2910,7 @@ impl PermissionSummaryBySubjects {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum PermissionSummaryBySubjectsSubjectType {
     #[serde(rename = "user")]
     User,
@@ -2887,6 +2965,7 @@ for PermissionSummaryBySubjectsSubjectType {
 ///Permission Summary with additional information like inheritance, revocation, etc about the permission.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PermissionSummaryMeta {
     ///A true value implies that the permission is explicitly assigned to the resource. A false value implies that the permission is not explicitly assigned to the resource.
     #[serde(rename = "isExplicit")]
@@ -2914,6 +2993,7 @@ impl PermissionSummaryMeta {
 ///`RunAs`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct RunAs {
     ///The runAsId indicates the context in which monitors will run. If not provided, then it will run in the context of the monitor author.
     #[serde(rename = "runAsId")]
@@ -2927,6 +3007,7 @@ impl RunAs {
 ///`ServiceNow`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ServiceNow {
     ///The identifier of the connection.
     #[serde(rename = "connectionId")]
@@ -2959,6 +3040,7 @@ impl ServiceNow {
 ///`Slack`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Slack {
     ///The identifier of the connection.
     #[serde(rename = "connectionId")]
@@ -2997,6 +3079,7 @@ impl Slack {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum SlackConnectionType {
     Slack,
 }
@@ -3037,6 +3120,7 @@ impl ::std::convert::TryFrom<::std::string::String> for SlackConnectionType {
 ///`SumoCloudSoar`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct SumoCloudSoar {
     ///The identifier of the connection.
     #[serde(rename = "connectionId")]
@@ -3074,6 +3158,7 @@ impl SumoCloudSoar {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum SumoCloudSoarConnectionType {
     #[serde(rename = "SumoCloudSOAR")]
     SumoCloudSoar,
@@ -3115,6 +3200,7 @@ impl ::std::convert::TryFrom<::std::string::String> for SumoCloudSoarConnectionT
 ///`Webhook`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Webhook {
     ///The identifier of the connection.
     #[serde(rename = "connectionId")]

@@ -6,6 +6,7 @@
 ///Alert group scope that the schedule applies to
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct GroupDefinition {
     ///Field name of an alert group defined in monitors
     #[serde(rename = "groupKey")]
@@ -23,6 +24,7 @@ impl GroupDefinition {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct IdToMutingSchedulesLibraryBaseResponseMap(
     pub ::std::collections::HashMap<
         ::std::string::String,
@@ -71,6 +73,7 @@ impl ::std::convert::From<
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct ListMutingSchedulesLibraryItemWithPath(
     pub ::std::vec::Vec<MutingSchedulesLibraryItemWithPath>,
 );
@@ -95,6 +98,7 @@ for ListMutingSchedulesLibraryItemWithPath {
 ///Monitor scope that the schedule applies to
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct MonitorScope {
     ///true if the schedule applies to all monitors
     #[serde(default)]
@@ -112,6 +116,7 @@ impl MonitorScope {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum MutingSchedulesLibraryBase {
     Folder(MutingSchedulesLibraryFolder),
     MutingSchedule(MutingSchedulesLibraryMutingSchedule),
@@ -138,6 +143,7 @@ for MutingSchedulesLibraryBase {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum MutingSchedulesLibraryBaseExport {
     FolderExport(MutingSchedulesLibraryFolderExport),
     MutingScheduleExport(MutingSchedulesLibraryMutingScheduleExport),
@@ -165,6 +171,7 @@ for MutingSchedulesLibraryBaseExport {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct MutingSchedulesLibraryBaseExportOther(
     pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 );
@@ -192,6 +199,7 @@ for MutingSchedulesLibraryBaseExportOther {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct MutingSchedulesLibraryBaseOther(
     pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 );
@@ -219,6 +227,7 @@ for MutingSchedulesLibraryBaseOther {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum MutingSchedulesLibraryBaseResponse {
     FolderResponse(MutingSchedulesLibraryFolderResponse),
     MutingScheduleResponse(MutingSchedulesLibraryMutingScheduleResponse),
@@ -246,6 +255,7 @@ for MutingSchedulesLibraryBaseResponse {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct MutingSchedulesLibraryBaseResponseOther(
     pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 );
@@ -273,6 +283,7 @@ for MutingSchedulesLibraryBaseResponseOther {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum MutingSchedulesLibraryBaseUpdate {
     FolderUpdate(MutingSchedulesLibraryFolderUpdate),
     MutingScheduleUpdate(MutingSchedulesLibraryMutingScheduleUpdate),
@@ -300,6 +311,7 @@ for MutingSchedulesLibraryBaseUpdate {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct MutingSchedulesLibraryBaseUpdateOther(
     pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 );
@@ -326,6 +338,7 @@ for MutingSchedulesLibraryBaseUpdateOther {
 ///`MutingSchedulesLibraryFolder`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct MutingSchedulesLibraryFolder {
     ///Description of the mutingschedule or folder.
     #[serde(default)]
@@ -343,6 +356,7 @@ impl MutingSchedulesLibraryFolder {
 ///`MutingSchedulesLibraryFolderExport`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct MutingSchedulesLibraryFolderExport {
     ///The items in the folder. A multi-type list of types mutingschedule or folder.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -374,6 +388,7 @@ impl MutingSchedulesLibraryFolderExport {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum MutingSchedulesLibraryFolderExportType {
     MutingSchedulesLibraryFolderExport,
 }
@@ -419,6 +434,7 @@ for MutingSchedulesLibraryFolderExportType {
 ///`MutingSchedulesLibraryFolderResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct MutingSchedulesLibraryFolderResponse {
     ///Children of the folder. NOTE: Permissions field will not be filled (empty list) for children.
     pub children: ::std::vec::Vec<MutingSchedulesLibraryBaseResponse>,
@@ -479,6 +495,7 @@ impl MutingSchedulesLibraryFolderResponse {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum MutingSchedulesLibraryFolderResponseType {
     MutingSchedulesLibraryFolderResponse,
 }
@@ -535,6 +552,7 @@ for MutingSchedulesLibraryFolderResponseType {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum MutingSchedulesLibraryFolderType {
     MutingSchedulesLibraryFolder,
 }
@@ -578,6 +596,7 @@ for MutingSchedulesLibraryFolderType {
 ///`MutingSchedulesLibraryFolderUpdate`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct MutingSchedulesLibraryFolderUpdate {
     ///The description of the mutingschedule or folder.
     #[serde(default)]
@@ -608,6 +627,7 @@ impl MutingSchedulesLibraryFolderUpdate {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum MutingSchedulesLibraryFolderUpdateType {
     MutingSchedulesLibraryFolderUpdate,
 }
@@ -653,6 +673,7 @@ for MutingSchedulesLibraryFolderUpdateType {
 ///`MutingSchedulesLibraryItemWithPath`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct MutingSchedulesLibraryItemWithPath {
     pub item: MutingSchedulesLibraryBaseResponse,
     ///Path of the mutingschedule or folder.
@@ -666,6 +687,7 @@ impl MutingSchedulesLibraryItemWithPath {
 ///`MutingSchedulesLibraryMutingSchedule`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct MutingSchedulesLibraryMutingSchedule {
     ///Description of the mutingschedule or folder.
     #[serde(default)]
@@ -692,6 +714,7 @@ impl MutingSchedulesLibraryMutingSchedule {
 ///`MutingSchedulesLibraryMutingScheduleExport`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct MutingSchedulesLibraryMutingScheduleExport {
     ///Description of the mutingschedule or folder.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -729,6 +752,7 @@ impl MutingSchedulesLibraryMutingScheduleExport {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum MutingSchedulesLibraryMutingScheduleExportType {
     MutingSchedulesLibraryMutingScheduleExport,
 }
@@ -774,6 +798,7 @@ for MutingSchedulesLibraryMutingScheduleExportType {
 ///`MutingSchedulesLibraryMutingScheduleResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct MutingSchedulesLibraryMutingScheduleResponse {
     /**Type of the content. Valid values:
   1) Mutingschedule
@@ -843,6 +868,7 @@ impl MutingSchedulesLibraryMutingScheduleResponse {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum MutingSchedulesLibraryMutingScheduleResponseType {
     MutingSchedulesLibraryMutingScheduleResponse,
 }
@@ -899,6 +925,7 @@ for MutingSchedulesLibraryMutingScheduleResponseType {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum MutingSchedulesLibraryMutingScheduleType {
     MutingSchedulesLibraryMutingSchedule,
 }
@@ -944,6 +971,7 @@ for MutingSchedulesLibraryMutingScheduleType {
 ///`MutingSchedulesLibraryMutingScheduleUpdate`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct MutingSchedulesLibraryMutingScheduleUpdate {
     ///The description of the mutingschedule or folder.
     #[serde(default)]
@@ -983,6 +1011,7 @@ impl MutingSchedulesLibraryMutingScheduleUpdate {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum MutingSchedulesLibraryMutingScheduleUpdateType {
     MutingSchedulesLibraryMutingScheduleUpdate,
 }
@@ -1028,6 +1057,7 @@ for MutingSchedulesLibraryMutingScheduleUpdateType {
 ///`ScheduleDefinition`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ScheduleDefinition {
     ///Duration of the muting in minutes
     pub duration: i32,

@@ -6,6 +6,7 @@
 ///`ChildUsage`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ChildUsage {
     ///Forecasted percentage of credits will be used in the given time period.
     #[serde(
@@ -43,6 +44,7 @@ impl ChildUsage {
 ///`ChildUsageDetail`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ChildUsageDetail {
     ///Denotes the total number of credits provisioned for the child organization to use.
     #[serde(
@@ -52,7 +54,7 @@ pub struct ChildUsageDetail {
     pub allocated_credits: ::std::option::Option<f64>,
     ///The unique identifier of an organization. It consists of the deployment ID and the hexadecimal account ID separated by a dash `-` character.
     #[serde(rename = "orgId")]
-    pub org_id: ChildUsageDetailOrgId,
+    pub org_id: ::std::string::String,
     ///Name of the child org.
     #[serde(rename = "orgName", skip_serializing_if = "::std::option::Option::is_none")]
     pub org_name: ::std::option::Option<::std::string::String>,
@@ -63,64 +65,6 @@ pub struct ChildUsageDetail {
 impl ChildUsageDetail {
     pub fn builder() -> builder::ChildUsageDetail {
         Default::default()
-    }
-}
-///The unique identifier of an organization. It consists of the deployment ID and the hexadecimal account ID separated by a dash `-` character.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct ChildUsageDetailOrgId(::std::string::String);
-impl ::std::ops::Deref for ChildUsageDetailOrgId {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<ChildUsageDetailOrgId> for ::std::string::String {
-    fn from(value: ChildUsageDetailOrgId) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for ChildUsageDetailOrgId {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 23usize {
-            return Err("longer than 23 characters".into());
-        }
-        if value.chars().count() < 19usize {
-            return Err("shorter than 19 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for ChildUsageDetailOrgId {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for ChildUsageDetailOrgId {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ChildUsageDetailOrgId {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
     }
 }
 ///Status of the child org.
@@ -136,6 +80,7 @@ impl<'de> ::serde::Deserialize<'de> for ChildUsageDetailOrgId {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum ChildUsageDetailStatus {
     Active,
     Delinked,
@@ -186,6 +131,7 @@ impl ::std::convert::TryFrom<::std::string::String> for ChildUsageDetailStatus {
 ///The child usage details request for the parent account
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ChildUsageDetailsRequest {
     ///End date, without the time, of usage data to fetch.
     #[serde(rename = "endDate", skip_serializing_if = "::std::option::Option::is_none")]
@@ -205,6 +151,7 @@ impl ChildUsageDetailsRequest {
 ///`ChildUsageDetailsResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ChildUsageDetailsResponse {
     ///Usage details of the child orgs.
     pub data: ::std::vec::Vec<ChildUsageDetail>,

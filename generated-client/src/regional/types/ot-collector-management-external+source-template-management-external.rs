@@ -6,6 +6,7 @@
 ///`OtTag`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct OtTag {
     ///key of the given tag.
     pub key: ::std::string::String,

@@ -6,6 +6,7 @@
 ///An OT Collector definition.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct OtCollector {
     ///Alive Status of the OT Collector based on heartbeat.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -82,6 +83,7 @@ impl OtCollector {
 ///response for total count of otCollectors.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct OtCollectorCountResponse {
     ///Total number of OT Collector for a customer.
     #[serde(rename = "totalCount")]
@@ -95,6 +97,7 @@ impl OtCollectorCountResponse {
 ///Health incident information.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct OtCollectorHealthIncidentsTracker {
     ///Number of errors associated with the OT Collector.
     #[serde(
@@ -117,6 +120,7 @@ impl OtCollectorHealthIncidentsTracker {
 ///`OtCollectorListResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct OtCollectorListResponse {
     ///List of OT Collectors.
     pub data: ::std::vec::Vec<OtCollector>,
@@ -129,6 +133,7 @@ impl OtCollectorListResponse {
 ///System information of the OT Collector.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct OtCollectorSystemInfo {
     ///Host environment of the OT Collector.
     #[serde(rename = "hostEnv", skip_serializing_if = "::std::option::Option::is_none")]
@@ -163,6 +168,7 @@ impl OtCollectorSystemInfo {
 ///Version information of the OT Collector.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct OtCollectorVersion {
     ///Current version of the OT Collector.
     #[serde(rename = "currentVersion")]
@@ -176,6 +182,7 @@ impl OtCollectorVersion {
 ///`PaginatedOtCollectorsRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PaginatedOtCollectorsRequest {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub filters: ::std::option::Option<PaginatedOtCollectorsRequestFilters>,
@@ -187,7 +194,7 @@ pub struct PaginatedOtCollectorsRequest {
     pub include_count: ::std::option::Option<bool>,
     ///parameter which is used for limiting number of otCollectors on a page.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub limit: ::std::option::Option<::std::num::NonZeroU32>,
+    pub limit: ::std::option::Option<i32>,
     ///parameter which is used for fetching next set of results.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next: ::std::option::Option<::std::string::String>,
@@ -206,6 +213,7 @@ impl PaginatedOtCollectorsRequest {
 ///parameter which is used for filtering.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PaginatedOtCollectorsRequestFilters {
     ///alive Status of the OT Collector based on heartbeat.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -236,6 +244,7 @@ impl PaginatedOtCollectorsRequestFilters {
 ///`PaginatedOtCollectorsResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PaginatedOtCollectorsResponse {
     ///count of otCollectors in response.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -254,19 +263,20 @@ impl PaginatedOtCollectorsResponse {
 ///Version range for otCollector.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct VersionRange {
     ///Maximum version of the collector.
     #[serde(
         rename = "maxVersion",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub max_version: ::std::option::Option<VersionRangeMaxVersion>,
+    pub max_version: ::std::option::Option<::std::string::String>,
     ///Minimum version of otCollector.
     #[serde(
         rename = "minVersion",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub min_version: ::std::option::Option<VersionRangeMinVersion>,
+    pub min_version: ::std::option::Option<::std::string::String>,
     ///Specifies how filtering should be applied when `minVersion` and `maxVersion` are defined. - `Within`: Filtering includes the specified range. - `Outside`: Filtering excludes the specified range. By default, filtering includes the specified range.
     #[serde(
         rename = "rangeType",
@@ -277,135 +287,5 @@ pub struct VersionRange {
 impl VersionRange {
     pub fn builder() -> builder::VersionRange {
         Default::default()
-    }
-}
-///Maximum version of the collector.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct VersionRangeMaxVersion(::std::string::String);
-impl ::std::ops::Deref for VersionRangeMaxVersion {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<VersionRangeMaxVersion> for ::std::string::String {
-    fn from(value: VersionRangeMaxVersion) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for VersionRangeMaxVersion {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        {
-            ::regress::Regex::new(
-                    "^v(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(-sumo.+)?$",
-                )
-                .unwrap()
-        });
-        if PATTERN.find(value).is_none() {
-            return Err(
-                "doesn't match pattern \"^v(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(-sumo.+)?$\""
-                    .into(),
-            );
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for VersionRangeMaxVersion {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for VersionRangeMaxVersion {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for VersionRangeMaxVersion {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///Minimum version of otCollector.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct VersionRangeMinVersion(::std::string::String);
-impl ::std::ops::Deref for VersionRangeMinVersion {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<VersionRangeMinVersion> for ::std::string::String {
-    fn from(value: VersionRangeMinVersion) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for VersionRangeMinVersion {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        {
-            ::regress::Regex::new(
-                    "^v(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(-sumo.+)?$",
-                )
-                .unwrap()
-        });
-        if PATTERN.find(value).is_none() {
-            return Err(
-                "doesn't match pattern \"^v(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(-sumo.+)?$\""
-                    .into(),
-            );
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for VersionRangeMinVersion {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for VersionRangeMinVersion {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for VersionRangeMinVersion {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
     }
 }

@@ -7,6 +7,7 @@
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct IdToParsersLibraryBaseResponseMap(
     pub ::std::collections::HashMap<::std::string::String, ParsersLibraryBaseResponse>,
 );
@@ -46,6 +47,7 @@ impl ::std::convert::From<
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct ListParsersLibraryItemWithPath(
     pub ::std::vec::Vec<ParsersLibraryItemWithPath>,
 );
@@ -71,6 +73,7 @@ for ListParsersLibraryItemWithPath {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ParsersLibraryBase {
     Parser(ParsersLibraryParser),
     Folder(ParsersLibraryFolder),
@@ -95,6 +98,7 @@ impl ::std::convert::From<ParsersLibraryBaseOther> for ParsersLibraryBase {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct ParsersLibraryBaseOther(
     pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 );
@@ -122,6 +126,7 @@ for ParsersLibraryBaseOther {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ParsersLibraryBaseResponse {
     ParserResponse(ParsersLibraryParserResponse),
     FolderResponse(ParsersLibraryFolderResponse),
@@ -147,6 +152,7 @@ for ParsersLibraryBaseResponse {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct ParsersLibraryBaseResponseOther(
     pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 );
@@ -174,6 +180,7 @@ for ParsersLibraryBaseResponseOther {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ParsersLibraryBaseUpdate {
     ParserUpdate(ParsersLibraryParserUpdate),
     FolderUpdate(ParsersLibraryFolderUpdate),
@@ -198,6 +205,7 @@ impl ::std::convert::From<ParsersLibraryBaseUpdateOther> for ParsersLibraryBaseU
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct ParsersLibraryBaseUpdateOther(
     pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 );
@@ -225,6 +233,7 @@ for ParsersLibraryBaseUpdateOther {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ParsersLibraryExportBase {
     ParserExportV2(ParsersLibraryParserExportV2),
     ParserExport(ParsersLibraryParserExport),
@@ -255,6 +264,7 @@ impl ::std::convert::From<ParsersLibraryExportBaseOther> for ParsersLibraryExpor
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct ParsersLibraryExportBaseOther(
     pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 );
@@ -281,14 +291,15 @@ for ParsersLibraryExportBaseOther {
 ///`ParsersLibraryFolder`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ParsersLibraryFolder {
     ///Description of the folder or parser.
-    pub description: ParsersLibraryFolderDescription,
+    pub description: ::std::string::String,
     ///Locking/Unlocking requires the `LockParsers` capability. Locked objects can only be `Localized`. Updating or moving requires unlocking the object. Locking/Unlocking recursively locks all of the objects children. All children of a locked object must be locked.
     #[serde(rename = "isLocked", default)]
     pub is_locked: bool,
     ///Name of the folder or parser.
-    pub name: ParsersLibraryFolderName,
+    pub name: ::std::string::String,
     #[serde(rename = "type")]
     pub type_: ParsersLibraryFolderType,
 }
@@ -297,193 +308,24 @@ impl ParsersLibraryFolder {
         Default::default()
     }
 }
-///Description of the folder or parser.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct ParsersLibraryFolderDescription(::std::string::String);
-impl ::std::ops::Deref for ParsersLibraryFolderDescription {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<ParsersLibraryFolderDescription> for ::std::string::String {
-    fn from(value: ParsersLibraryFolderDescription) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for ParsersLibraryFolderDescription {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 4096usize {
-            return Err("longer than 4096 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for ParsersLibraryFolderDescription {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for ParsersLibraryFolderDescription {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ParsersLibraryFolderDescription {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///`ParsersLibraryFolderExport`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ParsersLibraryFolderExport {
     ///Children of the folder
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub children: ::std::vec::Vec<ParsersLibraryExportBase>,
     ///Description of the folder or parser.
-    pub description: ParsersLibraryFolderExportDescription,
+    pub description: ::std::string::String,
     ///Name of the folder or parser.
-    pub name: ParsersLibraryFolderExportName,
+    pub name: ::std::string::String,
     #[serde(rename = "type")]
     pub type_: ParsersLibraryFolderExportType,
 }
 impl ParsersLibraryFolderExport {
     pub fn builder() -> builder::ParsersLibraryFolderExport {
         Default::default()
-    }
-}
-///Description of the folder or parser.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct ParsersLibraryFolderExportDescription(::std::string::String);
-impl ::std::ops::Deref for ParsersLibraryFolderExportDescription {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<ParsersLibraryFolderExportDescription>
-for ::std::string::String {
-    fn from(value: ParsersLibraryFolderExportDescription) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for ParsersLibraryFolderExportDescription {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 4096usize {
-            return Err("longer than 4096 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for ParsersLibraryFolderExportDescription {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for ParsersLibraryFolderExportDescription {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ParsersLibraryFolderExportDescription {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///Name of the folder or parser.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct ParsersLibraryFolderExportName(::std::string::String);
-impl ::std::ops::Deref for ParsersLibraryFolderExportName {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<ParsersLibraryFolderExportName> for ::std::string::String {
-    fn from(value: ParsersLibraryFolderExportName) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for ParsersLibraryFolderExportName {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 255usize {
-            return Err("longer than 255 characters".into());
-        }
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for ParsersLibraryFolderExportName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for ParsersLibraryFolderExportName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ParsersLibraryFolderExportName {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
     }
 }
 ///`ParsersLibraryFolderExportType`
@@ -500,6 +342,7 @@ impl<'de> ::serde::Deserialize<'de> for ParsersLibraryFolderExportName {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum ParsersLibraryFolderExportType {
     ParsersLibraryFolderExport,
 }
@@ -537,67 +380,10 @@ impl ::std::convert::TryFrom<::std::string::String> for ParsersLibraryFolderExpo
         value.parse()
     }
 }
-///Name of the folder or parser.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct ParsersLibraryFolderName(::std::string::String);
-impl ::std::ops::Deref for ParsersLibraryFolderName {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<ParsersLibraryFolderName> for ::std::string::String {
-    fn from(value: ParsersLibraryFolderName) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for ParsersLibraryFolderName {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 255usize {
-            return Err("longer than 255 characters".into());
-        }
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for ParsersLibraryFolderName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for ParsersLibraryFolderName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ParsersLibraryFolderName {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///`ParsersLibraryFolderResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ParsersLibraryFolderResponse {
     ///Children of the folder.
     pub children: ::std::vec::Vec<ParsersLibraryBaseResponse>,
@@ -662,6 +448,7 @@ impl ParsersLibraryFolderResponse {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum ParsersLibraryFolderResponseType {
     ParsersLibraryFolderResponse,
 }
@@ -716,6 +503,7 @@ for ParsersLibraryFolderResponseType {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum ParsersLibraryFolderType {
     ParsersLibraryFolder,
 }
@@ -756,11 +544,12 @@ impl ::std::convert::TryFrom<::std::string::String> for ParsersLibraryFolderType
 ///`ParsersLibraryFolderUpdate`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ParsersLibraryFolderUpdate {
     ///Description of the folder or parser.
-    pub description: ParsersLibraryFolderUpdateDescription,
+    pub description: ::std::string::String,
     ///Name of the folder or parser.
-    pub name: ParsersLibraryFolderUpdateName,
+    pub name: ::std::string::String,
     #[serde(rename = "type")]
     pub type_: ParsersLibraryFolderUpdateType,
     ///Version of the folder or parser.
@@ -769,121 +558,6 @@ pub struct ParsersLibraryFolderUpdate {
 impl ParsersLibraryFolderUpdate {
     pub fn builder() -> builder::ParsersLibraryFolderUpdate {
         Default::default()
-    }
-}
-///Description of the folder or parser.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct ParsersLibraryFolderUpdateDescription(::std::string::String);
-impl ::std::ops::Deref for ParsersLibraryFolderUpdateDescription {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<ParsersLibraryFolderUpdateDescription>
-for ::std::string::String {
-    fn from(value: ParsersLibraryFolderUpdateDescription) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for ParsersLibraryFolderUpdateDescription {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 4096usize {
-            return Err("longer than 4096 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for ParsersLibraryFolderUpdateDescription {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for ParsersLibraryFolderUpdateDescription {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ParsersLibraryFolderUpdateDescription {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///Name of the folder or parser.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct ParsersLibraryFolderUpdateName(::std::string::String);
-impl ::std::ops::Deref for ParsersLibraryFolderUpdateName {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<ParsersLibraryFolderUpdateName> for ::std::string::String {
-    fn from(value: ParsersLibraryFolderUpdateName) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for ParsersLibraryFolderUpdateName {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 255usize {
-            return Err("longer than 255 characters".into());
-        }
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for ParsersLibraryFolderUpdateName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for ParsersLibraryFolderUpdateName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ParsersLibraryFolderUpdateName {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
     }
 }
 ///`ParsersLibraryFolderUpdateType`
@@ -900,6 +574,7 @@ impl<'de> ::serde::Deserialize<'de> for ParsersLibraryFolderUpdateName {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum ParsersLibraryFolderUpdateType {
     ParsersLibraryFolderUpdate,
 }
@@ -940,6 +615,7 @@ impl ::std::convert::TryFrom<::std::string::String> for ParsersLibraryFolderUpda
 ///`ParsersLibraryItemWithPath`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ParsersLibraryItemWithPath {
     pub item: ParsersLibraryBaseResponse,
     ///Path of the folder or parser.
@@ -953,9 +629,10 @@ impl ParsersLibraryItemWithPath {
 ///`ParsersLibraryParser`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ParsersLibraryParser {
     ///Description of the folder or parser.
-    pub description: ParsersLibraryParserDescription,
+    pub description: ::std::string::String,
     ///CSV list of model families this object belongs/applies to
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub families: ::std::option::Option<::std::string::String>,
@@ -978,7 +655,7 @@ pub struct ParsersLibraryParser {
     )]
     pub model_path: ::std::option::Option<::std::string::String>,
     ///Name of the folder or parser.
-    pub name: ParsersLibraryParserName,
+    pub name: ::std::string::String,
     ///The path to the sourcetype a Model-Connector is associated with.
     #[serde(
         rename = "sourcetypePath",
@@ -995,67 +672,13 @@ impl ParsersLibraryParser {
         Default::default()
     }
 }
-///Description of the folder or parser.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct ParsersLibraryParserDescription(::std::string::String);
-impl ::std::ops::Deref for ParsersLibraryParserDescription {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<ParsersLibraryParserDescription> for ::std::string::String {
-    fn from(value: ParsersLibraryParserDescription) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for ParsersLibraryParserDescription {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 4096usize {
-            return Err("longer than 4096 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for ParsersLibraryParserDescription {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for ParsersLibraryParserDescription {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ParsersLibraryParserDescription {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///`ParsersLibraryParserExport`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ParsersLibraryParserExport {
     ///Description of the folder or parser.
-    pub description: ParsersLibraryParserExportDescription,
+    pub description: ::std::string::String,
     ///CSV list of model families this object belongs/applies to
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub families: ::std::option::Option<::std::string::String>,
@@ -1075,7 +698,7 @@ pub struct ParsersLibraryParserExport {
     )]
     pub model_path: ::std::option::Option<::std::string::String>,
     ///Name of the folder or parser.
-    pub name: ParsersLibraryParserExportName,
+    pub name: ::std::string::String,
     ///The path to the sourcetype a Model-Connector is associated with.
     #[serde(
         rename = "sourcetypePath",
@@ -1092,121 +715,6 @@ impl ParsersLibraryParserExport {
         Default::default()
     }
 }
-///Description of the folder or parser.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct ParsersLibraryParserExportDescription(::std::string::String);
-impl ::std::ops::Deref for ParsersLibraryParserExportDescription {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<ParsersLibraryParserExportDescription>
-for ::std::string::String {
-    fn from(value: ParsersLibraryParserExportDescription) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for ParsersLibraryParserExportDescription {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 4096usize {
-            return Err("longer than 4096 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for ParsersLibraryParserExportDescription {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for ParsersLibraryParserExportDescription {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ParsersLibraryParserExportDescription {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///Name of the folder or parser.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct ParsersLibraryParserExportName(::std::string::String);
-impl ::std::ops::Deref for ParsersLibraryParserExportName {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<ParsersLibraryParserExportName> for ::std::string::String {
-    fn from(value: ParsersLibraryParserExportName) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for ParsersLibraryParserExportName {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 255usize {
-            return Err("longer than 255 characters".into());
-        }
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for ParsersLibraryParserExportName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for ParsersLibraryParserExportName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ParsersLibraryParserExportName {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///`ParsersLibraryParserExportType`
 #[derive(
     ::serde::Deserialize,
@@ -1221,6 +729,7 @@ impl<'de> ::serde::Deserialize<'de> for ParsersLibraryParserExportName {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum ParsersLibraryParserExportType {
     ParsersLibraryParserExport,
 }
@@ -1261,9 +770,10 @@ impl ::std::convert::TryFrom<::std::string::String> for ParsersLibraryParserExpo
 ///`ParsersLibraryParserExportV2`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ParsersLibraryParserExportV2 {
     ///Description of the folder or parser.
-    pub description: ParsersLibraryParserExportV2Description,
+    pub description: ::std::string::String,
     ///CSV list of model families this object belongs/applies to
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub families: ::std::option::Option<::std::string::String>,
@@ -1283,7 +793,7 @@ pub struct ParsersLibraryParserExportV2 {
     )]
     pub model_path: ::std::option::Option<::std::string::String>,
     ///Name of the folder or parser.
-    pub name: ParsersLibraryParserExportV2Name,
+    pub name: ::std::string::String,
     ///The path to the sourcetype a Model-Connector is associated with.
     #[serde(
         rename = "sourcetypePath",
@@ -1300,122 +810,6 @@ impl ParsersLibraryParserExportV2 {
         Default::default()
     }
 }
-///Description of the folder or parser.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct ParsersLibraryParserExportV2Description(::std::string::String);
-impl ::std::ops::Deref for ParsersLibraryParserExportV2Description {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<ParsersLibraryParserExportV2Description>
-for ::std::string::String {
-    fn from(value: ParsersLibraryParserExportV2Description) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for ParsersLibraryParserExportV2Description {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 4096usize {
-            return Err("longer than 4096 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for ParsersLibraryParserExportV2Description {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for ParsersLibraryParserExportV2Description {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ParsersLibraryParserExportV2Description {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///Name of the folder or parser.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct ParsersLibraryParserExportV2Name(::std::string::String);
-impl ::std::ops::Deref for ParsersLibraryParserExportV2Name {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<ParsersLibraryParserExportV2Name> for ::std::string::String {
-    fn from(value: ParsersLibraryParserExportV2Name) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for ParsersLibraryParserExportV2Name {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 255usize {
-            return Err("longer than 255 characters".into());
-        }
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for ParsersLibraryParserExportV2Name {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for ParsersLibraryParserExportV2Name {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ParsersLibraryParserExportV2Name {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///`ParsersLibraryParserExportV2Type`
 #[derive(
     ::serde::Deserialize,
@@ -1430,6 +824,7 @@ impl<'de> ::serde::Deserialize<'de> for ParsersLibraryParserExportV2Name {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum ParsersLibraryParserExportV2Type {
     ParsersLibraryParserExportV2,
 }
@@ -1470,67 +865,10 @@ for ParsersLibraryParserExportV2Type {
         value.parse()
     }
 }
-///Name of the folder or parser.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct ParsersLibraryParserName(::std::string::String);
-impl ::std::ops::Deref for ParsersLibraryParserName {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<ParsersLibraryParserName> for ::std::string::String {
-    fn from(value: ParsersLibraryParserName) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for ParsersLibraryParserName {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 255usize {
-            return Err("longer than 255 characters".into());
-        }
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for ParsersLibraryParserName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for ParsersLibraryParserName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ParsersLibraryParserName {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///`ParsersLibraryParserResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ParsersLibraryParserResponse {
     /**Type of the content. Valid values:
   1) Folder
@@ -1619,6 +957,7 @@ impl ParsersLibraryParserResponse {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum ParsersLibraryParserResponseType {
     ParsersLibraryParserResponse,
 }
@@ -1673,6 +1012,7 @@ for ParsersLibraryParserResponseType {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum ParsersLibraryParserType {
     ParsersLibraryParser,
 }
@@ -1713,9 +1053,10 @@ impl ::std::convert::TryFrom<::std::string::String> for ParsersLibraryParserType
 ///`ParsersLibraryParserUpdate`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ParsersLibraryParserUpdate {
     ///Description of the folder or parser.
-    pub description: ParsersLibraryParserUpdateDescription,
+    pub description: ::std::string::String,
     ///CSV list of model families this object belongs/applies to
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub families: ::std::option::Option<::std::string::String>,
@@ -1735,7 +1076,7 @@ pub struct ParsersLibraryParserUpdate {
     )]
     pub model_path: ::std::option::Option<::std::string::String>,
     ///Name of the folder or parser.
-    pub name: ParsersLibraryParserUpdateName,
+    pub name: ::std::string::String,
     ///The path to the sourcetype a Model-Connector is associated with.
     #[serde(
         rename = "sourcetypePath",
@@ -1754,121 +1095,6 @@ impl ParsersLibraryParserUpdate {
         Default::default()
     }
 }
-///Description of the folder or parser.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct ParsersLibraryParserUpdateDescription(::std::string::String);
-impl ::std::ops::Deref for ParsersLibraryParserUpdateDescription {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<ParsersLibraryParserUpdateDescription>
-for ::std::string::String {
-    fn from(value: ParsersLibraryParserUpdateDescription) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for ParsersLibraryParserUpdateDescription {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 4096usize {
-            return Err("longer than 4096 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for ParsersLibraryParserUpdateDescription {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for ParsersLibraryParserUpdateDescription {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ParsersLibraryParserUpdateDescription {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///Name of the folder or parser.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct ParsersLibraryParserUpdateName(::std::string::String);
-impl ::std::ops::Deref for ParsersLibraryParserUpdateName {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<ParsersLibraryParserUpdateName> for ::std::string::String {
-    fn from(value: ParsersLibraryParserUpdateName) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for ParsersLibraryParserUpdateName {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 255usize {
-            return Err("longer than 255 characters".into());
-        }
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for ParsersLibraryParserUpdateName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for ParsersLibraryParserUpdateName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ParsersLibraryParserUpdateName {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///`ParsersLibraryParserUpdateType`
 #[derive(
     ::serde::Deserialize,
@@ -1883,6 +1109,7 @@ impl<'de> ::serde::Deserialize<'de> for ParsersLibraryParserUpdateName {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum ParsersLibraryParserUpdateType {
     ParsersLibraryParserUpdate,
 }

@@ -6,6 +6,7 @@
 ///`CreatePartitionDefinition`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct CreatePartitionDefinition {
     /**The Data Tier where the data in the partition will reside. Possible values are:
               1. `continuous`
@@ -27,137 +28,23 @@ Note: The "infrequent" and "frequent" tiers are only available to Cloud Flex Cre
     )]
     pub is_included_in_default_search: ::std::option::Option<bool>,
     ///The name of the partition.
-    pub name: CreatePartitionDefinitionName,
+    pub name: ::std::string::String,
     ///The number of days to retain data in the partition, or -1 to use the default value for your account.  Only relevant if your account has variable retention enabled.
     #[serde(rename = "retentionPeriod", default = "defaults::default_i64::<i64, -1>")]
     pub retention_period: i64,
     ///The query that defines the data to be included in the partition.
     #[serde(rename = "routingExpression")]
-    pub routing_expression: CreatePartitionDefinitionRoutingExpression,
+    pub routing_expression: ::std::string::String,
 }
 impl CreatePartitionDefinition {
     pub fn builder() -> builder::CreatePartitionDefinition {
         Default::default()
     }
 }
-///The name of the partition.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct CreatePartitionDefinitionName(::std::string::String);
-impl ::std::ops::Deref for CreatePartitionDefinitionName {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<CreatePartitionDefinitionName> for ::std::string::String {
-    fn from(value: CreatePartitionDefinitionName) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for CreatePartitionDefinitionName {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 255usize {
-            return Err("longer than 255 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for CreatePartitionDefinitionName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for CreatePartitionDefinitionName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CreatePartitionDefinitionName {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///The query that defines the data to be included in the partition.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct CreatePartitionDefinitionRoutingExpression(::std::string::String);
-impl ::std::ops::Deref for CreatePartitionDefinitionRoutingExpression {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<CreatePartitionDefinitionRoutingExpression>
-for ::std::string::String {
-    fn from(value: CreatePartitionDefinitionRoutingExpression) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for CreatePartitionDefinitionRoutingExpression {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 16384usize {
-            return Err("longer than 16384 characters".into());
-        }
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for CreatePartitionDefinitionRoutingExpression {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for CreatePartitionDefinitionRoutingExpression {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CreatePartitionDefinitionRoutingExpression {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///`ListPartitionsResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ListPartitionsResponse {
     ///List of partitions.
     pub data: ::std::vec::Vec<Partition>,
@@ -183,6 +70,7 @@ impl ListPartitionsResponse {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum ListPartitionsViewTypesItem {
     AuditIndex,
     Partition,
@@ -233,6 +121,7 @@ impl ::std::convert::TryFrom<::std::string::String> for ListPartitionsViewTypesI
 ///`PartitionsQuotaUsage`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PartitionsQuotaUsage {
     ///Maximum number of Partitions allowed.
     pub quota: i32,
@@ -247,6 +136,7 @@ impl PartitionsQuotaUsage {
 ///`UpdatePartitionDefinition`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct UpdatePartitionDefinition {
     ///Whether to mark a partition as compliant. Mark a partition as compliant if it contains data used for compliance or audit purpose. Retention for a compliant partition can only be increased and cannot be reduced after the partition marked as compliant. A partition once marked compliant, cannot be marked non-compliant later.
     #[serde(rename = "isCompliant", default)]
@@ -271,73 +161,11 @@ pub struct UpdatePartitionDefinition {
         rename = "routingExpression",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub routing_expression: ::std::option::Option<
-        UpdatePartitionDefinitionRoutingExpression,
-    >,
+    pub routing_expression: ::std::option::Option<::std::string::String>,
 }
 impl UpdatePartitionDefinition {
     pub fn builder() -> builder::UpdatePartitionDefinition {
         Default::default()
-    }
-}
-///The query that defines the data to be included in the partition.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct UpdatePartitionDefinitionRoutingExpression(::std::string::String);
-impl ::std::ops::Deref for UpdatePartitionDefinitionRoutingExpression {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<UpdatePartitionDefinitionRoutingExpression>
-for ::std::string::String {
-    fn from(value: UpdatePartitionDefinitionRoutingExpression) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for UpdatePartitionDefinitionRoutingExpression {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 16384usize {
-            return Err("longer than 16384 characters".into());
-        }
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for UpdatePartitionDefinitionRoutingExpression {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for UpdatePartitionDefinitionRoutingExpression {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for UpdatePartitionDefinitionRoutingExpression {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
     }
 }
 impl crate::Page for ListPartitionsResponse {

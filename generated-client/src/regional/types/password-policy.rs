@@ -6,6 +6,7 @@
 ///Password Policy
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PasswordPolicy {
     ///The duration of time in minutes that a locked-out account remained locked before getting unlocked automatically.
     #[serde(
@@ -25,9 +26,9 @@ pub struct PasswordPolicy {
     ///The duration of time in minutes that must elapse from the first failed login attempt after which failed login count is reset to 0.
     #[serde(
         rename = "failedLoginResetDurationInMins",
-        default = "defaults::default_nzu64::<::std::num::NonZeroU32, 10>"
+        default = "defaults::default_u64::<i32, 10>"
     )]
-    pub failed_login_reset_duration_in_mins: ::std::num::NonZeroU32,
+    pub failed_login_reset_duration_in_mins: i32,
     ///The maximum length of the password. (Setting this to any value other than 128 is no longer supported; this field may be deprecated in the future.)
     #[serde(rename = "maxLength", default = "defaults::default_u64::<i32, 128>")]
     pub max_length: i32,
@@ -71,10 +72,7 @@ impl ::std::default::Default for PasswordPolicy {
             account_lockout_duration_in_mins: defaults::default_u64::<i32, 30>(),
             account_lockout_threshold: defaults::default_u64::<i32, 6>(),
             disallow_weak_passwords: Default::default(),
-            failed_login_reset_duration_in_mins: defaults::default_nzu64::<
-                ::std::num::NonZeroU32,
-                10,
-            >(),
+            failed_login_reset_duration_in_mins: defaults::default_u64::<i32, 10>(),
             max_length: defaults::default_u64::<i32, 128>(),
             max_password_age_in_days: defaults::default_u64::<i32, 365>(),
             min_length: defaults::default_u64::<i32, 8>(),

@@ -6,6 +6,7 @@
 ///Audit policy.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct AuditPolicy {
     ///Whether the Audit policy is enabled.
     pub enabled: bool,
@@ -18,6 +19,7 @@ impl AuditPolicy {
 ///Data Access Level policy.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct DataAccessLevelPolicy {
     ///Whether the Data Access Level policy is enabled.
     pub enabled: bool,
@@ -30,6 +32,7 @@ impl DataAccessLevelPolicy {
 ///Max User Session Timeout policy.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct MaxUserSessionTimeoutPolicy {
     ///Maximum web session timeout users are able to configure within their user preferences. Valid values are: `5m`, `15m`, `30m`, `1h`, `2h`, `6h`, `12h`, `1d`, `2d`, `3d`, `5d`, or `7d`
     #[serde(rename = "maxUserSessionTimeout")]
@@ -53,6 +56,7 @@ impl MaxUserSessionTimeoutPolicy {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum MaxUserSessionTimeoutPolicyMaxUserSessionTimeout {
     #[serde(rename = "5m")]
     X5m,
@@ -143,6 +147,7 @@ for MaxUserSessionTimeoutPolicyMaxUserSessionTimeout {
 ///Search Audit policy.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct SearchAuditPolicy {
     ///Whether the Search Audit policy is enabled.
     pub enabled: bool,
@@ -155,6 +160,7 @@ impl SearchAuditPolicy {
 ///Share Dashboards Outside Organization policy.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ShareDashboardsOutsideOrganizationPolicy {
     ///Whether the Share Dashboards Outside Organization policy is enabled.
     pub enabled: bool,
@@ -167,15 +173,16 @@ impl ShareDashboardsOutsideOrganizationPolicy {
 ///User Concurrent Sessions Limit policy.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct UserConcurrentSessionsLimitPolicy {
     ///Whether the User Concurrent Sessions Limit policy is enabled.
     pub enabled: bool,
     ///Maximum number of concurrent sessions a user may have.
     #[serde(
         rename = "maxConcurrentSessions",
-        default = "defaults::default_nzu64::<::std::num::NonZeroU32, 100>"
+        default = "defaults::default_u64::<i32, 100>"
     )]
-    pub max_concurrent_sessions: ::std::num::NonZeroU32,
+    pub max_concurrent_sessions: i32,
 }
 impl UserConcurrentSessionsLimitPolicy {
     pub fn builder() -> builder::UserConcurrentSessionsLimitPolicy {

@@ -6,6 +6,7 @@
 ///`CreateRoleDefinitionV2`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct CreateRoleDefinitionV2 {
     ///A search filter which would be applied on partitions which belong to Audit Data product area. Help Doc : (https://help.sumologic.com/docs/manage/security/audit-index/).
     #[serde(
@@ -208,7 +209,7 @@ pub struct CreateRoleDefinitionV2 {
     pub capabilities: ::std::vec::Vec<::std::string::String>,
     ///Description of the role.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<CreateRoleDefinitionV2Description>,
+    pub description: ::std::option::Option<::std::string::String>,
     ///A search filter which would be applied on partitions which belong to Log Analytics product area.
     #[serde(
         rename = "logAnalyticsFilter",
@@ -216,7 +217,7 @@ pub struct CreateRoleDefinitionV2 {
     )]
     pub log_analytics_filter: ::std::option::Option<::std::string::String>,
     ///Name of the role.
-    pub name: CreateRoleDefinitionV2Name,
+    pub name: ::std::string::String,
     ///A search filter which would be applied on partitions which belong to Security Data product area.
     #[serde(
         rename = "securityDataFilter",
@@ -249,123 +250,10 @@ impl CreateRoleDefinitionV2 {
         Default::default()
     }
 }
-///Description of the role.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct CreateRoleDefinitionV2Description(::std::string::String);
-impl ::std::ops::Deref for CreateRoleDefinitionV2Description {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<CreateRoleDefinitionV2Description> for ::std::string::String {
-    fn from(value: CreateRoleDefinitionV2Description) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for CreateRoleDefinitionV2Description {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 255usize {
-            return Err("longer than 255 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for CreateRoleDefinitionV2Description {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for CreateRoleDefinitionV2Description {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CreateRoleDefinitionV2Description {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///Name of the role.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct CreateRoleDefinitionV2Name(::std::string::String);
-impl ::std::ops::Deref for CreateRoleDefinitionV2Name {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<CreateRoleDefinitionV2Name> for ::std::string::String {
-    fn from(value: CreateRoleDefinitionV2Name) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for CreateRoleDefinitionV2Name {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 128usize {
-            return Err("longer than 128 characters".into());
-        }
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for CreateRoleDefinitionV2Name {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for CreateRoleDefinitionV2Name {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CreateRoleDefinitionV2Name {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///`GetRoleDefinitionV2`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct GetRoleDefinitionV2 {
     ///A search filter which would be applied on partitions which belong to Audit Data product area. Help Doc : (https://help.sumologic.com/docs/manage/security/audit-index/).
     #[serde(
@@ -447,7 +335,7 @@ pub struct GetRoleDefinitionV2 {
     pub created_by: ::std::string::String,
     ///Description of the role.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<GetRoleDefinitionV2Description>,
+    pub description: ::std::option::Option<::std::string::String>,
     ///Unique identifier for the role.
     pub id: ::std::string::String,
     ///A search filter which would be applied on partitions which belong to Log Analytics product area.
@@ -463,7 +351,7 @@ pub struct GetRoleDefinitionV2 {
     #[serde(rename = "modifiedBy")]
     pub modified_by: ::std::string::String,
     ///Name of the role.
-    pub name: GetRoleDefinitionV2Name,
+    pub name: ::std::string::String,
     ///A search filter which would be applied on partitions which belong to Security Data product area.
     #[serde(
         rename = "securityDataFilter",
@@ -502,122 +390,10 @@ impl GetRoleDefinitionV2 {
         Default::default()
     }
 }
-///Description of the role.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct GetRoleDefinitionV2Description(::std::string::String);
-impl ::std::ops::Deref for GetRoleDefinitionV2Description {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<GetRoleDefinitionV2Description> for ::std::string::String {
-    fn from(value: GetRoleDefinitionV2Description) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for GetRoleDefinitionV2Description {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 255usize {
-            return Err("longer than 255 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for GetRoleDefinitionV2Description {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for GetRoleDefinitionV2Description {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GetRoleDefinitionV2Description {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///Name of the role.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct GetRoleDefinitionV2Name(::std::string::String);
-impl ::std::ops::Deref for GetRoleDefinitionV2Name {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<GetRoleDefinitionV2Name> for ::std::string::String {
-    fn from(value: GetRoleDefinitionV2Name) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for GetRoleDefinitionV2Name {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 128usize {
-            return Err("longer than 128 characters".into());
-        }
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for GetRoleDefinitionV2Name {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for GetRoleDefinitionV2Name {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GetRoleDefinitionV2Name {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///`ListRoleModelsResponseV2`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ListRoleModelsResponseV2 {
     ///List of roles.
     pub data: ::std::vec::Vec<GetRoleDefinitionV2>,
@@ -630,64 +406,10 @@ impl ListRoleModelsResponseV2 {
         Default::default()
     }
 }
-///`ListRolesV2Name`
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct ListRolesV2Name(::std::string::String);
-impl ::std::ops::Deref for ListRolesV2Name {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<ListRolesV2Name> for ::std::string::String {
-    fn from(value: ListRolesV2Name) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for ListRolesV2Name {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for ListRolesV2Name {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for ListRolesV2Name {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ListRolesV2Name {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///`RoleModelV2`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct RoleModelV2 {
     ///A search filter which would be applied on partitions which belong to Audit Data product area. Help Doc : (https://help.sumologic.com/docs/manage/security/audit-index/).
     #[serde(
@@ -896,7 +618,7 @@ pub struct RoleModelV2 {
     pub created_by: ::std::string::String,
     ///Description of the role.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<RoleModelV2Description>,
+    pub description: ::std::option::Option<::std::string::String>,
     ///Unique identifier for the role.
     pub id: ::std::string::String,
     ///A search filter which would be applied on partitions which belong to Log Analytics product area.
@@ -912,7 +634,7 @@ pub struct RoleModelV2 {
     #[serde(rename = "modifiedBy")]
     pub modified_by: ::std::string::String,
     ///Name of the role.
-    pub name: RoleModelV2Name,
+    pub name: ::std::string::String,
     ///A search filter which would be applied on partitions which belong to Security Data product area.
     #[serde(
         rename = "securityDataFilter",
@@ -951,122 +673,10 @@ impl RoleModelV2 {
         Default::default()
     }
 }
-///Description of the role.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct RoleModelV2Description(::std::string::String);
-impl ::std::ops::Deref for RoleModelV2Description {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<RoleModelV2Description> for ::std::string::String {
-    fn from(value: RoleModelV2Description) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for RoleModelV2Description {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 255usize {
-            return Err("longer than 255 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for RoleModelV2Description {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for RoleModelV2Description {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for RoleModelV2Description {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///Name of the role.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct RoleModelV2Name(::std::string::String);
-impl ::std::ops::Deref for RoleModelV2Name {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<RoleModelV2Name> for ::std::string::String {
-    fn from(value: RoleModelV2Name) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for RoleModelV2Name {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 128usize {
-            return Err("longer than 128 characters".into());
-        }
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for RoleModelV2Name {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for RoleModelV2Name {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for RoleModelV2Name {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///`UpdateRoleDefinitionV2`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct UpdateRoleDefinitionV2 {
     ///A search filter which would be applied on partitions which belong to Audit Data product area. Help Doc : (https://help.sumologic.com/docs/manage/security/audit-index/).
     #[serde(rename = "auditDataFilter")]
@@ -1137,12 +747,12 @@ pub struct UpdateRoleDefinitionV2 {
   - viewAlerts*/
     pub capabilities: ::std::vec::Vec<::std::string::String>,
     ///Description of the role.
-    pub description: UpdateRoleDefinitionV2Description,
+    pub description: ::std::string::String,
     ///A search filter which would be applied on partitions which belong to Log Analytics product area.
     #[serde(rename = "logAnalyticsFilter")]
     pub log_analytics_filter: ::std::string::String,
     ///Name of the role.
-    pub name: UpdateRoleDefinitionV2Name,
+    pub name: ::std::string::String,
     ///A search filter which would be applied on partitions which belong to Security Data product area.
     #[serde(rename = "securityDataFilter")]
     pub security_data_filter: ::std::string::String,
@@ -1164,123 +774,10 @@ impl UpdateRoleDefinitionV2 {
         Default::default()
     }
 }
-///Description of the role.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct UpdateRoleDefinitionV2Description(::std::string::String);
-impl ::std::ops::Deref for UpdateRoleDefinitionV2Description {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<UpdateRoleDefinitionV2Description> for ::std::string::String {
-    fn from(value: UpdateRoleDefinitionV2Description) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for UpdateRoleDefinitionV2Description {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 255usize {
-            return Err("longer than 255 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for UpdateRoleDefinitionV2Description {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for UpdateRoleDefinitionV2Description {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for UpdateRoleDefinitionV2Description {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///Name of the role.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct UpdateRoleDefinitionV2Name(::std::string::String);
-impl ::std::ops::Deref for UpdateRoleDefinitionV2Name {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<UpdateRoleDefinitionV2Name> for ::std::string::String {
-    fn from(value: UpdateRoleDefinitionV2Name) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for UpdateRoleDefinitionV2Name {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 128usize {
-            return Err("longer than 128 characters".into());
-        }
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for UpdateRoleDefinitionV2Name {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for UpdateRoleDefinitionV2Name {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for UpdateRoleDefinitionV2Name {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///`ViewFilterDefinition`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ViewFilterDefinition {
     ///Name of the view.
     #[serde(rename = "viewName")]

@@ -6,6 +6,7 @@
 ///`AllowlistedUserResult`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct AllowlistedUserResult {
     ///If the user can manage SAML Configurations.
     #[serde(rename = "canManageSaml")]
@@ -36,6 +37,7 @@ impl AllowlistedUserResult {
 ///`OnDemandProvisioningInfo`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct OnDemandProvisioningInfo {
     ///First name attribute of the new user account.
     #[serde(rename = "firstNameAttribute", default)]
@@ -55,6 +57,7 @@ impl OnDemandProvisioningInfo {
 ///`SamlIdentityProvider`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct SamlIdentityProvider {
     ///The URL on Sumo Logic where the IdP will redirect to with its authentication response.
     #[serde(rename = "assertionConsumerUrl", default)]
@@ -141,6 +144,7 @@ impl SamlIdentityProvider {
 ///`SamlIdentityProviderRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct SamlIdentityProviderRequest {
     ///The URL that the identity provider has assigned for Sumo Logic to submit SAML authentication requests to the identity provider.
     #[serde(rename = "authnRequestUrl", default)]

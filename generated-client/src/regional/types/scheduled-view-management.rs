@@ -6,6 +6,7 @@
 ///`CreateScheduledViewDefinition`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct CreateScheduledViewDefinition {
     ///An optional ID of a data forwarding configuration to be used by the scheduled view.
     #[serde(
@@ -15,7 +16,7 @@ pub struct CreateScheduledViewDefinition {
     pub data_forwarding_id: ::std::option::Option<::std::string::String>,
     ///Name of the index for the scheduled view.
     #[serde(rename = "indexName")]
-    pub index_name: CreateScheduledViewDefinitionIndexName,
+    pub index_name: ::std::string::String,
     /**Define the parsing mode to scan the JSON format log messages. Possible values are:
   1. `AutoParse`
   2. `Manual`
@@ -26,7 +27,7 @@ In AutoParse mode, the system automatically figures out fields to parse based on
     )]
     pub parsing_mode: CreateScheduledViewDefinitionParsingMode,
     ///The query that defines the data to be included in the scheduled view.
-    pub query: CreateScheduledViewDefinitionQuery,
+    pub query: ::std::string::String,
     ///The number of days to retain data in the scheduled view, or -1 to use the default value for your account. Only relevant if your account has multi-retention enabled.
     #[serde(rename = "retentionPeriod", default = "defaults::default_i64::<i32, -1>")]
     pub retention_period: i32,
@@ -37,63 +38,6 @@ In AutoParse mode, the system automatically figures out fields to parse based on
 impl CreateScheduledViewDefinition {
     pub fn builder() -> builder::CreateScheduledViewDefinition {
         Default::default()
-    }
-}
-///Name of the index for the scheduled view.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct CreateScheduledViewDefinitionIndexName(::std::string::String);
-impl ::std::ops::Deref for CreateScheduledViewDefinitionIndexName {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<CreateScheduledViewDefinitionIndexName>
-for ::std::string::String {
-    fn from(value: CreateScheduledViewDefinitionIndexName) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for CreateScheduledViewDefinitionIndexName {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 255usize {
-            return Err("longer than 255 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for CreateScheduledViewDefinitionIndexName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for CreateScheduledViewDefinitionIndexName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CreateScheduledViewDefinitionIndexName {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
     }
 }
 /**Define the parsing mode to scan the JSON format log messages. Possible values are:
@@ -112,6 +56,7 @@ In AutoParse mode, the system automatically figures out fields to parse based on
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum CreateScheduledViewDefinitionParsingMode {
     AutoParse,
     Manual,
@@ -162,68 +107,10 @@ impl ::std::default::Default for CreateScheduledViewDefinitionParsingMode {
         CreateScheduledViewDefinitionParsingMode::Manual
     }
 }
-///The query that defines the data to be included in the scheduled view.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct CreateScheduledViewDefinitionQuery(::std::string::String);
-impl ::std::ops::Deref for CreateScheduledViewDefinitionQuery {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<CreateScheduledViewDefinitionQuery> for ::std::string::String {
-    fn from(value: CreateScheduledViewDefinitionQuery) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for CreateScheduledViewDefinitionQuery {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 16384usize {
-            return Err("longer than 16384 characters".into());
-        }
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for CreateScheduledViewDefinitionQuery {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for CreateScheduledViewDefinitionQuery {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CreateScheduledViewDefinitionQuery {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///Range of timestamps already filled since the autoview has been created.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct FilledRange {
     ///End of the timestamp for each unit of filled ranges, expressed in UTC.
     #[serde(rename = "endTime")]
@@ -240,6 +127,7 @@ impl FilledRange {
 ///`ListScheduledViewsResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ListScheduledViewsResponse {
     ///List of scheduled views.
     pub data: ::std::vec::Vec<ScheduledView>,
@@ -255,6 +143,7 @@ impl ListScheduledViewsResponse {
 ///`ScheduledView`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ScheduledView {
     ///Creation timestamp in UTC.
     #[serde(
@@ -297,7 +186,7 @@ pub struct ScheduledView {
     pub index_id: ::std::option::Option<::std::string::String>,
     ///Name of the index for the scheduled view.
     #[serde(rename = "indexName")]
-    pub index_name: ScheduledViewIndexName,
+    pub index_name: ::std::string::String,
     ///Last modification timestamp in UTC in [RFC3339](https://tools.ietf.org/html/rfc3339) format.
     #[serde(
         rename = "modifiedAt",
@@ -323,7 +212,7 @@ In AutoParse mode, the system automatically figures out fields to parse based on
     #[serde(rename = "parsingMode", default = "defaults::scheduled_view_parsing_mode")]
     pub parsing_mode: ScheduledViewParsingMode,
     ///The query that defines the data to be included in the scheduled view.
-    pub query: ScheduledViewQuery,
+    pub query: ::std::string::String,
     ///When the newRetentionPeriod will become effective in UTC format.
     #[serde(
         rename = "retentionEffectiveAt",
@@ -365,61 +254,6 @@ impl ScheduledView {
         Default::default()
     }
 }
-///Name of the index for the scheduled view.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct ScheduledViewIndexName(::std::string::String);
-impl ::std::ops::Deref for ScheduledViewIndexName {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<ScheduledViewIndexName> for ::std::string::String {
-    fn from(value: ScheduledViewIndexName) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for ScheduledViewIndexName {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 255usize {
-            return Err("longer than 255 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for ScheduledViewIndexName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for ScheduledViewIndexName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ScheduledViewIndexName {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 /**Define the parsing mode to scan the JSON format log messages. Possible values are:
   1. `AutoParse`
   2. `Manual`
@@ -436,6 +270,7 @@ In AutoParse mode, the system automatically figures out fields to parse based on
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum ScheduledViewParsingMode {
     AutoParse,
     Manual,
@@ -485,67 +320,10 @@ impl ::std::default::Default for ScheduledViewParsingMode {
         ScheduledViewParsingMode::Manual
     }
 }
-///The query that defines the data to be included in the scheduled view.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct ScheduledViewQuery(::std::string::String);
-impl ::std::ops::Deref for ScheduledViewQuery {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<ScheduledViewQuery> for ::std::string::String {
-    fn from(value: ScheduledViewQuery) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for ScheduledViewQuery {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 16384usize {
-            return Err("longer than 16384 characters".into());
-        }
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for ScheduledViewQuery {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for ScheduledViewQuery {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ScheduledViewQuery {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///`ScheduledViewsQuotaUsage`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ScheduledViewsQuotaUsage {
     ///Maximum number of Scheduled Views allowed.
     pub quota: i32,
@@ -560,6 +338,7 @@ impl ScheduledViewsQuotaUsage {
 ///`UpdateScheduledViewDefinition`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct UpdateScheduledViewDefinition {
     ///An optional ID of a data forwarding configuration to be used by the scheduled view.
     #[serde(

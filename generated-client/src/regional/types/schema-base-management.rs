@@ -6,6 +6,7 @@
 ///`ListSchemaBaseTypeToVersionsResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ListSchemaBaseTypeToVersionsResponse {
     ///List of maps containing the mappings schema type -> versions.
     pub data: ::std::vec::Vec<SchemaBaseTypeToVersionsResponse>,
@@ -18,6 +19,7 @@ impl ListSchemaBaseTypeToVersionsResponse {
 ///`SchemaBaseComplete`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct SchemaBaseComplete {
     ///Creation timestamp in UTC in [RFC3339](https://tools.ietf.org/html/rfc3339) format.
     #[serde(
@@ -27,7 +29,7 @@ pub struct SchemaBaseComplete {
     pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///The description of the integration.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<SchemaBaseCompleteDescription>,
+    pub description: ::std::option::Option<::std::string::String>,
     ///The family to which schema belong.
     pub family: SchemaBaseCompleteFamily,
     ///Unique identifier of the schema.
@@ -48,71 +50,16 @@ pub struct SchemaBaseComplete {
         rename = "templateYaml",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub template_yaml: ::std::option::Option<SchemaBaseCompleteTemplateYaml>,
+    pub template_yaml: ::std::option::Option<::std::string::String>,
     ///The type of the integration.
     #[serde(rename = "type")]
-    pub type_: SchemaBaseCompleteType,
+    pub type_: ::std::string::String,
     ///The version (or image tag) of the integration. Follows the Major.Minor.Patch semantic versioning format.
-    pub version: SchemaBaseCompleteVersion,
+    pub version: ::std::string::String,
 }
 impl SchemaBaseComplete {
     pub fn builder() -> builder::SchemaBaseComplete {
         Default::default()
-    }
-}
-///The description of the integration.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct SchemaBaseCompleteDescription(::std::string::String);
-impl ::std::ops::Deref for SchemaBaseCompleteDescription {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<SchemaBaseCompleteDescription> for ::std::string::String {
-    fn from(value: SchemaBaseCompleteDescription) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for SchemaBaseCompleteDescription {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 1024usize {
-            return Err("longer than 1024 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for SchemaBaseCompleteDescription {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for SchemaBaseCompleteDescription {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SchemaBaseCompleteDescription {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
     }
 }
 ///The family to which schema belong.
@@ -129,6 +76,7 @@ impl<'de> ::serde::Deserialize<'de> for SchemaBaseCompleteDescription {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum SchemaBaseCompleteFamily {
     #[serde(rename = "OTC_Source_Template")]
     OtcSourceTemplate,
@@ -167,190 +115,10 @@ impl ::std::convert::TryFrom<::std::string::String> for SchemaBaseCompleteFamily
         value.parse()
     }
 }
-///The template yaml of schema.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct SchemaBaseCompleteTemplateYaml(::std::string::String);
-impl ::std::ops::Deref for SchemaBaseCompleteTemplateYaml {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<SchemaBaseCompleteTemplateYaml> for ::std::string::String {
-    fn from(value: SchemaBaseCompleteTemplateYaml) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for SchemaBaseCompleteTemplateYaml {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 10960usize {
-            return Err("longer than 10960 characters".into());
-        }
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for SchemaBaseCompleteTemplateYaml {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for SchemaBaseCompleteTemplateYaml {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SchemaBaseCompleteTemplateYaml {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///The type of the integration.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct SchemaBaseCompleteType(::std::string::String);
-impl ::std::ops::Deref for SchemaBaseCompleteType {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<SchemaBaseCompleteType> for ::std::string::String {
-    fn from(value: SchemaBaseCompleteType) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for SchemaBaseCompleteType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 128usize {
-            return Err("longer than 128 characters".into());
-        }
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for SchemaBaseCompleteType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for SchemaBaseCompleteType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SchemaBaseCompleteType {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///The version (or image tag) of the integration. Follows the Major.Minor.Patch semantic versioning format.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct SchemaBaseCompleteVersion(::std::string::String);
-impl ::std::ops::Deref for SchemaBaseCompleteVersion {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<SchemaBaseCompleteVersion> for ::std::string::String {
-    fn from(value: SchemaBaseCompleteVersion) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for SchemaBaseCompleteVersion {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 128usize {
-            return Err("longer than 128 characters".into());
-        }
-        if value.chars().count() < 5usize {
-            return Err("shorter than 5 characters".into());
-        }
-        static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        { ::regress::Regex::new("^([0-9]+)\\.([0-9]+)\\.([0-9]+)$").unwrap() });
-        if PATTERN.find(value).is_none() {
-            return Err(
-                "doesn't match pattern \"^([0-9]+)\\.([0-9]+)\\.([0-9]+)$\"".into(),
-            );
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for SchemaBaseCompleteVersion {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for SchemaBaseCompleteVersion {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SchemaBaseCompleteVersion {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///Map of the schema base type to its list of schema base identities.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct SchemaBaseTypeToVersionsResponse {
     ///The type of the schema.
     #[serde(rename = "type")]

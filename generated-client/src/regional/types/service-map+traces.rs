@@ -16,6 +16,7 @@
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum ServiceType {
     Db,
     #[serde(rename = "HTTP")]

@@ -6,6 +6,7 @@
 ///`ServiceMapEdge`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ServiceMapEdge {
     ///The last time in UTC an edge has been seen. Formatted as defined by date-time - RFC3339.
     #[serde(rename = "lastSeenAt")]
@@ -23,6 +24,7 @@ impl ServiceMapEdge {
 ///`ServiceMapNode`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ServiceMapNode {
     ///Indicates whether node comes from inferred remote service or instrumented one.
     #[serde(rename = "isRemote")]
@@ -50,6 +52,7 @@ impl ServiceMapNode {
 ///`ServiceMapResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ServiceMapResponse {
     ///List of service map edges.
     pub edges: ::std::vec::Vec<ServiceMapEdge>,

@@ -6,6 +6,7 @@
 ///`ContentCopyParams`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ContentCopyParams {
     ///Optionally provide a new description.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -25,6 +26,7 @@ impl ContentCopyParams {
 ///`Path`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Path {
     ///String representation of the path.
     pub path: ::std::string::String,
@@ -40,6 +42,7 @@ impl Path {
 ///`PathItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PathItem {
     ///Identifier of the path element.
     pub id: ::std::string::String,

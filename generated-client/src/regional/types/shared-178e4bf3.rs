@@ -6,6 +6,7 @@
 ///`BeginAsyncJobResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct BeginAsyncJobResponse {
     ///Identifier to get the status of an asynchronous job.
     pub id: ::std::string::String,

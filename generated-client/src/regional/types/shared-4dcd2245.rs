@@ -6,6 +6,7 @@
 ///`LogSearchQueryParameterSyncDefinitionBase`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct LogSearchQueryParameterSyncDefinitionBase {
     /**The data type of the parameter. Supported values are:
   1. `NUMBER`
@@ -16,13 +17,11 @@ pub struct LogSearchQueryParameterSyncDefinitionBase {
     pub data_type: LogSearchQueryParameterSyncDefinitionBaseDataType,
     ///A description of the parameter.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<
-        LogSearchQueryParameterSyncDefinitionBaseDescription,
-    >,
+    pub description: ::std::option::Option<::std::string::String>,
     ///The name of the parameter.
-    pub name: LogSearchQueryParameterSyncDefinitionBaseName,
+    pub name: ::std::string::String,
     ///A value for the parameter. Should be compatible with the type set in dataType field.
-    pub value: LogSearchQueryParameterSyncDefinitionBaseValue,
+    pub value: ::std::string::String,
 }
 impl LogSearchQueryParameterSyncDefinitionBase {
     pub fn builder() -> builder::LogSearchQueryParameterSyncDefinitionBase {
@@ -46,6 +45,7 @@ impl LogSearchQueryParameterSyncDefinitionBase {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum LogSearchQueryParameterSyncDefinitionBaseDataType {
     #[serde(rename = "NUMBER")]
     Number,
@@ -100,188 +100,5 @@ for LogSearchQueryParameterSyncDefinitionBaseDataType {
         value: ::std::string::String,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
-    }
-}
-///A description of the parameter.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct LogSearchQueryParameterSyncDefinitionBaseDescription(::std::string::String);
-impl ::std::ops::Deref for LogSearchQueryParameterSyncDefinitionBaseDescription {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<LogSearchQueryParameterSyncDefinitionBaseDescription>
-for ::std::string::String {
-    fn from(value: LogSearchQueryParameterSyncDefinitionBaseDescription) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for LogSearchQueryParameterSyncDefinitionBaseDescription {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 256usize {
-            return Err("longer than 256 characters".into());
-        }
-        static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        { ::regress::Regex::new("^[a-zA-Z0-9@ \\-_\\.]+$").unwrap() });
-        if PATTERN.find(value).is_none() {
-            return Err("doesn't match pattern \"^[a-zA-Z0-9@ \\-_\\.]+$\"".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str>
-for LogSearchQueryParameterSyncDefinitionBaseDescription {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for LogSearchQueryParameterSyncDefinitionBaseDescription {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de>
-for LogSearchQueryParameterSyncDefinitionBaseDescription {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///The name of the parameter.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct LogSearchQueryParameterSyncDefinitionBaseName(::std::string::String);
-impl ::std::ops::Deref for LogSearchQueryParameterSyncDefinitionBaseName {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<LogSearchQueryParameterSyncDefinitionBaseName>
-for ::std::string::String {
-    fn from(value: LogSearchQueryParameterSyncDefinitionBaseName) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for LogSearchQueryParameterSyncDefinitionBaseName {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 50usize {
-            return Err("longer than 50 characters".into());
-        }
-        static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        { ::regress::Regex::new("^[a-zA-Z0-9_]+$").unwrap() });
-        if PATTERN.find(value).is_none() {
-            return Err("doesn't match pattern \"^[a-zA-Z0-9_]+$\"".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for LogSearchQueryParameterSyncDefinitionBaseName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for LogSearchQueryParameterSyncDefinitionBaseName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for LogSearchQueryParameterSyncDefinitionBaseName {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///A value for the parameter. Should be compatible with the type set in dataType field.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct LogSearchQueryParameterSyncDefinitionBaseValue(::std::string::String);
-impl ::std::ops::Deref for LogSearchQueryParameterSyncDefinitionBaseValue {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<LogSearchQueryParameterSyncDefinitionBaseValue>
-for ::std::string::String {
-    fn from(value: LogSearchQueryParameterSyncDefinitionBaseValue) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for LogSearchQueryParameterSyncDefinitionBaseValue {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 256usize {
-            return Err("longer than 256 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for LogSearchQueryParameterSyncDefinitionBaseValue {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for LogSearchQueryParameterSyncDefinitionBaseValue {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for LogSearchQueryParameterSyncDefinitionBaseValue {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
     }
 }

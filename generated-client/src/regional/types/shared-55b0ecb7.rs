@@ -6,6 +6,7 @@
 ///`BeginBoundedTimeRange`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct BeginBoundedTimeRange {
     pub from: TimeRangeBoundary,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -32,6 +33,7 @@ impl BeginBoundedTimeRange {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum BeginBoundedTimeRangeType {
     BeginBoundedTimeRange,
 }
@@ -72,6 +74,7 @@ impl ::std::convert::TryFrom<::std::string::String> for BeginBoundedTimeRangeTyp
 ///`CompleteLiteralTimeRange`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct CompleteLiteralTimeRange {
     ///Name of the complete time range. Possible values are: - `today`, - `yesterday`, - `previous_week`, - `previous_month`.
     #[serde(rename = "rangeName")]
@@ -97,6 +100,7 @@ impl CompleteLiteralTimeRange {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum CompleteLiteralTimeRangeRangeName {
     #[serde(rename = "today")]
     Today,
@@ -166,6 +170,7 @@ for CompleteLiteralTimeRangeRangeName {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum CompleteLiteralTimeRangeType {
     CompleteLiteralTimeRange,
 }
@@ -206,6 +211,7 @@ impl ::std::convert::TryFrom<::std::string::String> for CompleteLiteralTimeRange
 ///`EpochTimeRangeBoundary`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct EpochTimeRangeBoundary {
     ///Starting point in time as a number of milliseconds since the epoch. For example `1538392220000`
     #[serde(rename = "epochMillis")]
@@ -232,6 +238,7 @@ impl EpochTimeRangeBoundary {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum EpochTimeRangeBoundaryType {
     EpochTimeRangeBoundary,
 }
@@ -272,6 +279,7 @@ impl ::std::convert::TryFrom<::std::string::String> for EpochTimeRangeBoundaryTy
 ///`Iso8601TimeRangeBoundary`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Iso8601TimeRangeBoundary {
     ///Starting point in time as a string in ISO 8601 format. For example `2018-10-01T11:10:20.52+01:00`
     #[serde(rename = "iso8601Time")]
@@ -298,6 +306,7 @@ impl Iso8601TimeRangeBoundary {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum Iso8601TimeRangeBoundaryType {
     Iso8601TimeRangeBoundary,
 }
@@ -338,6 +347,7 @@ impl ::std::convert::TryFrom<::std::string::String> for Iso8601TimeRangeBoundary
 ///`LiteralTimeRangeBoundary`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct LiteralTimeRangeBoundary {
     /**Name of the time range. Possible values are:
   - `now`,
@@ -373,6 +383,7 @@ impl LiteralTimeRangeBoundary {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum LiteralTimeRangeBoundaryType {
     LiteralTimeRangeBoundary,
 }
@@ -413,6 +424,7 @@ impl ::std::convert::TryFrom<::std::string::String> for LiteralTimeRangeBoundary
 ///`RelativeTimeRangeBoundary`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct RelativeTimeRangeBoundary {
     /**Relative time as a string consisting of following elements: - `-` (optional): minus sign indicates time in the past, - `<number>`: number of time units, - `<time_unit>`: time unit; possible values are: `w` (week), `d` (day), `h` (hour), `m` (minute), `s` (second).
 Multiple pairs of `<number><time_unit>` may be provided, and they may be in any order. For example, `-2w5d3h` points to the moment in time 2 weeks, 5 days and 3 hours ago.*/
@@ -440,6 +452,7 @@ impl RelativeTimeRangeBoundary {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum RelativeTimeRangeBoundaryType {
     RelativeTimeRangeBoundary,
 }
@@ -481,6 +494,7 @@ impl ::std::convert::TryFrom<::std::string::String> for RelativeTimeRangeBoundar
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ResolvableTimeRange {
     BeginBoundedTimeRange(BeginBoundedTimeRange),
     CompleteLiteralTimeRange(CompleteLiteralTimeRange),
@@ -505,6 +519,7 @@ impl ::std::convert::From<ResolvableTimeRangeOther> for ResolvableTimeRange {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct ResolvableTimeRangeOther(
     pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 );
@@ -532,6 +547,7 @@ for ResolvableTimeRangeOther {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum TimeRangeBoundary {
     EpochTimeRangeBoundary(EpochTimeRangeBoundary),
     Iso8601TimeRangeBoundary(Iso8601TimeRangeBoundary),
@@ -568,6 +584,7 @@ impl ::std::convert::From<TimeRangeBoundaryOther> for TimeRangeBoundary {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct TimeRangeBoundaryOther(
     pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 );

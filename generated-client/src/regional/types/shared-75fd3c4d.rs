@@ -7,6 +7,7 @@
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct StaticThreshold(pub f64);
 impl ::std::ops::Deref for StaticThreshold {
     type Target = f64;

@@ -6,6 +6,7 @@
 ///`LayoutStructure`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct LayoutStructure {
     ///The identifier of the panel that this structure applies to.
     pub key: ::std::string::String,

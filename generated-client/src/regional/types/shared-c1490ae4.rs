@@ -6,6 +6,7 @@
 ///The filter for metrics query.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct MetricsFilter {
     ///The key of the metrics filter.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -24,6 +25,7 @@ impl MetricsFilter {
 ///The data format describing a basic metrics query.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct MetricsQueryData {
     ///The type of aggregation. Can be `Count`, `Minimum`, `Maximum`, `Sum`, `Average` or `None`.
     #[serde(
@@ -60,6 +62,7 @@ impl MetricsQueryData {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum MetricsQueryDataAggregationType {
     Count,
     Minimum,
@@ -119,6 +122,7 @@ impl ::std::convert::TryFrom<::std::string::String> for MetricsQueryDataAggregat
 ///The operator data for metrics query.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct OperatorData {
     ///The name of the metrics operator.
     #[serde(rename = "operatorName")]
@@ -134,6 +138,7 @@ impl OperatorData {
 ///The operator parameter for operator data.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct OperatorParameter {
     ///The key of the operator parameter.
     pub key: ::std::string::String,
@@ -148,6 +153,7 @@ impl OperatorParameter {
 ///`Query`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Query {
     #[serde(
         rename = "metricsQueryData",
@@ -164,9 +170,9 @@ pub struct Query {
     ///This field only applies for queryType of `Metrics` but other query types may be supported in the future. Specifies the output cardinality limitations for the query, which is the maximum number of timeseries returned in the result.
     #[serde(
         rename = "outputCardinalityLimit",
-        default = "defaults::default_nzu64::<::std::num::NonZeroU32, 1000>"
+        default = "defaults::default_u64::<i32, 1000>"
     )]
-    pub output_cardinality_limit: ::std::num::NonZeroU32,
+    pub output_cardinality_limit: i32,
     /**This field only applies for queryType of `Logs` but other query types may be supported in the future. Define the parsing mode to scan the JSON format log messages. Possible values are:
   1. `Auto`
   2. `Manual`
@@ -221,6 +227,7 @@ In AutoParse mode, the system automatically figures out fields to parse based on
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum QueryParseMode {
     Auto,
     Manual,
@@ -283,6 +290,7 @@ impl ::std::default::Default for QueryParseMode {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum QueryQueryType {
     Logs,
     Metrics,
@@ -346,6 +354,7 @@ impl ::std::convert::TryFrom<::std::string::String> for QueryQueryType {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum QueryTimeSource {
     Message,
     Receipt,
@@ -399,6 +408,7 @@ impl ::std::default::Default for QueryTimeSource {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum SpanCalculationAggregator {
     SumAggregator(SpanCalculationSumAggregator),
     AvgAggregator(SpanCalculationAvgAggregator),
@@ -441,6 +451,7 @@ impl ::std::convert::From<SpanCalculationAggregatorOther> for SpanCalculationAgg
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct SpanCalculationAggregatorOther(
     pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 );
@@ -467,6 +478,7 @@ for SpanCalculationAggregatorOther {
 ///`SpanCalculationAvgAggregator`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct SpanCalculationAvgAggregator {
     pub key: SpanCalculationAvgAggregatorKey,
 }
@@ -489,6 +501,7 @@ impl SpanCalculationAvgAggregator {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum SpanCalculationAvgAggregatorKey {
     #[serde(rename = "avg")]
     Avg,
@@ -530,6 +543,7 @@ impl ::std::convert::TryFrom<::std::string::String> for SpanCalculationAvgAggreg
 ///`SpanCalculationMaxAggregator`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct SpanCalculationMaxAggregator {
     pub key: SpanCalculationMaxAggregatorKey,
 }
@@ -552,6 +566,7 @@ impl SpanCalculationMaxAggregator {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum SpanCalculationMaxAggregatorKey {
     #[serde(rename = "max")]
     Max,
@@ -593,6 +608,7 @@ impl ::std::convert::TryFrom<::std::string::String> for SpanCalculationMaxAggreg
 ///`SpanCalculationMinAggregator`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct SpanCalculationMinAggregator {
     pub key: SpanCalculationMinAggregatorKey,
 }
@@ -615,6 +631,7 @@ impl SpanCalculationMinAggregator {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum SpanCalculationMinAggregatorKey {
     #[serde(rename = "min")]
     Min,
@@ -656,6 +673,7 @@ impl ::std::convert::TryFrom<::std::string::String> for SpanCalculationMinAggreg
 ///`SpanCalculationPctAggregator`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct SpanCalculationPctAggregator {
     pub key: SpanCalculationPctAggregatorKey,
     ///The specified percentile of a given field.
@@ -680,6 +698,7 @@ impl SpanCalculationPctAggregator {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum SpanCalculationPctAggregatorKey {
     #[serde(rename = "pct")]
     Pct,
@@ -721,6 +740,7 @@ impl ::std::convert::TryFrom<::std::string::String> for SpanCalculationPctAggreg
 ///`SpanCalculationSumAggregator`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct SpanCalculationSumAggregator {
     pub key: SpanCalculationSumAggregatorKey,
 }
@@ -743,6 +763,7 @@ impl SpanCalculationSumAggregator {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum SpanCalculationSumAggregatorKey {
     #[serde(rename = "sum")]
     Sum,
@@ -784,6 +805,7 @@ impl ::std::convert::TryFrom<::std::string::String> for SpanCalculationSumAggreg
 ///`SpansCalculationVisualization`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct SpansCalculationVisualization {
     pub aggregator: SpanCalculationAggregator,
     ///A field by which the spans are aggregated.
@@ -812,6 +834,7 @@ impl SpansCalculationVisualization {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum SpansCalculationVisualizationType {
     #[serde(rename = "calculation")]
     Calculation,
@@ -854,6 +877,7 @@ for SpansCalculationVisualizationType {
 ///`SpansCountVisualization`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct SpansCountVisualization {
     ///A field by which the spans need to be counted.
     #[serde(
@@ -885,6 +909,7 @@ impl SpansCountVisualization {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum SpansCountVisualizationType {
     #[serde(rename = "count")]
     Count,
@@ -926,6 +951,7 @@ impl ::std::convert::TryFrom<::std::string::String> for SpansCountVisualizationT
 ///`SpansFieldGroupBy`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct SpansFieldGroupBy {
     ///A name of the field to group by.
     #[serde(rename = "fieldName")]
@@ -952,6 +978,7 @@ impl SpansFieldGroupBy {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum SpansFieldGroupByType {
     #[serde(rename = "field")]
     Field,
@@ -994,6 +1021,7 @@ impl ::std::convert::TryFrom<::std::string::String> for SpansFieldGroupByType {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum SpansFilter {
     StandaloneKey(SpansFilterStandaloneKey),
     KeyValuePair(SpansFilterKeyValuePair),
@@ -1017,6 +1045,7 @@ impl ::std::convert::From<SpansFilterOther> for SpansFilter {
 ///`SpansFilterKeyValuePair`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct SpansFilterKeyValuePair {
     ///The name of the filtering field.
     #[serde(rename = "fieldName")]
@@ -1025,70 +1054,13 @@ pub struct SpansFilterKeyValuePair {
     #[serde(rename = "fieldValue")]
     pub field_value: ::std::string::String,
     ///A symbol that indicates an operation to be performed between a `fieldName` and `fieldValue`.
-    pub operator: SpansFilterKeyValuePairOperator,
+    pub operator: ::std::string::String,
     #[serde(rename = "type")]
     pub type_: SpansFilterKeyValuePairType,
 }
 impl SpansFilterKeyValuePair {
     pub fn builder() -> builder::SpansFilterKeyValuePair {
         Default::default()
-    }
-}
-///A symbol that indicates an operation to be performed between a `fieldName` and `fieldValue`.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct SpansFilterKeyValuePairOperator(::std::string::String);
-impl ::std::ops::Deref for SpansFilterKeyValuePairOperator {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<SpansFilterKeyValuePairOperator> for ::std::string::String {
-    fn from(value: SpansFilterKeyValuePairOperator) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for SpansFilterKeyValuePairOperator {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        { ::regress::Regex::new("^(<|<=|>|>=|=|!=)$").unwrap() });
-        if PATTERN.find(value).is_none() {
-            return Err("doesn't match pattern \"^(<|<=|>|>=|=|!=)$\"".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for SpansFilterKeyValuePairOperator {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for SpansFilterKeyValuePairOperator {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SpansFilterKeyValuePairOperator {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
     }
 }
 ///`SpansFilterKeyValuePairType`
@@ -1105,6 +1077,7 @@ impl<'de> ::serde::Deserialize<'de> for SpansFilterKeyValuePairOperator {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum SpansFilterKeyValuePairType {
     KeyValuePair,
 }
@@ -1146,6 +1119,7 @@ impl ::std::convert::TryFrom<::std::string::String> for SpansFilterKeyValuePairT
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct SpansFilterOther(
     pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 );
@@ -1172,6 +1146,7 @@ for SpansFilterOther {
 ///`SpansFilterStandaloneKey`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct SpansFilterStandaloneKey {
     ///The name of the filtering field.
     #[serde(rename = "fieldName")]
@@ -1198,6 +1173,7 @@ impl SpansFilterStandaloneKey {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum SpansFilterStandaloneKeyType {
     StandaloneKey,
 }
@@ -1239,6 +1215,7 @@ impl ::std::convert::TryFrom<::std::string::String> for SpansFilterStandaloneKey
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum SpansGroupBy {
     TimeGroupBy(SpansTimeGroupBy),
     FieldGroupBy(SpansFieldGroupBy),
@@ -1263,6 +1240,7 @@ impl ::std::convert::From<SpansGroupByOther> for SpansGroupBy {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct SpansGroupByOther(
     pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 );
@@ -1290,6 +1268,7 @@ for SpansGroupByOther {
 */
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct SpansLimitItem {
     ///Describes whether the results should be sorted in an ascending or a descending order.
     pub direction: SpansLimitItemDirection,
@@ -1316,6 +1295,7 @@ impl SpansLimitItem {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum SpansLimitItemDirection {
     #[serde(rename = "asc")]
     Asc,
@@ -1365,6 +1345,7 @@ impl ::std::convert::TryFrom<::std::string::String> for SpansLimitItemDirection 
 ///The data format describing a basic spans query.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct SpansQueryData {
     ///A list of filters for the spans query.
     pub filters: ::std::vec::Vec<SpansFilter>,
@@ -1384,75 +1365,18 @@ impl SpansQueryData {
 ///`SpansTimeGroupBy`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct SpansTimeGroupBy {
     /**A fixed interval grouping in the following format <#><time_period>,  supported <time_period> values are weeks (w), days (d), hours (h), minutes (m), and seconds (s).
 */
     #[serde(rename = "fieldValue")]
-    pub field_value: SpansTimeGroupByFieldValue,
+    pub field_value: ::std::string::String,
     #[serde(rename = "type")]
     pub type_: SpansTimeGroupByType,
 }
 impl SpansTimeGroupBy {
     pub fn builder() -> builder::SpansTimeGroupBy {
         Default::default()
-    }
-}
-/**A fixed interval grouping in the following format <#><time_period>,  supported <time_period> values are weeks (w), days (d), hours (h), minutes (m), and seconds (s).
-*/
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct SpansTimeGroupByFieldValue(::std::string::String);
-impl ::std::ops::Deref for SpansTimeGroupByFieldValue {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<SpansTimeGroupByFieldValue> for ::std::string::String {
-    fn from(value: SpansTimeGroupByFieldValue) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for SpansTimeGroupByFieldValue {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        { ::regress::Regex::new("^[0-9]+(w|d|h|m|s)$").unwrap() });
-        if PATTERN.find(value).is_none() {
-            return Err("doesn't match pattern \"^[0-9]+(w|d|h|m|s)$\"".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for SpansTimeGroupByFieldValue {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for SpansTimeGroupByFieldValue {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SpansTimeGroupByFieldValue {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
     }
 }
 ///`SpansTimeGroupByType`
@@ -1469,6 +1393,7 @@ impl<'de> ::serde::Deserialize<'de> for SpansTimeGroupByFieldValue {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum SpansTimeGroupByType {
     #[serde(rename = "time")]
     Time,
@@ -1511,6 +1436,7 @@ impl ::std::convert::TryFrom<::std::string::String> for SpansTimeGroupByType {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum SpansVisualization {
     CountVisualization(SpansCountVisualization),
     CalculationVisualization(SpansCalculationVisualization),
@@ -1535,6 +1461,7 @@ impl ::std::convert::From<SpansVisualizationOther> for SpansVisualization {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct SpansVisualizationOther(
     pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 );
@@ -1561,6 +1488,7 @@ for SpansVisualizationOther {
 ///The filter for traces query.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct TracesFilter {
     ///The type of the filter.
     #[serde(rename = "type")]
@@ -1584,6 +1512,7 @@ impl TracesFilter {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum TracesFilterType {
     FieldDescriptor,
     DurationMetricDescriptor,
@@ -1646,6 +1575,7 @@ impl ::std::convert::TryFrom<::std::string::String> for TracesFilterType {
 ///The data format describing a basic traces query.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct TracesQueryData {
     ///A list of filters for the traces query.
     pub filters: ::std::vec::Vec<TracesFilter>,

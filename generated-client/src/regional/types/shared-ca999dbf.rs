@@ -6,6 +6,7 @@
 ///The definition of the field.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct LookupTableField {
     ///The name of the field.
     #[serde(rename = "fieldName")]
@@ -42,6 +43,7 @@ impl LookupTableField {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum LookupTableFieldFieldType {
     #[serde(rename = "boolean")]
     Boolean,

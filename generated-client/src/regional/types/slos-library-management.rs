@@ -6,6 +6,7 @@
 ///Window for Calendar Compliance.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct CalendarCompliance {
     #[serde(rename = "complianceType")]
     pub compliance_type: CalendarComplianceComplianceType,
@@ -42,6 +43,7 @@ impl CalendarCompliance {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum CalendarComplianceComplianceType {
     Calendar,
 }
@@ -93,6 +95,7 @@ for CalendarComplianceComplianceType {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum CalendarComplianceWindowType {
     Week,
     Month,
@@ -144,6 +147,7 @@ impl ::std::convert::TryFrom<::std::string::String> for CalendarComplianceWindow
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum Compliance {
     RollingCompliance(RollingCompliance),
     CalendarCompliance(CalendarCompliance),
@@ -168,6 +172,7 @@ impl ::std::convert::From<ComplianceOther> for Compliance {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct ComplianceOther(
     pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 );
@@ -195,6 +200,7 @@ for ComplianceOther {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct IdToSliStatusMap(
     pub ::std::collections::HashMap<::std::string::String, SliStatus>,
 );
@@ -222,6 +228,7 @@ for IdToSliStatusMap {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct IdToSlosLibraryBaseResponseMap(
     pub ::std::collections::HashMap<::std::string::String, SlosLibraryBaseResponse>,
 );
@@ -258,6 +265,7 @@ impl ::std::convert::From<
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct ListSlosLibraryItemWithPath(pub ::std::vec::Vec<SlosLibraryItemWithPath>);
 impl ::std::ops::Deref for ListSlosLibraryItemWithPath {
     type Target = ::std::vec::Vec<SlosLibraryItemWithPath>;
@@ -280,6 +288,7 @@ for ListSlosLibraryItemWithPath {
 ///SLI definition based on monitors.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Monitor {
     #[serde(rename = "evaluationType")]
     pub evaluation_type: MonitorEvaluationType,
@@ -306,6 +315,7 @@ impl Monitor {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum MonitorEvaluationType {
     Monitor,
 }
@@ -346,6 +356,7 @@ impl ::std::convert::TryFrom<::std::string::String> for MonitorEvaluationType {
 ///Monitor related info required for defining SLO.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct MonitorTrigger {
     ///Hex-id of the monitor on which the SLI is based.
     #[serde(rename = "monitorId")]
@@ -375,6 +386,7 @@ impl MonitorTrigger {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum MonitorTriggerTriggerTypesItem {
     Critical,
     Warning,
@@ -425,6 +437,7 @@ impl ::std::convert::TryFrom<::std::string::String> for MonitorTriggerTriggerTyp
 ///Evaluate SLI using occurrences of successful events over compliance period.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Request {
     #[serde(rename = "evaluationType")]
     pub evaluation_type: RequestEvaluationType,
@@ -459,6 +472,7 @@ impl Request {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum RequestEvaluationType {
     Request,
 }
@@ -509,6 +523,7 @@ impl ::std::convert::TryFrom<::std::string::String> for RequestEvaluationType {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum RequestOp {
     LessThan,
     GreaterThan,
@@ -572,6 +587,7 @@ impl ::std::convert::TryFrom<::std::string::String> for RequestOp {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum RequestQueryType {
     Logs,
     Metrics,
@@ -619,6 +635,7 @@ impl ::std::convert::TryFrom<::std::string::String> for RequestQueryType {
 ///Window for Rolling Compliance.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct RollingCompliance {
     #[serde(rename = "complianceType")]
     pub compliance_type: RollingComplianceComplianceType,
@@ -648,6 +665,7 @@ impl RollingCompliance {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum RollingComplianceComplianceType {
     Rolling,
 }
@@ -689,6 +707,7 @@ impl ::std::convert::TryFrom<::std::string::String> for RollingComplianceComplia
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum Sli {
     Request(Request),
     Window(Window),
@@ -719,6 +738,7 @@ impl ::std::convert::From<SliOther> for Sli {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct SliOther(pub ::serde_json::Map<::std::string::String, ::serde_json::Value>);
 impl ::std::ops::Deref for SliOther {
     type Target = ::serde_json::Map<::std::string::String, ::serde_json::Value>;
@@ -743,6 +763,7 @@ for SliOther {
 ///Status of the SLI computation. If the status is successful, also contains the SLI value and error budget remaining for the current compliance period.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct SliStatus {
     ///Formatted string for the absolute error budget remaining (time duration for window-based SLIs, request count for request-based SLIs). Available if `status` is `Success`.
     #[serde(
@@ -789,6 +810,7 @@ impl SliStatus {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum SliStatusStatus {
     Success,
     Error,
@@ -839,6 +861,7 @@ impl ::std::convert::TryFrom<::std::string::String> for SliStatusStatus {
 ///The usage info of SLOs.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct SloUsage {
     ///The limit of active Logs/Metrics/Monitors SLOs.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -859,6 +882,7 @@ impl SloUsage {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct SloUsageInfo(pub ::std::vec::Vec<SloUsage>);
 impl ::std::ops::Deref for SloUsageInfo {
     type Target = ::std::vec::Vec<SloUsage>;
@@ -889,6 +913,7 @@ impl ::std::convert::From<::std::vec::Vec<SloUsage>> for SloUsageInfo {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum SloUsageSliType {
     Logs,
     Metrics,
@@ -940,6 +965,7 @@ impl ::std::convert::TryFrom<::std::string::String> for SloUsageSliType {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum SlosLibraryBase {
     Folder(SlosLibraryFolder),
     Slo(SlosLibrarySlo),
@@ -964,6 +990,7 @@ impl ::std::convert::From<SlosLibraryBaseOther> for SlosLibraryBase {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum SlosLibraryBaseExport {
     FolderExport(SlosLibraryFolderExport),
     SloExport(SlosLibrarySloExport),
@@ -988,6 +1015,7 @@ impl ::std::convert::From<SlosLibraryBaseExportOther> for SlosLibraryBaseExport 
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct SlosLibraryBaseExportOther(
     pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 );
@@ -1015,6 +1043,7 @@ for SlosLibraryBaseExportOther {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct SlosLibraryBaseOther(
     pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 );
@@ -1042,6 +1071,7 @@ for SlosLibraryBaseOther {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum SlosLibraryBaseResponse {
     FolderResponse(SlosLibraryFolderResponse),
     SloResponse(SlosLibrarySloResponse),
@@ -1066,6 +1096,7 @@ impl ::std::convert::From<SlosLibraryBaseResponseOther> for SlosLibraryBaseRespo
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct SlosLibraryBaseResponseOther(
     pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 );
@@ -1093,6 +1124,7 @@ for SlosLibraryBaseResponseOther {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum SlosLibraryBaseUpdate {
     FolderUpdate(SlosLibraryFolderUpdate),
     SloUpdate(SlosLibrarySloUpdate),
@@ -1117,6 +1149,7 @@ impl ::std::convert::From<SlosLibraryBaseUpdateOther> for SlosLibraryBaseUpdate 
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct SlosLibraryBaseUpdateOther(
     pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 );
@@ -1143,6 +1176,7 @@ for SlosLibraryBaseUpdateOther {
 ///`SlosLibraryFolder`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct SlosLibraryFolder {
     ///Description of the slo or folder.
     #[serde(default)]
@@ -1160,6 +1194,7 @@ impl SlosLibraryFolder {
 ///`SlosLibraryFolderExport`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct SlosLibraryFolderExport {
     ///The items in the folder. A multi-type list of types slo or folder.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -1191,6 +1226,7 @@ impl SlosLibraryFolderExport {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum SlosLibraryFolderExportType {
     SlosLibraryFolderExport,
 }
@@ -1231,6 +1267,7 @@ impl ::std::convert::TryFrom<::std::string::String> for SlosLibraryFolderExportT
 ///`SlosLibraryFolderResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct SlosLibraryFolderResponse {
     ///Children of the folder. NOTE: Permissions field will not be filled (empty list) for children.
     pub children: ::std::vec::Vec<SlosLibraryBaseResponse>,
@@ -1291,6 +1328,7 @@ impl SlosLibraryFolderResponse {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum SlosLibraryFolderResponseType {
     SlosLibraryFolderResponse,
 }
@@ -1342,6 +1380,7 @@ impl ::std::convert::TryFrom<::std::string::String> for SlosLibraryFolderRespons
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum SlosLibraryFolderType {
     SlosLibraryFolder,
 }
@@ -1382,6 +1421,7 @@ impl ::std::convert::TryFrom<::std::string::String> for SlosLibraryFolderType {
 ///`SlosLibraryFolderUpdate`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct SlosLibraryFolderUpdate {
     ///The description of the slo or folder.
     #[serde(default)]
@@ -1412,6 +1452,7 @@ impl SlosLibraryFolderUpdate {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum SlosLibraryFolderUpdateType {
     SlosLibraryFolderUpdate,
 }
@@ -1452,6 +1493,7 @@ impl ::std::convert::TryFrom<::std::string::String> for SlosLibraryFolderUpdateT
 ///`SlosLibraryItemWithPath`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct SlosLibraryItemWithPath {
     pub item: SlosLibraryBaseResponse,
     ///Path of the slo or folder.
@@ -1465,6 +1507,7 @@ impl SlosLibraryItemWithPath {
 ///`SlosLibrarySlo`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct SlosLibrarySlo {
     ///Name of the application.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1496,6 +1539,7 @@ impl SlosLibrarySlo {
 ///`SlosLibrarySloExport`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct SlosLibrarySloExport {
     ///Name of the application.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1537,6 +1581,7 @@ impl SlosLibrarySloExport {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum SlosLibrarySloExportSignalType {
     Latency,
     Error,
@@ -1604,6 +1649,7 @@ impl ::std::convert::TryFrom<::std::string::String> for SlosLibrarySloExportSign
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum SlosLibrarySloExportType {
     SlosLibrarySloExport,
 }
@@ -1644,6 +1690,7 @@ impl ::std::convert::TryFrom<::std::string::String> for SlosLibrarySloExportType
 ///`SlosLibrarySloResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct SlosLibrarySloResponse {
     ///Name of the application.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1723,6 +1770,7 @@ impl SlosLibrarySloResponse {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum SlosLibrarySloResponseSignalType {
     Latency,
     Error,
@@ -1791,6 +1839,7 @@ for SlosLibrarySloResponseSignalType {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum SlosLibrarySloResponseType {
     SlosLibrarySloResponse,
 }
@@ -1841,6 +1890,7 @@ impl ::std::convert::TryFrom<::std::string::String> for SlosLibrarySloResponseTy
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum SlosLibrarySloSignalType {
     Latency,
     Error,
@@ -1908,6 +1958,7 @@ impl ::std::convert::TryFrom<::std::string::String> for SlosLibrarySloSignalType
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum SlosLibrarySloType {
     SlosLibrarySlo,
 }
@@ -1948,6 +1999,7 @@ impl ::std::convert::TryFrom<::std::string::String> for SlosLibrarySloType {
 ///`SlosLibrarySloUpdate`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct SlosLibrarySloUpdate {
     ///Name of the application.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1991,6 +2043,7 @@ impl SlosLibrarySloUpdate {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum SlosLibrarySloUpdateSignalType {
     Latency,
     Error,
@@ -2058,6 +2111,7 @@ impl ::std::convert::TryFrom<::std::string::String> for SlosLibrarySloUpdateSign
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum SlosLibrarySloUpdateType {
     SlosLibrarySloUpdate,
 }
@@ -2098,6 +2152,7 @@ impl ::std::convert::TryFrom<::std::string::String> for SlosLibrarySloUpdateType
 ///Evaluate SLI using successful or unsuccessful windows over compliance period.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Window {
     ///Aggregation function applied over each window to arrive at SLI. Must be `Avg`, `Min`, `Max`, `Sum`, or percentile of the form `pX` where `X` is an integer between 0 and 100.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2135,6 +2190,7 @@ impl Window {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum WindowEvaluationType {
     Window,
 }
@@ -2185,6 +2241,7 @@ impl ::std::convert::TryFrom<::std::string::String> for WindowEvaluationType {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum WindowOp {
     LessThan,
     GreaterThan,
@@ -2248,6 +2305,7 @@ impl ::std::convert::TryFrom<::std::string::String> for WindowOp {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum WindowQueryType {
     Logs,
     Metrics,

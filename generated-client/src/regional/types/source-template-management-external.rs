@@ -6,6 +6,7 @@
 ///`CollectorTag`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct CollectorTag {
     ///Key of the given tag.
     pub key: ::std::string::String,
@@ -21,6 +22,7 @@ impl CollectorTag {
 ///`LinkedSourceTemplatesUpdateRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct LinkedSourceTemplatesUpdateRequest {
     ///otCollector id for which tags are edited.
     #[serde(rename = "collectorId")]
@@ -37,6 +39,7 @@ impl LinkedSourceTemplatesUpdateRequest {
 ///linked source template details based on the ot-collector tags user wants to update.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct LinkedSourceTemplatesUpdateResponse {
     ///list of sourceTemplates which are linked to otCollector.
     #[serde(
@@ -64,6 +67,7 @@ impl LinkedSourceTemplatesUpdateResponse {
 ///source template details with tags responsible for otCollector Linking update.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct LinkingUpdatedSourceTemplateDetails {
     ///tags which are responsible for source template and collector linking impact.
     #[serde(rename = "reasonTags")]
@@ -79,6 +83,7 @@ impl LinkingUpdatedSourceTemplateDetails {
 ///schema reference for source template.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct SchemaRef {
     ///type of source template.
     #[serde(rename = "type")]
@@ -92,6 +97,7 @@ impl SchemaRef {
 ///Agent selector conditions
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Selector {
     ///names to select custom agents
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -108,6 +114,7 @@ impl Selector {
 ///response definition of source template.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct SourceTemplateDefinition {
     ///configuration of source template
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -199,6 +206,7 @@ impl SourceTemplateDefinition {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum SourceTemplateDefinitionStatus {
     #[serde(rename = "enable")]
     Enable,
@@ -248,6 +256,7 @@ impl ::std::convert::TryFrom<::std::string::String> for SourceTemplateDefinition
 ///`SourceTemplateListResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct SourceTemplateListResponse {
     ///List of Source Template.
     pub data: ::std::vec::Vec<SourceTemplateDefinition>,
@@ -260,6 +269,7 @@ impl SourceTemplateListResponse {
 ///request body for creating source template.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct SourceTemplateRequest {
     #[serde(rename = "inputJson")]
     pub input_json: SourceTemplateRequestInputJson,
@@ -276,6 +286,7 @@ impl SourceTemplateRequest {
 ///inputJson of source template
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct SourceTemplateRequestInputJson {
     ///description of source template
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -296,6 +307,7 @@ impl SourceTemplateRequestInputJson {
 ///`SourceTemplateStatusUpdateRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct SourceTemplateStatusUpdateRequest {
     ///status to set for the source template (enable or disable).
     pub status: SourceTemplateStatusUpdateRequestStatus,
@@ -318,6 +330,7 @@ impl SourceTemplateStatusUpdateRequest {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum SourceTemplateStatusUpdateRequestStatus {
     #[serde(rename = "enable")]
     Enable,
@@ -368,6 +381,7 @@ for SourceTemplateStatusUpdateRequestStatus {
 ///request body for creating source template.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct SourceTemplateUpgradeRequest {
     #[serde(rename = "inputJson")]
     pub input_json: SourceTemplateUpgradeRequestInputJson,
@@ -382,6 +396,7 @@ impl SourceTemplateUpgradeRequest {
 ///inputJson of source template
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct SourceTemplateUpgradeRequestInputJson {
     ///description of source template
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -402,6 +417,7 @@ impl SourceTemplateUpgradeRequestInputJson {
 ///schema reference for upgrade source template request.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct UpgradeSchemaRef {
     ///type of source template.
     #[serde(rename = "type")]

@@ -6,6 +6,7 @@
 ///`NoTraceFieldValuesReason`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct NoTraceFieldValuesReason {
     ///A code uniquely identifying the reason for the lack of trace field values. Possible values: `HighCardinalityField`, `AutocompleteDisabled`.
     pub code: NoTraceFieldValuesReasonCode,
@@ -30,6 +31,7 @@ impl NoTraceFieldValuesReason {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum NoTraceFieldValuesReasonCode {
     HighCardinalityField,
     AutocompleteDisabled,
@@ -77,6 +79,7 @@ impl ::std::convert::TryFrom<::std::string::String> for NoTraceFieldValuesReason
 ///`TraceFieldValuesResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct TraceFieldValuesResponse {
     ///List of filter field values.
     #[serde(rename = "fieldValues")]
@@ -96,6 +99,7 @@ impl TraceFieldValuesResponse {
 ///`TraceSpanStatus`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct TraceSpanStatus {
     ///Status code of the span. Possible values: `OK`, `ERROR`, `UNKNOWN`.
     pub code: ::std::string::String,

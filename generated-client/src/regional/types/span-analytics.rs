@@ -6,6 +6,7 @@
 ///`SpanQueryAggregateAggregateData`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct SpanQueryAggregateAggregateData {
     ///The average value in the series.
     pub avg: f64,
@@ -29,6 +30,7 @@ impl SpanQueryAggregateAggregateData {
 ///`SpanQueryAggregateDataSeries`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct SpanQueryAggregateDataSeries {
     #[serde(
         rename = "aggregateInfo",
@@ -87,6 +89,7 @@ impl SpanQueryAggregateDataSeries {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum SpanQueryAggregateDataSeriesSeriesType {
     #[serde(rename = "TIMESERIES")]
     Timeseries,
@@ -151,6 +154,7 @@ for SpanQueryAggregateDataSeriesSeriesType {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum SpanQueryAggregateDataSeriesValueType {
     #[serde(rename = "STRING")]
     String,
@@ -201,6 +205,7 @@ for SpanQueryAggregateDataSeriesValueType {
 ///`SpanQueryAggregateMetaData`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct SpanQueryAggregateMetaData {
     ///The value of the metadata.
     pub data: ::std::collections::HashMap<::std::string::String, ::std::string::String>,
@@ -213,6 +218,7 @@ impl SpanQueryAggregateMetaData {
 ///`SpanQueryAggregatePointData`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct SpanQueryAggregatePointData {
     ///Value that represents a point on the x axis.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -238,6 +244,7 @@ impl SpanQueryAggregatePointData {
 ///`SpanQueryAggregateResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct SpanQueryAggregateResponse {
     pub result: SpanQueryAggregateResult,
 }
@@ -249,6 +256,7 @@ impl SpanQueryAggregateResponse {
 ///`SpanQueryAggregateResult`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct SpanQueryAggregateResult {
     ///The series returned from a search.
     pub series: ::std::vec::Vec<SpanQueryAggregateDataSeries>,
@@ -279,6 +287,7 @@ impl SpanQueryAggregateResult {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum SpanQueryAggregateResultStatus {
     Processing,
     Finished,
@@ -332,6 +341,7 @@ impl ::std::convert::TryFrom<::std::string::String> for SpanQueryAggregateResult
 ///`SpanQueryFieldDetail`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct SpanQueryFieldDetail {
     ///Short description of the field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -377,6 +387,7 @@ impl SpanQueryFieldDetail {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum SpanQueryFieldDetailFieldType {
     SpanAttribute,
     SpanEventAttribute,
@@ -429,6 +440,7 @@ impl ::std::default::Default for SpanQueryFieldDetailFieldType {
 ///`SpanQueryFieldsResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct SpanQueryFieldsResponse {
     ///List of span fields.
     pub fields: ::std::vec::Vec<SpanQueryFieldDetail>,
@@ -441,6 +453,7 @@ impl SpanQueryFieldsResponse {
 ///`SpanQueryRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct SpanQueryRequest {
     ///A list of span analytics queries.
     #[serde(rename = "queryRows")]
@@ -459,6 +472,7 @@ impl SpanQueryRequest {
 ///`SpanQueryResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct SpanQueryResponse {
     ///Indicates whether there was an error while executing the query.
     #[serde(rename = "hasErrors", default)]
@@ -483,6 +497,7 @@ impl SpanQueryResponse {
 ///`SpanQueryResultFacetsResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct SpanQueryResultFacetsResponse {
     ///List of facets.
     pub facets: ::std::vec::Vec<SpanQueryRowFacet>,
@@ -495,6 +510,7 @@ impl SpanQueryResultFacetsResponse {
 ///`SpanQueryResultSpansResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct SpanQueryResultSpansResponse {
     ///Next continuation token.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -511,13 +527,14 @@ impl SpanQueryResultSpansResponse {
 ///`SpanQueryRow`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct SpanQueryRow {
     ///Query string using the log search syntax.
     #[serde(rename = "queryString")]
     pub query_string: ::std::string::String,
     ///An identifier used to reference this particular row of the query request. Within a query, row ids must have distinct values.
     #[serde(rename = "rowId")]
-    pub row_id: SpanQueryRowRowId,
+    pub row_id: ::std::string::String,
 }
 impl SpanQueryRow {
     pub fn builder() -> builder::SpanQueryRow {
@@ -527,6 +544,7 @@ impl SpanQueryRow {
 ///`SpanQueryRowError`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct SpanQueryRowError {
     ///The error code.
     pub code: ::std::string::String,
@@ -544,6 +562,7 @@ impl SpanQueryRowError {
 ///`SpanQueryRowFacet`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct SpanQueryRowFacet {
     ///The number of unique values this field occured.
     pub cardinality: i32,
@@ -581,6 +600,7 @@ impl SpanQueryRowFacet {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum SpanQueryRowFacetDataType {
     String,
     Int,
@@ -637,6 +657,7 @@ impl ::std::convert::TryFrom<::std::string::String> for SpanQueryRowFacetDataTyp
 ///`SpanQueryRowResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct SpanQueryRowResponse {
     ///List of errors which occured when executing the query
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -659,66 +680,10 @@ impl SpanQueryRowResponse {
         Default::default()
     }
 }
-///An identifier used to reference this particular row of the query request. Within a query, row ids must have distinct values.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct SpanQueryRowRowId(::std::string::String);
-impl ::std::ops::Deref for SpanQueryRowRowId {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<SpanQueryRowRowId> for ::std::string::String {
-    fn from(value: SpanQueryRowRowId) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for SpanQueryRowRowId {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        { ::regress::Regex::new("^[a-zA-Z0-9_]*$").unwrap() });
-        if PATTERN.find(value).is_none() {
-            return Err("doesn't match pattern \"^[a-zA-Z0-9_]*$\"".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for SpanQueryRowRowId {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for SpanQueryRowRowId {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SpanQueryRowRowId {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///`SpanQueryRowStatus`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct SpanQueryRowStatus {
     ///Indicates whether facet field cardinality counts are approximated or not.
     #[serde(
@@ -764,6 +729,7 @@ impl SpanQueryRowStatus {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum SpanQueryRowStatusStatus {
     Processing,
     Finished,
@@ -817,6 +783,7 @@ impl ::std::convert::TryFrom<::std::string::String> for SpanQueryRowStatusStatus
 ///`SpanQuerySpanData`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct SpanQuerySpanData {
     ///Number of nanoseconds the span lasted.
     pub duration: i64,
@@ -883,6 +850,7 @@ impl SpanQuerySpanData {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum SpanQuerySpanDataKind {
     #[serde(rename = "CLIENT")]
     Client,
@@ -944,6 +912,7 @@ impl ::std::convert::TryFrom<::std::string::String> for SpanQuerySpanDataKind {
 ///`SpanQueryStatusResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct SpanQueryStatusResponse {
     ///A list of span analytics queries.
     #[serde(rename = "queryRows")]
@@ -969,6 +938,7 @@ impl SpanQueryStatusResponse {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum SpanQueryStatusResponseStatus {
     Processing,
     Finished,

@@ -6,6 +6,7 @@
 ///`Extension`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Extension {
     ///The time from which this Indicator is considered a valid indicator of the behaviors it is related or represents.
     pub created: ::chrono::DateTime<::chrono::offset::Utc>,
@@ -68,6 +69,7 @@ impl Extension {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum ExtensionExtensionTypesItem {
     #[serde(rename = "new-sdo")]
     NewSdo,
@@ -129,6 +131,7 @@ impl ::std::convert::TryFrom<::std::string::String> for ExtensionExtensionTypesI
 ///`ExternalReference`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ExternalReference {
     ///A human readable description
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -156,6 +159,7 @@ impl ExternalReference {
 ///`GranularMarkingType`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct GranularMarkingType {
     ///The lang property identifies the language of the text identified by this marking
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -174,6 +178,7 @@ impl GranularMarkingType {
 ///`KillChainPhase`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct KillChainPhase {
     ///The name of the kill chain. The value of this property SHOULD be all lowercase and SHOULD use hyphens instead of spaces or underscores as word separators
     pub kill_chain_name: ::std::string::String,
@@ -189,12 +194,13 @@ impl KillChainPhase {
 ///`NormalizedIndicator`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct NormalizedIndicator {
     ///Actors as a comma separated list.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub actors: ::std::option::Option<::std::string::String>,
     ///Confidence that the creator has in the correctness of their data, where 100 is highest
-    pub confidence: ::std::num::NonZeroU64,
+    pub confidence: i64,
     ///Flattened fields from the original indicator object (e.g. flattened STIX fields)
     #[serde(default, skip_serializing_if = ":: std :: collections :: HashMap::is_empty")]
     pub fields: ::std::collections::HashMap<
@@ -240,6 +246,7 @@ impl NormalizedIndicator {
 ///`RemoveIndicatorsRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct RemoveIndicatorsRequest {
     ///The list of indicator IDs to match against
     #[serde(rename = "indicatorIds")]
@@ -255,10 +262,11 @@ impl RemoveIndicatorsRequest {
 ///`StixIndicator`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct StixIndicator {
     ///Confidence that the creator has in the correctness of their data, where 100 is highest
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub confidence: ::std::option::Option<::std::num::NonZeroU64>,
+    pub confidence: ::std::option::Option<i64>,
     ///The time from which this Indicator is considered a valid indicator of the behaviors it is related or represents.
     pub created: ::chrono::DateTime<::chrono::offset::Utc>,
     ///Identifier of type identity
@@ -327,6 +335,7 @@ impl StixIndicator {
 ///`UploadNormalizedIndicatorRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct UploadNormalizedIndicatorRequest {
     ///The list of normalized threat intel indicators to upload.
     pub indicators: ::std::vec::Vec<NormalizedIndicator>,
@@ -339,6 +348,7 @@ impl UploadNormalizedIndicatorRequest {
 ///`UploadStixIndicatorsRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct UploadStixIndicatorsRequest {
     ///The list of stix threat intel indicators to upload.
     pub indicators: ::std::vec::Vec<StixIndicator>,
@@ -353,6 +363,7 @@ impl UploadStixIndicatorsRequest {
 ///`UploadStixIndicatorsResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct UploadStixIndicatorsResponse {
     ///A list of invalid indicator IDs that were not ingested
     #[serde(rename = "invalidIndicators")]

@@ -6,6 +6,7 @@
 ///`DataSourceProperties`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct DataSourceProperties {
     ///The data source description.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -22,6 +23,7 @@ impl DataSourceProperties {
 ///`DatastoreRetentionPeriod`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct DatastoreRetentionPeriod {
     ///Retention period in days.
     #[serde(rename = "retentionPeriod")]
@@ -35,6 +37,7 @@ impl DatastoreRetentionPeriod {
 ///DB sizes and indicator counts for an individual source
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct DatastoreSourceStatusResponse {
     ///The source description
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -74,6 +77,7 @@ impl DatastoreSourceStatusResponse {
 ///`DatastoreStatusResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct DatastoreStatusResponse {
     ///Total DB size in terms of disk bytes
     #[serde(rename = "diskSize")]

@@ -6,6 +6,7 @@
 ///`CollectorRegistrationTokenResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct CollectorRegistrationTokenResponse {
     ///Creation timestamp in UTC in [RFC3339](https://tools.ietf.org/html/rfc3339) format.
     #[serde(rename = "createdAt")]
@@ -14,7 +15,7 @@ pub struct CollectorRegistrationTokenResponse {
     #[serde(rename = "createdBy")]
     pub created_by: ::std::string::String,
     ///Description of the token.
-    pub description: CollectorRegistrationTokenResponseDescription,
+    pub description: ::std::string::String,
     ///The token and URL used to register the Collector as an encoded string.
     #[serde(rename = "encodedTokenAndUrl")]
     pub encoded_token_and_url: ::std::string::String,
@@ -27,7 +28,7 @@ pub struct CollectorRegistrationTokenResponse {
     #[serde(rename = "modifiedBy")]
     pub modified_by: ::std::string::String,
     ///Name of the token.
-    pub name: CollectorRegistrationTokenResponseName,
+    pub name: ::std::string::String,
     ///Status of the token. Can be `Active`, or `Inactive`.
     pub status: CollectorRegistrationTokenResponseStatus,
     #[serde(rename = "type")]
@@ -38,123 +39,6 @@ pub struct CollectorRegistrationTokenResponse {
 impl CollectorRegistrationTokenResponse {
     pub fn builder() -> builder::CollectorRegistrationTokenResponse {
         Default::default()
-    }
-}
-///Description of the token.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct CollectorRegistrationTokenResponseDescription(::std::string::String);
-impl ::std::ops::Deref for CollectorRegistrationTokenResponseDescription {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<CollectorRegistrationTokenResponseDescription>
-for ::std::string::String {
-    fn from(value: CollectorRegistrationTokenResponseDescription) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for CollectorRegistrationTokenResponseDescription {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 4096usize {
-            return Err("longer than 4096 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for CollectorRegistrationTokenResponseDescription {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for CollectorRegistrationTokenResponseDescription {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CollectorRegistrationTokenResponseDescription {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///Name of the token.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct CollectorRegistrationTokenResponseName(::std::string::String);
-impl ::std::ops::Deref for CollectorRegistrationTokenResponseName {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<CollectorRegistrationTokenResponseName>
-for ::std::string::String {
-    fn from(value: CollectorRegistrationTokenResponseName) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for CollectorRegistrationTokenResponseName {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 255usize {
-            return Err("longer than 255 characters".into());
-        }
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for CollectorRegistrationTokenResponseName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for CollectorRegistrationTokenResponseName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CollectorRegistrationTokenResponseName {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
     }
 }
 ///Status of the token. Can be `Active`, or `Inactive`.
@@ -170,6 +54,7 @@ impl<'de> ::serde::Deserialize<'de> for CollectorRegistrationTokenResponseName {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum CollectorRegistrationTokenResponseStatus {
     Active,
     Inactive,
@@ -229,6 +114,7 @@ for CollectorRegistrationTokenResponseStatus {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum CollectorRegistrationTokenResponseType {
     CollectorRegistrationTokenResponse,
 }
@@ -274,6 +160,7 @@ for CollectorRegistrationTokenResponseType {
 ///`ListTokensBaseResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ListTokensBaseResponse {
     ///List of tokens.
     pub data: ::std::vec::Vec<TokenBaseResponse>,
@@ -286,12 +173,13 @@ impl ListTokensBaseResponse {
 ///`TokenBaseDefinition`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct TokenBaseDefinition {
     ///Description of the token.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<TokenBaseDefinitionDescription>,
+    pub description: ::std::option::Option<::std::string::String>,
     ///Name of the token.
-    pub name: TokenBaseDefinitionName,
+    pub name: ::std::string::String,
     ///Status of the token. Can be `Active`, or `Inactive`.
     pub status: TokenBaseDefinitionStatus,
     ///Type of the token. Valid values: 1) CollectorRegistration
@@ -301,119 +189,6 @@ pub struct TokenBaseDefinition {
 impl TokenBaseDefinition {
     pub fn builder() -> builder::TokenBaseDefinition {
         Default::default()
-    }
-}
-///Description of the token.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct TokenBaseDefinitionDescription(::std::string::String);
-impl ::std::ops::Deref for TokenBaseDefinitionDescription {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<TokenBaseDefinitionDescription> for ::std::string::String {
-    fn from(value: TokenBaseDefinitionDescription) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for TokenBaseDefinitionDescription {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 4096usize {
-            return Err("longer than 4096 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for TokenBaseDefinitionDescription {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for TokenBaseDefinitionDescription {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for TokenBaseDefinitionDescription {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///Name of the token.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct TokenBaseDefinitionName(::std::string::String);
-impl ::std::ops::Deref for TokenBaseDefinitionName {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<TokenBaseDefinitionName> for ::std::string::String {
-    fn from(value: TokenBaseDefinitionName) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for TokenBaseDefinitionName {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 255usize {
-            return Err("longer than 255 characters".into());
-        }
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for TokenBaseDefinitionName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for TokenBaseDefinitionName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for TokenBaseDefinitionName {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
     }
 }
 ///Status of the token. Can be `Active`, or `Inactive`.
@@ -429,6 +204,7 @@ impl<'de> ::serde::Deserialize<'de> for TokenBaseDefinitionName {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum TokenBaseDefinitionStatus {
     Active,
     Inactive,
@@ -487,6 +263,7 @@ impl ::std::convert::TryFrom<::std::string::String> for TokenBaseDefinitionStatu
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum TokenBaseDefinitionType {
     CollectorRegistration,
 }
@@ -527,12 +304,13 @@ impl ::std::convert::TryFrom<::std::string::String> for TokenBaseDefinitionType 
 ///`TokenBaseDefinitionUpdate`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct TokenBaseDefinitionUpdate {
     ///Description of the token.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<TokenBaseDefinitionUpdateDescription>,
+    pub description: ::std::option::Option<::std::string::String>,
     ///Name of the token.
-    pub name: TokenBaseDefinitionUpdateName,
+    pub name: ::std::string::String,
     ///Status of the token. Can be `Active`, or `Inactive`.
     pub status: TokenBaseDefinitionUpdateStatus,
     ///Type of the token. Valid values: 1) CollectorRegistration
@@ -544,121 +322,6 @@ pub struct TokenBaseDefinitionUpdate {
 impl TokenBaseDefinitionUpdate {
     pub fn builder() -> builder::TokenBaseDefinitionUpdate {
         Default::default()
-    }
-}
-///Description of the token.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct TokenBaseDefinitionUpdateDescription(::std::string::String);
-impl ::std::ops::Deref for TokenBaseDefinitionUpdateDescription {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<TokenBaseDefinitionUpdateDescription>
-for ::std::string::String {
-    fn from(value: TokenBaseDefinitionUpdateDescription) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for TokenBaseDefinitionUpdateDescription {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 4096usize {
-            return Err("longer than 4096 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for TokenBaseDefinitionUpdateDescription {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for TokenBaseDefinitionUpdateDescription {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for TokenBaseDefinitionUpdateDescription {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///Name of the token.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct TokenBaseDefinitionUpdateName(::std::string::String);
-impl ::std::ops::Deref for TokenBaseDefinitionUpdateName {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<TokenBaseDefinitionUpdateName> for ::std::string::String {
-    fn from(value: TokenBaseDefinitionUpdateName) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for TokenBaseDefinitionUpdateName {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 255usize {
-            return Err("longer than 255 characters".into());
-        }
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for TokenBaseDefinitionUpdateName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for TokenBaseDefinitionUpdateName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for TokenBaseDefinitionUpdateName {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
     }
 }
 ///Status of the token. Can be `Active`, or `Inactive`.
@@ -674,6 +337,7 @@ impl<'de> ::serde::Deserialize<'de> for TokenBaseDefinitionUpdateName {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum TokenBaseDefinitionUpdateStatus {
     Active,
     Inactive,
@@ -732,6 +396,7 @@ impl ::std::convert::TryFrom<::std::string::String> for TokenBaseDefinitionUpdat
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum TokenBaseDefinitionUpdateType {
     CollectorRegistration,
 }
@@ -773,6 +438,7 @@ impl ::std::convert::TryFrom<::std::string::String> for TokenBaseDefinitionUpdat
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum TokenBaseResponse {
     CollectorRegistrationTokenResponse(CollectorRegistrationTokenResponse),
     TokenBaseResponseOther(TokenBaseResponseOther),
@@ -791,6 +457,7 @@ impl ::std::convert::From<TokenBaseResponseOther> for TokenBaseResponse {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct TokenBaseResponseOther(
     pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 );

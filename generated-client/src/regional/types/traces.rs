@@ -6,6 +6,7 @@
 ///`AsyncTraceQueryRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct AsyncTraceQueryRequest {
     ///A list of trace queries.
     #[serde(rename = "queryRows")]
@@ -21,77 +22,24 @@ impl AsyncTraceQueryRequest {
 ///`AsyncTraceQueryRow`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct AsyncTraceQueryRow {
     #[serde(rename = "orderBy", skip_serializing_if = "::std::option::Option::is_none")]
     pub order_by: ::std::option::Option<OrderBy>,
     pub query: TraceQueryExpression,
     ///An identifier used to reference this particular row of the query request while fetching a query result. Within a query, row ids must have distinct values.
     #[serde(rename = "rowId")]
-    pub row_id: AsyncTraceQueryRowRowId,
+    pub row_id: ::std::string::String,
 }
 impl AsyncTraceQueryRow {
     pub fn builder() -> builder::AsyncTraceQueryRow {
         Default::default()
     }
 }
-///An identifier used to reference this particular row of the query request while fetching a query result. Within a query, row ids must have distinct values.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct AsyncTraceQueryRowRowId(::std::string::String);
-impl ::std::ops::Deref for AsyncTraceQueryRowRowId {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<AsyncTraceQueryRowRowId> for ::std::string::String {
-    fn from(value: AsyncTraceQueryRowRowId) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for AsyncTraceQueryRowRowId {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 16usize {
-            return Err("longer than 16 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for AsyncTraceQueryRowRowId {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for AsyncTraceQueryRowRowId {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for AsyncTraceQueryRowRowId {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///`BooleanArrayEventAttributeValue`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct BooleanArrayEventAttributeValue {
     #[serde(rename = "type")]
     pub type_: BooleanArrayEventAttributeValueType,
@@ -116,6 +64,7 @@ impl BooleanArrayEventAttributeValue {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum BooleanArrayEventAttributeValueType {
     BooleanArrayEventAttributeValue,
 }
@@ -161,6 +110,7 @@ for BooleanArrayEventAttributeValueType {
 ///`BooleanEventAttributeValue`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct BooleanEventAttributeValue {
     #[serde(rename = "type")]
     pub type_: BooleanEventAttributeValueType,
@@ -185,6 +135,7 @@ impl BooleanEventAttributeValue {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum BooleanEventAttributeValueType {
     BooleanEventAttributeValue,
 }
@@ -225,6 +176,7 @@ impl ::std::convert::TryFrom<::std::string::String> for BooleanEventAttributeVal
 ///`CreateTraceQueryResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct CreateTraceQueryResponse {
     ///Id of the created query
     #[serde(rename = "queryId")]
@@ -238,6 +190,7 @@ impl CreateTraceQueryResponse {
 ///`CriticalPathResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct CriticalPathResponse {
     ///Next continuation token.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -253,6 +206,7 @@ impl CriticalPathResponse {
 ///`CriticalPathServiceBreakdownElementBase`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct CriticalPathServiceBreakdownElementBase {
     ///Overall processing time in nanoseconds consumed by the spans belonging to this service in the critical path (a sum of the duration times of the spans' critical path segments).
     pub duration: i64,
@@ -274,6 +228,7 @@ impl CriticalPathServiceBreakdownElementBase {
 ///`CriticalPathServiceBreakdownElementDetail`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct CriticalPathServiceBreakdownElementDetail {
     ///Overall processing time in nanoseconds consumed by the spans belonging to this service in the critical path (a sum of the duration times of the spans' critical path segments).
     pub duration: i64,
@@ -301,6 +256,7 @@ impl CriticalPathServiceBreakdownElementDetail {
 ///`CriticalPathServiceBreakdownResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct CriticalPathServiceBreakdownResponse {
     ///List of elements representing the critical path service breakdown.
     pub elements: ::std::vec::Vec<CriticalPathServiceBreakdownElementDetail>,
@@ -316,6 +272,7 @@ impl CriticalPathServiceBreakdownResponse {
 ///`CriticalPathServiceBreakdownSummary`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct CriticalPathServiceBreakdownSummary {
     ///List of the elements representing the critical path service duration breakdown - contains the first few services with the longest overall duration of the spans contributing to the critical path.
     pub elements: ::std::vec::Vec<CriticalPathServiceBreakdownElementBase>,
@@ -334,6 +291,7 @@ impl CriticalPathServiceBreakdownSummary {
 ///`DoubleArrayEventAttributeValue`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct DoubleArrayEventAttributeValue {
     #[serde(rename = "type")]
     pub type_: DoubleArrayEventAttributeValueType,
@@ -358,6 +316,7 @@ impl DoubleArrayEventAttributeValue {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum DoubleArrayEventAttributeValueType {
     DoubleArrayEventAttributeValue,
 }
@@ -401,6 +360,7 @@ for DoubleArrayEventAttributeValueType {
 ///`DoubleEventAttributeValue`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct DoubleEventAttributeValue {
     #[serde(rename = "type")]
     pub type_: DoubleEventAttributeValueType,
@@ -425,6 +385,7 @@ impl DoubleEventAttributeValue {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum DoubleEventAttributeValueType {
     DoubleEventAttributeValue,
 }
@@ -466,6 +427,7 @@ impl ::std::convert::TryFrom<::std::string::String> for DoubleEventAttributeValu
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum EventAttributeValue {
     BooleanEventAttributeValue(BooleanEventAttributeValue),
     DoubleEventAttributeValue(DoubleEventAttributeValue),
@@ -526,6 +488,7 @@ impl ::std::convert::From<EventAttributeValueOther> for EventAttributeValue {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct EventAttributeValueOther(
     pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 );
@@ -549,64 +512,6 @@ for EventAttributeValueOther {
         Self(value)
     }
 }
-///`GetTraceLightEventsTraceId`
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct GetTraceLightEventsTraceId(::std::string::String);
-impl ::std::ops::Deref for GetTraceLightEventsTraceId {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<GetTraceLightEventsTraceId> for ::std::string::String {
-    fn from(value: GetTraceLightEventsTraceId) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for GetTraceLightEventsTraceId {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 32usize {
-            return Err("longer than 32 characters".into());
-        }
-        if value.chars().count() < 16usize {
-            return Err("shorter than 16 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for GetTraceLightEventsTraceId {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for GetTraceLightEventsTraceId {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GetTraceLightEventsTraceId {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///`GetTraceQueryFieldValuesFieldType`
 #[derive(
     ::serde::Deserialize,
@@ -620,6 +525,7 @@ impl<'de> ::serde::Deserialize<'de> for GetTraceLightEventsTraceId {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum GetTraceQueryFieldValuesFieldType {
     SpanAttribute,
     SpanEventAttribute,
@@ -668,6 +574,7 @@ for GetTraceQueryFieldValuesFieldType {
 ///`IntegerArrayEventAttributeValue`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct IntegerArrayEventAttributeValue {
     #[serde(rename = "type")]
     pub type_: IntegerArrayEventAttributeValueType,
@@ -692,6 +599,7 @@ impl IntegerArrayEventAttributeValue {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum IntegerArrayEventAttributeValueType {
     IntegerArrayEventAttributeValue,
 }
@@ -737,6 +645,7 @@ for IntegerArrayEventAttributeValueType {
 ///`IntegerEventAttributeValue`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct IntegerEventAttributeValue {
     #[serde(rename = "type")]
     pub type_: IntegerEventAttributeValueType,
@@ -761,6 +670,7 @@ impl IntegerEventAttributeValue {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum IntegerEventAttributeValueType {
     IntegerEventAttributeValue,
 }
@@ -801,6 +711,7 @@ impl ::std::convert::TryFrom<::std::string::String> for IntegerEventAttributeVal
 ///Light version of Span Event, without the attributes.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct LightSpanEvent {
     ///Name of the event.
     pub name: ::std::string::String,
@@ -815,74 +726,17 @@ impl LightSpanEvent {
 ///`OrderBy`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct OrderBy {
     ///Field based on which results should be sorted. When not provided, the default behavior is to sort by timestamp descending. Sortable fields values: `trace_id`, `start_timestamp`, `duration`, `spans_number`, `errors`, `status_code`.
     #[serde(rename = "fieldName")]
-    pub field_name: OrderByFieldName,
+    pub field_name: ::std::string::String,
     ///Type of sorting values - descending or ascending.
     pub order: OrderByOrder,
 }
 impl OrderBy {
     pub fn builder() -> builder::OrderBy {
         Default::default()
-    }
-}
-///Field based on which results should be sorted. When not provided, the default behavior is to sort by timestamp descending. Sortable fields values: `trace_id`, `start_timestamp`, `duration`, `spans_number`, `errors`, `status_code`.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct OrderByFieldName(::std::string::String);
-impl ::std::ops::Deref for OrderByFieldName {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<OrderByFieldName> for ::std::string::String {
-    fn from(value: OrderByFieldName) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for OrderByFieldName {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 32usize {
-            return Err("longer than 32 characters".into());
-        }
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for OrderByFieldName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for OrderByFieldName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for OrderByFieldName {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
     }
 }
 ///Type of sorting values - descending or ascending.
@@ -898,6 +752,7 @@ impl<'de> ::serde::Deserialize<'de> for OrderByFieldName {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum OrderByOrder {
     Asc,
     Desc,
@@ -950,6 +805,7 @@ impl ::std::default::Default for OrderByOrder {
 ///Span event containing all information (in particular attributes).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct SpanEvent {
     ///Span event attributes.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -967,6 +823,7 @@ impl SpanEvent {
 ///`SpanEventAttribute`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct SpanEventAttribute {
     ///Name of the attribute.
     #[serde(
@@ -988,6 +845,7 @@ impl SpanEventAttribute {
 ///Details of the linked span.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct SpanLink {
     ///Span identifier of the linked span.
     #[serde(rename = "spanId")]
@@ -1004,6 +862,7 @@ impl SpanLink {
 ///`SpanPathSegment`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct SpanPathSegment {
     ///Number of nanoseconds the span segment lasted.
     pub duration: i64,
@@ -1034,6 +893,7 @@ impl SpanPathSegment {
 ///`StringArrayEventAttributeValue`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct StringArrayEventAttributeValue {
     #[serde(rename = "type")]
     pub type_: StringArrayEventAttributeValueType,
@@ -1058,6 +918,7 @@ impl StringArrayEventAttributeValue {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum StringArrayEventAttributeValueType {
     StringArrayEventAttributeValue,
 }
@@ -1101,6 +962,7 @@ for StringArrayEventAttributeValueType {
 ///`StringEventAttributeValue`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct StringEventAttributeValue {
     #[serde(rename = "type")]
     pub type_: StringEventAttributeValueType,
@@ -1125,6 +987,7 @@ impl StringEventAttributeValue {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum StringEventAttributeValueType {
     StringEventAttributeValue,
 }
@@ -1165,6 +1028,7 @@ impl ::std::convert::TryFrom<::std::string::String> for StringEventAttributeValu
 ///`TraceDbSpanInfo`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct TraceDbSpanInfo {
     ///Database type.
     #[serde(rename = "dbType", skip_serializing_if = "::std::option::Option::is_none")]
@@ -1197,6 +1061,7 @@ impl TraceDbSpanInfo {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum TraceDbSpanInfoType {
     TraceDbSpanInfo,
 }
@@ -1237,6 +1102,7 @@ impl ::std::convert::TryFrom<::std::string::String> for TraceDbSpanInfoType {
 ///`TraceDetail`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct TraceDetail {
     #[serde(
         rename = "criticalPathServiceBreakdownSummary",
@@ -1288,6 +1154,7 @@ impl TraceDetail {
 ///`TraceExistsResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct TraceExistsResponse {
     ///Indicates whether the trace with the given trace id exists.
     pub exists: bool,
@@ -1303,6 +1170,7 @@ impl TraceExistsResponse {
 ///`TraceFieldDetail`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct TraceFieldDetail {
     ///Short description of the field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1345,6 +1213,7 @@ impl TraceFieldDetail {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum TraceFieldDetailFieldType {
     SpanAttribute,
     SpanEventAttribute,
@@ -1397,6 +1266,7 @@ impl ::std::default::Default for TraceFieldDetailFieldType {
 ///`TraceFieldsResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct TraceFieldsResponse {
     ///List of filter fields.
     pub fields: ::std::vec::Vec<TraceFieldDetail>,
@@ -1409,6 +1279,7 @@ impl TraceFieldsResponse {
 ///`TraceHttpSpanInfo`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct TraceHttpSpanInfo {
     ///HTTP method of the request for the associated span.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1443,6 +1314,7 @@ impl TraceHttpSpanInfo {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum TraceHttpSpanInfoMethod {
     #[serde(rename = "GET")]
     Get,
@@ -1527,6 +1399,7 @@ impl ::std::convert::TryFrom<::std::string::String> for TraceHttpSpanInfoMethod 
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum TraceHttpSpanInfoType {
     TraceHttpSpanInfo,
 }
@@ -1567,6 +1440,7 @@ impl ::std::convert::TryFrom<::std::string::String> for TraceHttpSpanInfoType {
 ///`TraceLightEventsResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct TraceLightEventsResponse {
     ///Next continuation token.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1590,6 +1464,7 @@ impl TraceLightEventsResponse {
 ///`TraceMessageBusSpanInfo`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct TraceMessageBusSpanInfo {
     ///An address at which messages can be exchanged e.g. a Kafka record has an associated "topic name" that can be stored using this tag.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1616,6 +1491,7 @@ impl TraceMessageBusSpanInfo {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum TraceMessageBusSpanInfoType {
     TraceMessageBusSpanInfo,
 }
@@ -1656,6 +1532,7 @@ impl ::std::convert::TryFrom<::std::string::String> for TraceMessageBusSpanInfoT
 ///`TraceMetricDetail`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct TraceMetricDetail {
     ///Short description of the metric.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1674,6 +1551,7 @@ impl TraceMetricDetail {
 ///`TraceMetricsResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct TraceMetricsResponse {
     ///List of trace metrics.
     pub metrics: ::std::vec::Vec<TraceMetricDetail>,
@@ -1686,6 +1564,7 @@ impl TraceMetricsResponse {
 ///`TraceQueryResultResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct TraceQueryResultResponse {
     ///Next continuation token.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1701,6 +1580,7 @@ impl TraceQueryResultResponse {
 ///`TraceQueryRowStatus`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct TraceQueryRowStatus {
     ///Number of results matching the query
     pub count: i64,
@@ -1734,6 +1614,7 @@ impl TraceQueryRowStatus {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum TraceQueryRowStatusStatus {
     Processing,
     Finished,
@@ -1787,6 +1668,7 @@ impl ::std::convert::TryFrom<::std::string::String> for TraceQueryRowStatusStatu
 ///`TraceQueryStatusResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct TraceQueryStatusResponse {
     ///A list of trace queries.
     #[serde(rename = "queryRows")]
@@ -1812,6 +1694,7 @@ impl TraceQueryStatusResponse {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum TraceQueryStatusResponseStatus {
     Processing,
     Finished,
@@ -1865,6 +1748,7 @@ impl ::std::convert::TryFrom<::std::string::String> for TraceQueryStatusResponse
 ///`TraceSpan`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct TraceSpan {
     ///Number of nanoseconds the span lasted.
     pub duration: i64,
@@ -1934,6 +1818,7 @@ impl TraceSpan {
 ///`TraceSpanBillingInfo`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct TraceSpanBillingInfo {
     ///Number of bytes that were charged for the span.
     #[serde(rename = "billedBytes")]
@@ -1950,6 +1835,7 @@ impl TraceSpanBillingInfo {
 ///`TraceSpanCriticalPathContribution`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct TraceSpanCriticalPathContribution {
     ///Overall processing time in nanoseconds consumed by this span in the critical path of its trace (a sum of the duration times of this span's critical path segments).
     pub duration: i64,
@@ -1964,6 +1850,7 @@ impl TraceSpanCriticalPathContribution {
 ///`TraceSpanDetail`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct TraceSpanDetail {
     #[serde(
         rename = "criticalPathContribution",
@@ -2068,6 +1955,7 @@ impl TraceSpanDetail {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum TraceSpanDetailKind {
     #[serde(rename = "CLIENT")]
     Client,
@@ -2130,6 +2018,7 @@ impl ::std::convert::TryFrom<::std::string::String> for TraceSpanDetailKind {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum TraceSpanInfo {
     HttpSpanInfo(TraceHttpSpanInfo),
     DbSpanInfo(TraceDbSpanInfo),
@@ -2160,6 +2049,7 @@ impl ::std::convert::From<TraceSpanInfoOther> for TraceSpanInfo {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct TraceSpanInfoOther(
     pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 );
@@ -2196,6 +2086,7 @@ for TraceSpanInfoOther {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum TraceSpanKind {
     #[serde(rename = "CLIENT")]
     Client,
@@ -2257,6 +2148,7 @@ impl ::std::convert::TryFrom<::std::string::String> for TraceSpanKind {
 ///`TraceSpansResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct TraceSpansResponse {
     ///Next continuation token.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]

@@ -6,6 +6,7 @@
 ///`AddOrReplaceTransformation`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct AddOrReplaceTransformation {
     ///The dimension that needs to be modified or added.
     #[serde(rename = "dimensionToReplace")]
@@ -34,6 +35,7 @@ impl AddOrReplaceTransformation {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum AddOrReplaceTransformationTransformationType {
     AddOrReplaceTransformation,
 }
@@ -75,6 +77,7 @@ for AddOrReplaceTransformationTransformationType {
 ///`AggregateOnTransformation`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct AggregateOnTransformation {
     ///A list of dimensions that should be aggregated on.
     #[serde(rename = "aggregateOn")]
@@ -101,6 +104,7 @@ impl AggregateOnTransformation {
     PartialOrd
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum AggregateOnTransformationTransformationType {
     AggregateOnTransformation,
 }
@@ -143,6 +147,7 @@ for AggregateOnTransformationTransformationType {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum DimensionTransformation {
     AddOrReplaceTransformation(AddOrReplaceTransformation),
     AggregateOnTransformation(AggregateOnTransformation),
@@ -167,6 +172,7 @@ impl ::std::convert::From<DimensionTransformationOther> for DimensionTransformat
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct DimensionTransformationOther(
     pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 );
@@ -193,6 +199,7 @@ for DimensionTransformationOther {
 ///The properties that define a transformation rule.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct TransformationRuleDefinition {
     ///Dimension transformations of the transformation rule.
     #[serde(
@@ -219,6 +226,7 @@ impl TransformationRuleDefinition {
 ///A request for creating or updating a transformation rule.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct TransformationRuleRequest {
     ///True if the rule is enabled.
     pub enabled: bool,
@@ -233,6 +241,7 @@ impl TransformationRuleRequest {
 ///A generic response for transformation rule.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct TransformationRuleResponse {
     ///Creation timestamp in UTC in [RFC3339](https://tools.ietf.org/html/rfc3339) format.
     #[serde(rename = "createdAt")]
@@ -261,6 +270,7 @@ impl TransformationRuleResponse {
 ///A generic response for transformation rule.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct TransformationRulesResponse {
     ///List of transformation rules.
     pub data: ::std::vec::Vec<TransformationRuleResponse>,

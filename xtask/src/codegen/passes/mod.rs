@@ -9,6 +9,7 @@ use serde_json::Value;
 
 mod encoded_path_params;
 mod moved_response_headers;
+mod non_exhaustive;
 mod open_enums;
 mod page_impls;
 mod schemars_gate;
@@ -17,6 +18,7 @@ mod syntax;
 
 pub use encoded_path_params::EncodedPathParams;
 pub use moved_response_headers::MovedResponseHeaders;
+pub use non_exhaustive::NonExhaustive;
 pub use open_enums::OpenEnums;
 pub use page_impls::PageImpls;
 pub use schemars_gate::SchemarsGate;
@@ -61,6 +63,7 @@ pub fn all_passes() -> Vec<Box<dyn SyntaxPass>> {
     vec![
         Box::new(SchemarsGate),
         Box::new(OpenEnums),
+        Box::new(NonExhaustive),
         Box::new(PageImpls),
         Box::new(StaticHeaders),
         Box::new(MovedResponseHeaders),

@@ -9,16 +9,16 @@ mod default_responses;
 mod discriminators;
 mod error_bodies;
 mod multipart_bodies;
-mod noop_constraints;
 mod pattern_enums;
+mod value_constraints;
 pub mod walk;
 
 pub use default_responses::DefaultResponses;
 pub use discriminators::Discriminators;
 pub use error_bodies::{ALWAYS_EXTENSION, ErrorBodies};
 pub use multipart_bodies::MultipartBodies;
-pub use noop_constraints::NoopConstraints;
 pub use pattern_enums::{PatternEnums, literal_alternatives};
+pub use value_constraints::{CONSTRAINTS_EXTENSION, ValueConstraints};
 
 /// What one pass did to a document.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -47,7 +47,7 @@ pub fn all_passes() -> Vec<Box<dyn Pass>> {
         Box::new(PatternEnums),
         Box::new(Discriminators),
         Box::new(ErrorBodies),
-        Box::new(NoopConstraints),
+        Box::new(ValueConstraints),
     ]
 }
 

@@ -233,7 +233,7 @@ impl ::std::convert::From<super::AccessKeyPublic> for AccessKeyPublic {
 }
 #[derive(Clone, Debug)]
 pub struct BasicUsageAllOf {
-    org_id: ::std::result::Result<super::BasicUsageAllOfOrgId, ::std::string::String>,
+    org_id: ::std::result::Result<::std::string::String, ::std::string::String>,
 }
 impl ::std::default::Default for BasicUsageAllOf {
     fn default() -> Self {
@@ -245,7 +245,7 @@ impl ::std::default::Default for BasicUsageAllOf {
 impl BasicUsageAllOf {
     pub fn org_id<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::BasicUsageAllOfOrgId>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.org_id = value
@@ -374,17 +374,14 @@ impl ::std::convert::From<super::DetailedUsageAllOf> for DetailedUsageAllOf {
 }
 #[derive(Clone, Debug)]
 pub struct OrganizationDetails {
-    email: ::std::result::Result<super::OrganizationDetailsEmail, ::std::string::String>,
-    first_name: ::std::result::Result<
-        super::OrganizationDetailsFirstName,
-        ::std::string::String,
-    >,
+    email: ::std::result::Result<::std::string::String, ::std::string::String>,
+    first_name: ::std::result::Result<::std::string::String, ::std::string::String>,
     last_name: ::std::result::Result<
-        ::std::option::Option<super::OrganizationDetailsLastName>,
+        ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
     organization_name: ::std::result::Result<
-        super::OrganizationDetailsOrganizationName,
+        ::std::string::String,
         ::std::string::String,
     >,
 }
@@ -401,7 +398,7 @@ impl ::std::default::Default for OrganizationDetails {
 impl OrganizationDetails {
     pub fn email<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::OrganizationDetailsEmail>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.email = value
@@ -411,7 +408,7 @@ impl OrganizationDetails {
     }
     pub fn first_name<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::OrganizationDetailsFirstName>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.first_name = value
@@ -421,9 +418,7 @@ impl OrganizationDetails {
     }
     pub fn last_name<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<
-            ::std::option::Option<super::OrganizationDetailsLastName>,
-        >,
+        T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
         T::Error: ::std::fmt::Display,
     {
         self.last_name = value
@@ -433,7 +428,7 @@ impl OrganizationDetails {
     }
     pub fn organization_name<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::OrganizationDetailsOrganizationName>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.organization_name = value
@@ -600,10 +595,7 @@ pub struct ReadOrganizationResponseAllOf {
         ::std::option::Option<super::ReadOrganizationResponseAllOfDeploymentId>,
         ::std::string::String,
     >,
-    org_id: ::std::result::Result<
-        super::ReadOrganizationResponseAllOfOrgId,
-        ::std::string::String,
-    >,
+    org_id: ::std::result::Result<::std::string::String, ::std::string::String>,
     subscription: ::std::result::Result<
         super::CreditsSubscription,
         ::std::string::String,
@@ -635,7 +627,7 @@ impl ReadOrganizationResponseAllOf {
     }
     pub fn org_id<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::ReadOrganizationResponseAllOfOrgId>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.org_id = value

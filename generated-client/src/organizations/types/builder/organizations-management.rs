@@ -215,10 +215,7 @@ pub struct AccessKeyCreateRequest {
         ::std::vec::Vec<::std::string::String>,
         ::std::string::String,
     >,
-    label: ::std::result::Result<
-        super::AccessKeyCreateRequestLabel,
-        ::std::string::String,
-    >,
+    label: ::std::result::Result<::std::string::String, ::std::string::String>,
     scopes: ::std::result::Result<
         ::std::vec::Vec<::std::string::String>,
         ::std::string::String,
@@ -248,7 +245,7 @@ impl AccessKeyCreateRequest {
     }
     pub fn label<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::AccessKeyCreateRequestLabel>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.label = value
@@ -334,7 +331,7 @@ impl ::std::convert::From<super::AllocatedCredits> for AllocatedCredits {
 pub struct BasicUsage {
     allocated_credits_used: ::std::result::Result<f64, ::std::string::String>,
     deployment_charge_credits_used: ::std::result::Result<f64, ::std::string::String>,
-    org_id: ::std::result::Result<super::BasicUsageOrgId, ::std::string::String>,
+    org_id: ::std::result::Result<::std::string::String, ::std::string::String>,
     total_capacity: ::std::result::Result<f64, ::std::string::String>,
     total_credits_used: ::std::result::Result<f64, ::std::string::String>,
 }
@@ -386,7 +383,7 @@ impl BasicUsage {
     }
     pub fn org_id<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::BasicUsageOrgId>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.org_id = value
@@ -867,20 +864,14 @@ pub struct OrganizationWithSubscriptionDetails {
         super::OrganizationWithSubscriptionDetailsDeploymentId,
         ::std::string::String,
     >,
-    email: ::std::result::Result<
-        super::OrganizationWithSubscriptionDetailsEmail,
-        ::std::string::String,
-    >,
-    first_name: ::std::result::Result<
-        super::OrganizationWithSubscriptionDetailsFirstName,
-        ::std::string::String,
-    >,
+    email: ::std::result::Result<::std::string::String, ::std::string::String>,
+    first_name: ::std::result::Result<::std::string::String, ::std::string::String>,
     last_name: ::std::result::Result<
-        ::std::option::Option<super::OrganizationWithSubscriptionDetailsLastName>,
+        ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
     organization_name: ::std::result::Result<
-        super::OrganizationWithSubscriptionDetailsOrganizationName,
+        ::std::string::String,
         ::std::string::String,
     >,
     trial_plan_period: ::std::result::Result<
@@ -930,7 +921,7 @@ impl OrganizationWithSubscriptionDetails {
     }
     pub fn email<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::OrganizationWithSubscriptionDetailsEmail>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.email = value
@@ -940,7 +931,7 @@ impl OrganizationWithSubscriptionDetails {
     }
     pub fn first_name<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::OrganizationWithSubscriptionDetailsFirstName>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.first_name = value
@@ -950,9 +941,7 @@ impl OrganizationWithSubscriptionDetails {
     }
     pub fn last_name<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<
-            ::std::option::Option<super::OrganizationWithSubscriptionDetailsLastName>,
-        >,
+        T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
         T::Error: ::std::fmt::Display,
     {
         self.last_name = value
@@ -962,9 +951,7 @@ impl OrganizationWithSubscriptionDetails {
     }
     pub fn organization_name<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<
-            super::OrganizationWithSubscriptionDetailsOrganizationName,
-        >,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.organization_name = value
@@ -1311,24 +1298,15 @@ pub struct ReadOrganizationResponse {
         ::std::option::Option<super::ReadOrganizationResponseDeploymentId>,
         ::std::string::String,
     >,
-    email: ::std::result::Result<
-        super::ReadOrganizationResponseEmail,
-        ::std::string::String,
-    >,
-    first_name: ::std::result::Result<
-        super::ReadOrganizationResponseFirstName,
-        ::std::string::String,
-    >,
+    email: ::std::result::Result<::std::string::String, ::std::string::String>,
+    first_name: ::std::result::Result<::std::string::String, ::std::string::String>,
     last_name: ::std::result::Result<
-        ::std::option::Option<super::ReadOrganizationResponseLastName>,
+        ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
-    org_id: ::std::result::Result<
-        super::ReadOrganizationResponseOrgId,
-        ::std::string::String,
-    >,
+    org_id: ::std::result::Result<::std::string::String, ::std::string::String>,
     organization_name: ::std::result::Result<
-        super::ReadOrganizationResponseOrganizationName,
+        ::std::string::String,
         ::std::string::String,
     >,
     subscription: ::std::result::Result<
@@ -1368,7 +1346,7 @@ impl ReadOrganizationResponse {
     }
     pub fn email<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::ReadOrganizationResponseEmail>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.email = value
@@ -1378,7 +1356,7 @@ impl ReadOrganizationResponse {
     }
     pub fn first_name<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::ReadOrganizationResponseFirstName>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.first_name = value
@@ -1388,9 +1366,7 @@ impl ReadOrganizationResponse {
     }
     pub fn last_name<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<
-            ::std::option::Option<super::ReadOrganizationResponseLastName>,
-        >,
+        T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
         T::Error: ::std::fmt::Display,
     {
         self.last_name = value
@@ -1400,7 +1376,7 @@ impl ReadOrganizationResponse {
     }
     pub fn org_id<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::ReadOrganizationResponseOrgId>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.org_id = value
@@ -1410,7 +1386,7 @@ impl ReadOrganizationResponse {
     }
     pub fn organization_name<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::ReadOrganizationResponseOrganizationName>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.organization_name = value

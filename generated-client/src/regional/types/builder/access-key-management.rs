@@ -215,10 +215,7 @@ pub struct AccessKeyCreateRequest {
         ::std::vec::Vec<::std::string::String>,
         ::std::string::String,
     >,
-    label: ::std::result::Result<
-        super::AccessKeyCreateRequestLabel,
-        ::std::string::String,
-    >,
+    label: ::std::result::Result<::std::string::String, ::std::string::String>,
     scopes: ::std::result::Result<
         ::std::vec::Vec<::std::string::String>,
         ::std::string::String,
@@ -248,7 +245,7 @@ impl AccessKeyCreateRequest {
     }
     pub fn label<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::AccessKeyCreateRequestLabel>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.label = value

@@ -178,10 +178,7 @@ impl ::std::convert::From<super::AccountStatusResponse> for AccountStatusRespons
 }
 #[derive(Clone, Debug)]
 pub struct ConfigureSubdomainRequest {
-    subdomain: ::std::result::Result<
-        super::ConfigureSubdomainRequestSubdomain,
-        ::std::string::String,
-    >,
+    subdomain: ::std::result::Result<::std::string::String, ::std::string::String>,
 }
 impl ::std::default::Default for ConfigureSubdomainRequest {
     fn default() -> Self {
@@ -193,7 +190,7 @@ impl ::std::default::Default for ConfigureSubdomainRequest {
 impl ConfigureSubdomainRequest {
     pub fn subdomain<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::ConfigureSubdomainRequestSubdomain>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.subdomain = value

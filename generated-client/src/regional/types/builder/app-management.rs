@@ -184,15 +184,12 @@ pub struct AppInstallRequest {
         ::std::collections::HashMap<::std::string::String, ::std::string::String>,
         ::std::string::String,
     >,
-    description: ::std::result::Result<
-        super::AppInstallRequestDescription,
-        ::std::string::String,
-    >,
+    description: ::std::result::Result<::std::string::String, ::std::string::String>,
     destination_folder_id: ::std::result::Result<
         ::std::string::String,
         ::std::string::String,
     >,
-    name: ::std::result::Result<super::AppInstallRequestName, ::std::string::String>,
+    name: ::std::result::Result<::std::string::String, ::std::string::String>,
 }
 impl ::std::default::Default for AppInstallRequest {
     fn default() -> Self {
@@ -223,7 +220,7 @@ impl AppInstallRequest {
     }
     pub fn description<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::AppInstallRequestDescription>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.description = value
@@ -247,7 +244,7 @@ impl AppInstallRequest {
     }
     pub fn name<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::AppInstallRequestName>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.name = value

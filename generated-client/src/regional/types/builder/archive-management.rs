@@ -15,7 +15,7 @@ pub struct ArchiveJob {
         ::std::string::String,
     >,
     id: ::std::result::Result<::std::string::String, ::std::string::String>,
-    name: ::std::result::Result<super::ArchiveJobName, ::std::string::String>,
+    name: ::std::result::Result<::std::string::String, ::std::string::String>,
     start_time: ::std::result::Result<
         ::chrono::DateTime<::chrono::offset::Utc>,
         ::std::string::String,
@@ -90,7 +90,7 @@ impl ArchiveJob {
     }
     pub fn name<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::ArchiveJobName>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.name = value
@@ -308,10 +308,7 @@ pub struct CreateArchiveJobRequest {
         ::chrono::DateTime<::chrono::offset::Utc>,
         ::std::string::String,
     >,
-    name: ::std::result::Result<
-        super::CreateArchiveJobRequestName,
-        ::std::string::String,
-    >,
+    name: ::std::result::Result<::std::string::String, ::std::string::String>,
     start_time: ::std::result::Result<
         ::chrono::DateTime<::chrono::offset::Utc>,
         ::std::string::String,
@@ -339,7 +336,7 @@ impl CreateArchiveJobRequest {
     }
     pub fn name<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::CreateArchiveJobRequestName>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.name = value

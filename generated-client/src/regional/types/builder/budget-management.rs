@@ -26,15 +26,12 @@ pub struct ScanBudget {
     modified_by: ::std::result::Result<::std::string::String, ::std::string::String>,
     name: ::std::result::Result<::std::string::String, ::std::string::String>,
     org_id: ::std::result::Result<::std::string::String, ::std::string::String>,
-    reset_date_of_month: ::std::result::Result<
-        ::std::num::NonZeroU32,
-        ::std::string::String,
-    >,
+    reset_date_of_month: ::std::result::Result<i32, ::std::string::String>,
     reset_day_of_week: ::std::result::Result<
         super::ScanBudgetResetDayOfWeek,
         ::std::string::String,
     >,
-    reset_time: ::std::result::Result<super::ScanBudgetResetTime, ::std::string::String>,
+    reset_time: ::std::result::Result<::std::string::String, ::std::string::String>,
     reset_time_zone: ::std::result::Result<::std::string::String, ::std::string::String>,
     scope: ::std::result::Result<super::ScanBudgetScope, ::std::string::String>,
     status: ::std::result::Result<
@@ -205,7 +202,7 @@ impl ScanBudget {
     }
     pub fn reset_date_of_month<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<::std::num::NonZeroU32>,
+        T: ::std::convert::TryInto<i32>,
         T::Error: ::std::fmt::Display,
     {
         self.reset_date_of_month = value
@@ -229,7 +226,7 @@ impl ScanBudget {
     }
     pub fn reset_time<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::ScanBudgetResetTime>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.reset_time = value

@@ -480,11 +480,8 @@ impl ::std::convert::From<super::ServiceNowConnection> for ServiceNowConnection 
 }
 #[derive(Clone, Debug)]
 pub struct ServiceNowDefinition {
-    description: ::std::result::Result<
-        super::ServiceNowDefinitionDescription,
-        ::std::string::String,
-    >,
-    name: ::std::result::Result<super::ServiceNowDefinitionName, ::std::string::String>,
+    description: ::std::result::Result<::std::string::String, ::std::string::String>,
+    name: ::std::result::Result<::std::string::String, ::std::string::String>,
     password: ::std::result::Result<::std::string::String, ::std::string::String>,
     type_: ::std::result::Result<super::ServiceNowDefinitionType, ::std::string::String>,
     url: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -493,7 +490,7 @@ pub struct ServiceNowDefinition {
 impl ::std::default::Default for ServiceNowDefinition {
     fn default() -> Self {
         Self {
-            description: Ok(super::defaults::service_now_definition_description()),
+            description: Ok(Default::default()),
             name: Err("no value supplied for name".to_string()),
             password: Err("no value supplied for password".to_string()),
             type_: Err("no value supplied for type_".to_string()),
@@ -505,7 +502,7 @@ impl ::std::default::Default for ServiceNowDefinition {
 impl ServiceNowDefinition {
     pub fn description<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::ServiceNowDefinitionDescription>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.description = value
@@ -517,7 +514,7 @@ impl ServiceNowDefinition {
     }
     pub fn name<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::ServiceNowDefinitionName>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.name = value
@@ -765,7 +762,7 @@ pub struct WebhookConnection {
     modified_by: ::std::result::Result<::std::string::String, ::std::string::String>,
     name: ::std::result::Result<::std::string::String, ::std::string::String>,
     resolution_payload: ::std::result::Result<
-        ::std::option::Option<super::WebhookConnectionResolutionPayload>,
+        ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
     type_: ::std::result::Result<super::WebhookConnectionType, ::std::string::String>,
@@ -923,9 +920,7 @@ impl WebhookConnection {
     }
     pub fn resolution_payload<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<
-            ::std::option::Option<super::WebhookConnectionResolutionPayload>,
-        >,
+        T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
         T::Error: ::std::fmt::Display,
     {
         self.resolution_payload = value
@@ -1035,21 +1030,15 @@ pub struct WebhookDefinition {
         ::std::vec::Vec<super::Header>,
         ::std::string::String,
     >,
-    default_payload: ::std::result::Result<
-        super::WebhookDefinitionDefaultPayload,
-        ::std::string::String,
-    >,
-    description: ::std::result::Result<
-        super::WebhookDefinitionDescription,
-        ::std::string::String,
-    >,
+    default_payload: ::std::result::Result<::std::string::String, ::std::string::String>,
+    description: ::std::result::Result<::std::string::String, ::std::string::String>,
     headers: ::std::result::Result<
         ::std::vec::Vec<super::Header>,
         ::std::string::String,
     >,
-    name: ::std::result::Result<super::WebhookDefinitionName, ::std::string::String>,
+    name: ::std::result::Result<::std::string::String, ::std::string::String>,
     resolution_payload: ::std::result::Result<
-        ::std::option::Option<super::WebhookDefinitionResolutionPayload>,
+        ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
     type_: ::std::result::Result<super::WebhookDefinitionType, ::std::string::String>,
@@ -1065,7 +1054,7 @@ impl ::std::default::Default for WebhookDefinition {
             connection_subtype: Ok(Default::default()),
             custom_headers: Ok(Default::default()),
             default_payload: Err("no value supplied for default_payload".to_string()),
-            description: Ok(super::defaults::webhook_definition_description()),
+            description: Ok(Default::default()),
             headers: Ok(Default::default()),
             name: Err("no value supplied for name".to_string()),
             resolution_payload: Ok(Default::default()),
@@ -1102,7 +1091,7 @@ impl WebhookDefinition {
     }
     pub fn default_payload<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::WebhookDefinitionDefaultPayload>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.default_payload = value
@@ -1114,7 +1103,7 @@ impl WebhookDefinition {
     }
     pub fn description<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::WebhookDefinitionDescription>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.description = value
@@ -1136,7 +1125,7 @@ impl WebhookDefinition {
     }
     pub fn name<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::WebhookDefinitionName>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.name = value
@@ -1146,9 +1135,7 @@ impl WebhookDefinition {
     }
     pub fn resolution_payload<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<
-            ::std::option::Option<super::WebhookDefinitionResolutionPayload>,
-        >,
+        T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
         T::Error: ::std::fmt::Display,
     {
         self.resolution_payload = value

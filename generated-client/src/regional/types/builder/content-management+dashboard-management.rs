@@ -181,10 +181,7 @@ impl ::std::convert::From<super::ColoringThreshold> for ColoringThreshold {
 }
 #[derive(Clone, Debug)]
 pub struct CsvVariableSourceDefinition {
-    values: ::std::result::Result<
-        super::CsvVariableSourceDefinitionValues,
-        ::std::string::String,
-    >,
+    values: ::std::result::Result<::std::string::String, ::std::string::String>,
     variable_source_type: ::std::result::Result<
         super::CsvVariableSourceDefinitionVariableSourceType,
         ::std::string::String,
@@ -203,7 +200,7 @@ impl ::std::default::Default for CsvVariableSourceDefinition {
 impl CsvVariableSourceDefinition {
     pub fn values<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::CsvVariableSourceDefinitionValues>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.values = value
@@ -539,14 +536,8 @@ impl ::std::convert::From<super::LinkedDashboard> for LinkedDashboard {
 }
 #[derive(Clone, Debug)]
 pub struct LogQueryVariableSourceDefinition {
-    field: ::std::result::Result<
-        super::LogQueryVariableSourceDefinitionField,
-        ::std::string::String,
-    >,
-    query: ::std::result::Result<
-        super::LogQueryVariableSourceDefinitionQuery,
-        ::std::string::String,
-    >,
+    field: ::std::result::Result<::std::string::String, ::std::string::String>,
+    query: ::std::result::Result<::std::string::String, ::std::string::String>,
     variable_source_type: ::std::result::Result<
         super::LogQueryVariableSourceDefinitionVariableSourceType,
         ::std::string::String,
@@ -566,7 +557,7 @@ impl ::std::default::Default for LogQueryVariableSourceDefinition {
 impl LogQueryVariableSourceDefinition {
     pub fn field<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::LogQueryVariableSourceDefinitionField>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.field = value
@@ -576,7 +567,7 @@ impl LogQueryVariableSourceDefinition {
     }
     pub fn query<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::LogQueryVariableSourceDefinitionQuery>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.query = value
@@ -624,10 +615,7 @@ for LogQueryVariableSourceDefinition {
 }
 #[derive(Clone, Debug)]
 pub struct MetadataVariableSourceDefinition {
-    filter: ::std::result::Result<
-        super::MetadataVariableSourceDefinitionFilter,
-        ::std::string::String,
-    >,
+    filter: ::std::result::Result<::std::string::String, ::std::string::String>,
     key: ::std::result::Result<::std::string::String, ::std::string::String>,
     variable_source_type: ::std::result::Result<
         super::MetadataVariableSourceDefinitionVariableSourceType,
@@ -648,7 +636,7 @@ impl ::std::default::Default for MetadataVariableSourceDefinition {
 impl MetadataVariableSourceDefinition {
     pub fn filter<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::MetadataVariableSourceDefinitionFilter>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.filter = value
@@ -1507,7 +1495,7 @@ pub struct Variable {
         ::std::string::String,
     >,
     display_name: ::std::result::Result<
-        ::std::option::Option<super::VariableDisplayName>,
+        ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
     hide_from_ui: ::std::result::Result<bool, ::std::string::String>,
@@ -1516,7 +1504,7 @@ pub struct Variable {
         ::std::string::String,
     >,
     include_all_option: ::std::result::Result<bool, ::std::string::String>,
-    name: ::std::result::Result<super::VariableName, ::std::string::String>,
+    name: ::std::result::Result<::std::string::String, ::std::string::String>,
     source_definition: ::std::result::Result<
         super::VariableSourceDefinition,
         ::std::string::String,
@@ -1567,7 +1555,7 @@ impl Variable {
     }
     pub fn display_name<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<::std::option::Option<super::VariableDisplayName>>,
+        T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
         T::Error: ::std::fmt::Display,
     {
         self.display_name = value
@@ -1613,7 +1601,7 @@ impl Variable {
     }
     pub fn name<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::VariableName>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.name = value

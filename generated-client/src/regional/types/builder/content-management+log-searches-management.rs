@@ -417,14 +417,8 @@ for SaveToViewNotificationSyncDefinition {
 }
 #[derive(Clone, Debug)]
 pub struct ScheduleSearchParameterSyncDefinition {
-    name: ::std::result::Result<
-        super::ScheduleSearchParameterSyncDefinitionName,
-        ::std::string::String,
-    >,
-    value: ::std::result::Result<
-        super::ScheduleSearchParameterSyncDefinitionValue,
-        ::std::string::String,
-    >,
+    name: ::std::result::Result<::std::string::String, ::std::string::String>,
+    value: ::std::result::Result<::std::string::String, ::std::string::String>,
 }
 impl ::std::default::Default for ScheduleSearchParameterSyncDefinition {
     fn default() -> Self {
@@ -437,7 +431,7 @@ impl ::std::default::Default for ScheduleSearchParameterSyncDefinition {
 impl ScheduleSearchParameterSyncDefinition {
     pub fn name<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::ScheduleSearchParameterSyncDefinitionName>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.name = value
@@ -447,7 +441,7 @@ impl ScheduleSearchParameterSyncDefinition {
     }
     pub fn value<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::ScheduleSearchParameterSyncDefinitionValue>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.value = value

@@ -184,7 +184,7 @@ pub struct DashboardV2SyncDefinition {
         ::std::string::String,
     >,
     description: ::std::result::Result<
-        ::std::option::Option<super::DashboardV2SyncDefinitionDescription>,
+        ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
     layout: ::std::result::Result<
@@ -202,10 +202,7 @@ pub struct DashboardV2SyncDefinition {
         ::std::option::Option<super::ResolvableTimeRange>,
         ::std::string::String,
     >,
-    title: ::std::result::Result<
-        super::DashboardV2SyncDefinitionTitle,
-        ::std::string::String,
-    >,
+    title: ::std::result::Result<::std::string::String, ::std::string::String>,
     topology_label_map: ::std::result::Result<
         ::std::option::Option<super::TopologyLabelMap>,
         ::std::string::String,
@@ -252,9 +249,7 @@ impl DashboardV2SyncDefinition {
     }
     pub fn description<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<
-            ::std::option::Option<super::DashboardV2SyncDefinitionDescription>,
-        >,
+        T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
         T::Error: ::std::fmt::Display,
     {
         self.description = value
@@ -328,7 +323,7 @@ impl DashboardV2SyncDefinition {
     }
     pub fn title<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::DashboardV2SyncDefinitionTitle>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.title = value
@@ -502,10 +497,7 @@ impl ::std::convert::From<super::FolderSyncDefinition> for FolderSyncDefinition 
 }
 #[derive(Clone, Debug)]
 pub struct LookupTableSyncDefinition {
-    description: ::std::result::Result<
-        super::LookupTableSyncDefinitionDescription,
-        ::std::string::String,
-    >,
+    description: ::std::result::Result<::std::string::String, ::std::string::String>,
     fields: ::std::result::Result<
         ::std::vec::Vec<super::LookupTableField>,
         ::std::string::String,
@@ -543,7 +535,7 @@ impl ::std::default::Default for LookupTableSyncDefinition {
 impl LookupTableSyncDefinition {
     pub fn description<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::LookupTableSyncDefinitionDescription>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.description = value
@@ -764,12 +756,12 @@ for MetricsSavedSearchQuerySyncDefinition {
 #[derive(Clone, Debug)]
 pub struct MetricsSavedSearchSyncDefinition {
     description: ::std::result::Result<
-        ::std::option::Option<super::MetricsSavedSearchSyncDefinitionDescription>,
+        ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
     desired_quantization_in_secs: ::std::result::Result<i32, ::std::string::String>,
     log_query: ::std::result::Result<
-        ::std::option::Option<super::MetricsSavedSearchSyncDefinitionLogQuery>,
+        ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
     metrics_queries: ::std::result::Result<
@@ -806,9 +798,7 @@ impl ::std::default::Default for MetricsSavedSearchSyncDefinition {
 impl MetricsSavedSearchSyncDefinition {
     pub fn description<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<
-            ::std::option::Option<super::MetricsSavedSearchSyncDefinitionDescription>,
-        >,
+        T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
         T::Error: ::std::fmt::Display,
     {
         self.description = value
@@ -834,9 +824,7 @@ impl MetricsSavedSearchSyncDefinition {
     }
     pub fn log_query<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<
-            ::std::option::Option<super::MetricsSavedSearchSyncDefinitionLogQuery>,
-        >,
+        T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
         T::Error: ::std::fmt::Display,
     {
         self.log_query = value
@@ -1064,7 +1052,7 @@ pub struct MewboardSyncDefinition {
         ::std::string::String,
     >,
     description: ::std::result::Result<
-        ::std::option::Option<super::MewboardSyncDefinitionDescription>,
+        ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
     layout: ::std::result::Result<
@@ -1082,10 +1070,7 @@ pub struct MewboardSyncDefinition {
         ::std::option::Option<super::ResolvableTimeRange>,
         ::std::string::String,
     >,
-    title: ::std::result::Result<
-        super::MewboardSyncDefinitionTitle,
-        ::std::string::String,
-    >,
+    title: ::std::result::Result<::std::string::String, ::std::string::String>,
     topology_label_map: ::std::result::Result<
         ::std::option::Option<super::TopologyLabelMap>,
         ::std::string::String,
@@ -1132,9 +1117,7 @@ impl MewboardSyncDefinition {
     }
     pub fn description<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<
-            ::std::option::Option<super::MewboardSyncDefinitionDescription>,
-        >,
+        T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
         T::Error: ::std::fmt::Display,
     {
         self.description = value
@@ -1208,7 +1191,7 @@ impl MewboardSyncDefinition {
     }
     pub fn title<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::MewboardSyncDefinitionTitle>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.title = value

@@ -47,7 +47,7 @@ pub struct Dashboard {
     >,
     theme: ::std::result::Result<::std::string::String, ::std::string::String>,
     time_range: ::std::result::Result<super::ResolvableTimeRange, ::std::string::String>,
-    title: ::std::result::Result<super::DashboardTitle, ::std::string::String>,
+    title: ::std::result::Result<::std::string::String, ::std::string::String>,
     topology_label_map: ::std::result::Result<
         ::std::option::Option<super::TopologyLabelMap>,
         ::std::string::String,
@@ -246,7 +246,7 @@ impl Dashboard {
     }
     pub fn title<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::DashboardTitle>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.title = value
@@ -613,7 +613,7 @@ pub struct DashboardRequest {
     >,
     theme: ::std::result::Result<::std::string::String, ::std::string::String>,
     time_range: ::std::result::Result<super::ResolvableTimeRange, ::std::string::String>,
-    title: ::std::result::Result<super::DashboardRequestTitle, ::std::string::String>,
+    title: ::std::result::Result<::std::string::String, ::std::string::String>,
     topology_label_map: ::std::result::Result<
         ::std::option::Option<super::TopologyLabelMap>,
         ::std::string::String,
@@ -764,7 +764,7 @@ impl DashboardRequest {
     }
     pub fn title<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::DashboardRequestTitle>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.title = value
@@ -1329,10 +1329,7 @@ pub struct ReportSchedule {
         ::std::option::Option<super::ResolvableTimeRange>,
         ::std::string::String,
     >,
-    time_zone: ::std::result::Result<
-        super::ReportScheduleTimeZone,
-        ::std::string::String,
-    >,
+    time_zone: ::std::result::Result<::std::string::String, ::std::string::String>,
     variable_values: ::std::result::Result<
         ::std::option::Option<super::VariablesValuesData>,
         ::std::string::String,
@@ -1451,7 +1448,7 @@ impl ReportSchedule {
     }
     pub fn time_zone<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::ReportScheduleTimeZone>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.time_zone = value
@@ -1642,10 +1639,7 @@ pub struct ReportScheduleRequest {
         ::std::option::Option<super::ResolvableTimeRange>,
         ::std::string::String,
     >,
-    time_zone: ::std::result::Result<
-        super::ReportScheduleRequestTimeZone,
-        ::std::string::String,
-    >,
+    time_zone: ::std::result::Result<::std::string::String, ::std::string::String>,
     variable_values: ::std::result::Result<
         ::std::option::Option<super::VariablesValuesData>,
         ::std::string::String,
@@ -1751,7 +1745,7 @@ impl ReportScheduleRequest {
     }
     pub fn time_zone<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::ReportScheduleRequestTimeZone>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.time_zone = value

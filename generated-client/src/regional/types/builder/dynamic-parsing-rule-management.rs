@@ -12,8 +12,8 @@ pub struct DynamicRule {
     is_system_rule: ::std::result::Result<bool, ::std::string::String>,
     modified_at: ::std::result::Result<::std::string::String, ::std::string::String>,
     modified_by: ::std::result::Result<::std::string::String, ::std::string::String>,
-    name: ::std::result::Result<super::DynamicRuleName, ::std::string::String>,
-    scope: ::std::result::Result<super::DynamicRuleScope, ::std::string::String>,
+    name: ::std::result::Result<::std::string::String, ::std::string::String>,
+    scope: ::std::result::Result<::std::string::String, ::std::string::String>,
 }
 impl ::std::default::Default for DynamicRule {
     fn default() -> Self {
@@ -109,7 +109,7 @@ impl DynamicRule {
     }
     pub fn name<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::DynamicRuleName>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.name = value
@@ -119,7 +119,7 @@ impl DynamicRule {
     }
     pub fn scope<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::DynamicRuleScope>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.scope = value
@@ -164,11 +164,8 @@ impl ::std::convert::From<super::DynamicRule> for DynamicRule {
 #[derive(Clone, Debug)]
 pub struct DynamicRuleDefinition {
     enabled: ::std::result::Result<bool, ::std::string::String>,
-    name: ::std::result::Result<super::DynamicRuleDefinitionName, ::std::string::String>,
-    scope: ::std::result::Result<
-        super::DynamicRuleDefinitionScope,
-        ::std::string::String,
-    >,
+    name: ::std::result::Result<::std::string::String, ::std::string::String>,
+    scope: ::std::result::Result<::std::string::String, ::std::string::String>,
 }
 impl ::std::default::Default for DynamicRuleDefinition {
     fn default() -> Self {
@@ -192,7 +189,7 @@ impl DynamicRuleDefinition {
     }
     pub fn name<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::DynamicRuleDefinitionName>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.name = value
@@ -202,7 +199,7 @@ impl DynamicRuleDefinition {
     }
     pub fn scope<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::DynamicRuleDefinitionScope>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.scope = value

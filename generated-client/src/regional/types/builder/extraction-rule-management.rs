@@ -21,12 +21,12 @@ pub struct ExtractionRule {
         ::std::string::String,
     >,
     modified_by: ::std::result::Result<::std::string::String, ::std::string::String>,
-    name: ::std::result::Result<super::ExtractionRuleName, ::std::string::String>,
+    name: ::std::result::Result<::std::string::String, ::std::string::String>,
     parse_expression: ::std::result::Result<
-        super::ExtractionRuleParseExpression,
+        ::std::string::String,
         ::std::string::String,
     >,
-    scope: ::std::result::Result<super::ExtractionRuleScope, ::std::string::String>,
+    scope: ::std::result::Result<::std::string::String, ::std::string::String>,
 }
 impl ::std::default::Default for ExtractionRule {
     fn default() -> Self {
@@ -123,7 +123,7 @@ impl ExtractionRule {
     }
     pub fn name<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::ExtractionRuleName>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.name = value
@@ -133,7 +133,7 @@ impl ExtractionRule {
     }
     pub fn parse_expression<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::ExtractionRuleParseExpression>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.parse_expression = value
@@ -145,7 +145,7 @@ impl ExtractionRule {
     }
     pub fn scope<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::ExtractionRuleScope>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.scope = value
@@ -192,18 +192,12 @@ impl ::std::convert::From<super::ExtractionRule> for ExtractionRule {
 #[derive(Clone, Debug)]
 pub struct ExtractionRuleDefinition {
     enabled: ::std::result::Result<bool, ::std::string::String>,
-    name: ::std::result::Result<
-        super::ExtractionRuleDefinitionName,
-        ::std::string::String,
-    >,
+    name: ::std::result::Result<::std::string::String, ::std::string::String>,
     parse_expression: ::std::result::Result<
-        super::ExtractionRuleDefinitionParseExpression,
+        ::std::string::String,
         ::std::string::String,
     >,
-    scope: ::std::result::Result<
-        super::ExtractionRuleDefinitionScope,
-        ::std::string::String,
-    >,
+    scope: ::std::result::Result<::std::string::String, ::std::string::String>,
 }
 impl ::std::default::Default for ExtractionRuleDefinition {
     fn default() -> Self {
@@ -228,7 +222,7 @@ impl ExtractionRuleDefinition {
     }
     pub fn name<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::ExtractionRuleDefinitionName>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.name = value
@@ -238,7 +232,7 @@ impl ExtractionRuleDefinition {
     }
     pub fn parse_expression<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::ExtractionRuleDefinitionParseExpression>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.parse_expression = value
@@ -250,7 +244,7 @@ impl ExtractionRuleDefinition {
     }
     pub fn scope<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::ExtractionRuleDefinitionScope>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.scope = value
@@ -348,18 +342,12 @@ for ListExtractionRulesResponse {
 #[derive(Clone, Debug)]
 pub struct UpdateExtractionRuleDefinition {
     enabled: ::std::result::Result<bool, ::std::string::String>,
-    name: ::std::result::Result<
-        super::UpdateExtractionRuleDefinitionName,
-        ::std::string::String,
-    >,
+    name: ::std::result::Result<::std::string::String, ::std::string::String>,
     parse_expression: ::std::result::Result<
-        super::UpdateExtractionRuleDefinitionParseExpression,
+        ::std::string::String,
         ::std::string::String,
     >,
-    scope: ::std::result::Result<
-        super::UpdateExtractionRuleDefinitionScope,
-        ::std::string::String,
-    >,
+    scope: ::std::result::Result<::std::string::String, ::std::string::String>,
 }
 impl ::std::default::Default for UpdateExtractionRuleDefinition {
     fn default() -> Self {
@@ -384,7 +372,7 @@ impl UpdateExtractionRuleDefinition {
     }
     pub fn name<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::UpdateExtractionRuleDefinitionName>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.name = value
@@ -394,7 +382,7 @@ impl UpdateExtractionRuleDefinition {
     }
     pub fn parse_expression<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::UpdateExtractionRuleDefinitionParseExpression>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.parse_expression = value
@@ -406,7 +394,7 @@ impl UpdateExtractionRuleDefinition {
     }
     pub fn scope<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::UpdateExtractionRuleDefinitionScope>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.scope = value

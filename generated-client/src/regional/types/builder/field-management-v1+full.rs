@@ -5,7 +5,7 @@
 
 #[derive(Clone, Debug)]
 pub struct FieldName {
-    field_name: ::std::result::Result<super::FieldNameFieldName, ::std::string::String>,
+    field_name: ::std::result::Result<::std::string::String, ::std::string::String>,
 }
 impl ::std::default::Default for FieldName {
     fn default() -> Self {
@@ -17,7 +17,7 @@ impl ::std::default::Default for FieldName {
 impl FieldName {
     pub fn field_name<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::FieldNameFieldName>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.field_name = value

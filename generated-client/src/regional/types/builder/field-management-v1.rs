@@ -7,10 +7,7 @@
 pub struct BuiltinField {
     data_type: ::std::result::Result<super::BuiltinFieldDataType, ::std::string::String>,
     field_id: ::std::result::Result<::std::string::String, ::std::string::String>,
-    field_name: ::std::result::Result<
-        super::BuiltinFieldFieldName,
-        ::std::string::String,
-    >,
+    field_name: ::std::result::Result<::std::string::String, ::std::string::String>,
     state: ::std::result::Result<super::BuiltinFieldState, ::std::string::String>,
 }
 impl ::std::default::Default for BuiltinField {
@@ -46,7 +43,7 @@ impl BuiltinField {
     }
     pub fn field_name<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::BuiltinFieldFieldName>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.field_name = value
@@ -92,10 +89,7 @@ impl ::std::convert::From<super::BuiltinField> for BuiltinField {
 pub struct CustomField {
     data_type: ::std::result::Result<super::CustomFieldDataType, ::std::string::String>,
     field_id: ::std::result::Result<::std::string::String, ::std::string::String>,
-    field_name: ::std::result::Result<
-        super::CustomFieldFieldName,
-        ::std::string::String,
-    >,
+    field_name: ::std::result::Result<::std::string::String, ::std::string::String>,
     state: ::std::result::Result<super::CustomFieldState, ::std::string::String>,
 }
 impl ::std::default::Default for CustomField {
@@ -131,7 +125,7 @@ impl CustomField {
     }
     pub fn field_name<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::CustomFieldFieldName>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.field_name = value

@@ -51,7 +51,7 @@ pub struct Folder {
     >,
     created_by: ::std::result::Result<::std::string::String, ::std::string::String>,
     description: ::std::result::Result<
-        ::std::option::Option<super::FolderDescription>,
+        ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
     id: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -118,7 +118,7 @@ impl Folder {
     }
     pub fn description<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<::std::option::Option<super::FolderDescription>>,
+        T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
         T::Error: ::std::fmt::Display,
     {
         self.description = value
@@ -245,10 +245,10 @@ impl ::std::convert::From<super::Folder> for Folder {
 #[derive(Clone, Debug)]
 pub struct FolderDefinition {
     description: ::std::result::Result<
-        ::std::option::Option<super::FolderDefinitionDescription>,
+        ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
-    name: ::std::result::Result<super::FolderDefinitionName, ::std::string::String>,
+    name: ::std::result::Result<::std::string::String, ::std::string::String>,
     parent_id: ::std::result::Result<::std::string::String, ::std::string::String>,
 }
 impl ::std::default::Default for FolderDefinition {
@@ -263,9 +263,7 @@ impl ::std::default::Default for FolderDefinition {
 impl FolderDefinition {
     pub fn description<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<
-            ::std::option::Option<super::FolderDefinitionDescription>,
-        >,
+        T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
         T::Error: ::std::fmt::Display,
     {
         self.description = value
@@ -277,7 +275,7 @@ impl FolderDefinition {
     }
     pub fn name<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::FolderDefinitionName>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.name = value
@@ -320,10 +318,10 @@ impl ::std::convert::From<super::FolderDefinition> for FolderDefinition {
 #[derive(Clone, Debug)]
 pub struct UpdateFolderRequest {
     description: ::std::result::Result<
-        ::std::option::Option<super::UpdateFolderRequestDescription>,
+        ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
-    name: ::std::result::Result<super::UpdateFolderRequestName, ::std::string::String>,
+    name: ::std::result::Result<::std::string::String, ::std::string::String>,
 }
 impl ::std::default::Default for UpdateFolderRequest {
     fn default() -> Self {
@@ -336,9 +334,7 @@ impl ::std::default::Default for UpdateFolderRequest {
 impl UpdateFolderRequest {
     pub fn description<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<
-            ::std::option::Option<super::UpdateFolderRequestDescription>,
-        >,
+        T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
         T::Error: ::std::fmt::Display,
     {
         self.description = value
@@ -350,7 +346,7 @@ impl UpdateFolderRequest {
     }
     pub fn name<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::UpdateFolderRequestName>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.name = value

@@ -1030,7 +1030,7 @@ pub struct MetricsStaticCondition {
         ::std::string::String,
     >,
     min_data_points: ::std::result::Result<
-        ::std::option::Option<::std::num::NonZeroU32>,
+        ::std::option::Option<i32>,
         ::std::string::String,
     >,
     occurrence_type: ::std::result::Result<super::OccurrenceType, ::std::string::String>,
@@ -1078,7 +1078,7 @@ impl MetricsStaticCondition {
     }
     pub fn min_data_points<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<::std::option::Option<::std::num::NonZeroU32>>,
+        T: ::std::convert::TryInto<::std::option::Option<i32>>,
         T::Error: ::std::fmt::Display,
     {
         self.min_data_points = value
@@ -1471,7 +1471,7 @@ pub struct StaticCondition {
         ::std::string::String,
     >,
     min_data_points: ::std::result::Result<
-        ::std::option::Option<::std::num::NonZeroU32>,
+        ::std::option::Option<i32>,
         ::std::string::String,
     >,
     occurrence_type: ::std::result::Result<super::OccurrenceType, ::std::string::String>,
@@ -1535,7 +1535,7 @@ impl StaticCondition {
     }
     pub fn min_data_points<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<::std::option::Option<::std::num::NonZeroU32>>,
+        T: ::std::convert::TryInto<::std::option::Option<i32>>,
         T::Error: ::std::fmt::Display,
     {
         self.min_data_points = value

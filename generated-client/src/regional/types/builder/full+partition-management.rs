@@ -34,7 +34,7 @@ pub struct Partition {
         ::std::string::String,
     >,
     modified_by: ::std::result::Result<::std::string::String, ::std::string::String>,
-    name: ::std::result::Result<super::PartitionName, ::std::string::String>,
+    name: ::std::result::Result<::std::string::String, ::std::string::String>,
     new_retention_period: ::std::result::Result<
         ::std::option::Option<i32>,
         ::std::string::String,
@@ -45,7 +45,7 @@ pub struct Partition {
     >,
     retention_period: ::std::result::Result<i64, ::std::string::String>,
     routing_expression: ::std::result::Result<
-        super::PartitionRoutingExpression,
+        ::std::string::String,
         ::std::string::String,
     >,
     total_bytes: ::std::result::Result<i64, ::std::string::String>,
@@ -202,7 +202,7 @@ impl Partition {
     }
     pub fn name<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::PartitionName>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.name = value
@@ -252,7 +252,7 @@ impl Partition {
     }
     pub fn routing_expression<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::PartitionRoutingExpression>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.routing_expression = value

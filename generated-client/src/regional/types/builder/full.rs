@@ -331,10 +331,7 @@ for AggregationQueryResultResponse {
 #[derive(Clone, Debug)]
 pub struct AggregationQueryRow {
     query: ::std::result::Result<super::TraceQueryExpression, ::std::string::String>,
-    row_id: ::std::result::Result<
-        super::AggregationQueryRowRowId,
-        ::std::string::String,
-    >,
+    row_id: ::std::result::Result<::std::string::String, ::std::string::String>,
 }
 impl ::std::default::Default for AggregationQueryRow {
     fn default() -> Self {
@@ -357,7 +354,7 @@ impl AggregationQueryRow {
     }
     pub fn row_id<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::AggregationQueryRowRowId>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.row_id = value
@@ -985,7 +982,7 @@ pub struct AlertsLibraryAlert {
         ::std::string::String,
     >,
     entity_ids: ::std::result::Result<
-        ::std::vec::Vec<super::AlertsLibraryAlertEntityIdsItem>,
+        ::std::vec::Vec<::std::string::String>,
         ::std::string::String,
     >,
     extra_details: ::std::result::Result<
@@ -1139,9 +1136,7 @@ impl AlertsLibraryAlert {
     }
     pub fn entity_ids<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<
-            ::std::vec::Vec<super::AlertsLibraryAlertEntityIdsItem>,
-        >,
+        T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
         T::Error: ::std::fmt::Display,
     {
         self.entity_ids = value
@@ -1430,7 +1425,7 @@ pub struct AlertsLibraryAlertExport {
         ::std::string::String,
     >,
     entity_ids: ::std::result::Result<
-        ::std::vec::Vec<super::AlertsLibraryAlertExportEntityIdsItem>,
+        ::std::vec::Vec<::std::string::String>,
         ::std::string::String,
     >,
     extra_details: ::std::result::Result<
@@ -1585,9 +1580,7 @@ impl AlertsLibraryAlertExport {
     }
     pub fn entity_ids<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<
-            ::std::vec::Vec<super::AlertsLibraryAlertExportEntityIdsItem>,
-        >,
+        T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
         T::Error: ::std::fmt::Display,
     {
         self.entity_ids = value
@@ -1868,7 +1861,7 @@ pub struct AlertsLibraryAlertResponse {
         ::std::string::String,
     >,
     entity_ids: ::std::result::Result<
-        ::std::vec::Vec<super::AlertsLibraryAlertResponseEntityIdsItem>,
+        ::std::vec::Vec<::std::string::String>,
         ::std::string::String,
     >,
     extra_details: ::std::result::Result<
@@ -2077,9 +2070,7 @@ impl AlertsLibraryAlertResponse {
     }
     pub fn entity_ids<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<
-            ::std::vec::Vec<super::AlertsLibraryAlertResponseEntityIdsItem>,
-        >,
+        T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
         T::Error: ::std::fmt::Display,
     {
         self.entity_ids = value
@@ -2461,7 +2452,7 @@ pub struct AlertsLibraryAlertUpdate {
         ::std::string::String,
     >,
     entity_ids: ::std::result::Result<
-        ::std::vec::Vec<super::AlertsLibraryAlertUpdateEntityIdsItem>,
+        ::std::vec::Vec<::std::string::String>,
         ::std::string::String,
     >,
     extra_details: ::std::result::Result<
@@ -2618,9 +2609,7 @@ impl AlertsLibraryAlertUpdate {
     }
     pub fn entity_ids<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<
-            ::std::vec::Vec<super::AlertsLibraryAlertUpdateEntityIdsItem>,
-        >,
+        T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
         T::Error: ::std::fmt::Display,
     {
         self.entity_ids = value
@@ -4791,10 +4780,7 @@ impl ::std::convert::From<super::AppRecommendation> for AppRecommendation {
 }
 #[derive(Clone, Debug)]
 pub struct AttributeReversedIndex {
-    attribute_name: ::std::result::Result<
-        super::AttributeReversedIndexAttributeName,
-        ::std::string::String,
-    >,
+    attribute_name: ::std::result::Result<::std::string::String, ::std::string::String>,
     attribute_value_statistics: ::std::result::Result<
         ::std::vec::Vec<super::AttributeValueReversedIndex>,
         ::std::string::String,
@@ -4813,7 +4799,7 @@ impl ::std::default::Default for AttributeReversedIndex {
 impl AttributeReversedIndex {
     pub fn attribute_name<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::AttributeReversedIndexAttributeName>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.attribute_name = value
@@ -4859,10 +4845,7 @@ impl ::std::convert::From<super::AttributeReversedIndex> for AttributeReversedIn
 }
 #[derive(Clone, Debug)]
 pub struct AttributeValueReversedIndex {
-    attribute_value: ::std::result::Result<
-        super::AttributeValueReversedIndexAttributeValue,
-        ::std::string::String,
-    >,
+    attribute_value: ::std::result::Result<::std::string::String, ::std::string::String>,
     span_ids: ::std::result::Result<
         ::std::vec::Vec<::std::string::String>,
         ::std::string::String,
@@ -4879,7 +4862,7 @@ impl ::std::default::Default for AttributeValueReversedIndex {
 impl AttributeValueReversedIndex {
     pub fn attribute_value<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::AttributeValueReversedIndexAttributeValue>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.attribute_value = value
@@ -5197,18 +5180,12 @@ for AzureEventHubPermissionErrorTracker {
 }
 #[derive(Clone, Debug)]
 pub struct BaseExtractionRuleDefinition {
-    name: ::std::result::Result<
-        super::BaseExtractionRuleDefinitionName,
-        ::std::string::String,
-    >,
+    name: ::std::result::Result<::std::string::String, ::std::string::String>,
     parse_expression: ::std::result::Result<
-        super::BaseExtractionRuleDefinitionParseExpression,
+        ::std::string::String,
         ::std::string::String,
     >,
-    scope: ::std::result::Result<
-        super::BaseExtractionRuleDefinitionScope,
-        ::std::string::String,
-    >,
+    scope: ::std::result::Result<::std::string::String, ::std::string::String>,
 }
 impl ::std::default::Default for BaseExtractionRuleDefinition {
     fn default() -> Self {
@@ -5222,7 +5199,7 @@ impl ::std::default::Default for BaseExtractionRuleDefinition {
 impl BaseExtractionRuleDefinition {
     pub fn name<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::BaseExtractionRuleDefinitionName>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.name = value
@@ -5232,7 +5209,7 @@ impl BaseExtractionRuleDefinition {
     }
     pub fn parse_expression<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::BaseExtractionRuleDefinitionParseExpression>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.parse_expression = value
@@ -5244,7 +5221,7 @@ impl BaseExtractionRuleDefinition {
     }
     pub fn scope<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::BaseExtractionRuleDefinitionScope>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.scope = value
@@ -5392,10 +5369,7 @@ pub struct BuiltinFieldUsage {
         ::std::string::String,
     >,
     field_id: ::std::result::Result<::std::string::String, ::std::string::String>,
-    field_name: ::std::result::Result<
-        super::BuiltinFieldUsageFieldName,
-        ::std::string::String,
-    >,
+    field_name: ::std::result::Result<::std::string::String, ::std::string::String>,
     partitions: ::std::result::Result<
         ::std::vec::Vec<::std::string::String>,
         ::std::string::String,
@@ -5456,7 +5430,7 @@ impl BuiltinFieldUsage {
     }
     pub fn field_name<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::BuiltinFieldUsageFieldName>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.field_name = value
@@ -5782,7 +5756,7 @@ pub struct CalculatorRequest {
         ::std::string::String,
     >,
     parent_deployment_id: ::std::result::Result<
-        ::std::option::Option<super::CalculatorRequestParentDeploymentId>,
+        ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
     trial_plan_period: ::std::result::Result<
@@ -5825,9 +5799,7 @@ impl CalculatorRequest {
     }
     pub fn parent_deployment_id<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<
-            ::std::option::Option<super::CalculatorRequestParentDeploymentId>,
-        >,
+        T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
         T::Error: ::std::fmt::Display,
     {
         self.parent_deployment_id = value
@@ -8689,19 +8661,13 @@ impl ::std::convert::From<super::ConnectionCommon> for ConnectionCommon {
 }
 #[derive(Clone, Debug)]
 pub struct ConnectionDefinitionCommon {
-    description: ::std::result::Result<
-        super::ConnectionDefinitionCommonDescription,
-        ::std::string::String,
-    >,
-    name: ::std::result::Result<
-        super::ConnectionDefinitionCommonName,
-        ::std::string::String,
-    >,
+    description: ::std::result::Result<::std::string::String, ::std::string::String>,
+    name: ::std::result::Result<::std::string::String, ::std::string::String>,
 }
 impl ::std::default::Default for ConnectionDefinitionCommon {
     fn default() -> Self {
         Self {
-            description: Ok(super::defaults::connection_definition_common_description()),
+            description: Ok(Default::default()),
             name: Err("no value supplied for name".to_string()),
         }
     }
@@ -8709,7 +8675,7 @@ impl ::std::default::Default for ConnectionDefinitionCommon {
 impl ConnectionDefinitionCommon {
     pub fn description<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::ConnectionDefinitionCommonDescription>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.description = value
@@ -8721,7 +8687,7 @@ impl ConnectionDefinitionCommon {
     }
     pub fn name<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::ConnectionDefinitionCommonName>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.name = value
@@ -9830,7 +9796,7 @@ impl ::std::convert::From<super::CpcQueryResultResponse> for CpcQueryResultRespo
 #[derive(Clone, Debug)]
 pub struct CpcQueryRow {
     query: ::std::result::Result<super::TraceQueryExpression, ::std::string::String>,
-    row_id: ::std::result::Result<super::CpcQueryRowRowId, ::std::string::String>,
+    row_id: ::std::result::Result<::std::string::String, ::std::string::String>,
 }
 impl ::std::default::Default for CpcQueryRow {
     fn default() -> Self {
@@ -9853,7 +9819,7 @@ impl CpcQueryRow {
     }
     pub fn row_id<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::CpcQueryRowRowId>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.row_id = value
@@ -10224,10 +10190,7 @@ pub struct CreateBucketDefinitionItems {
         ::serde_json::Value,
         ::std::string::String,
     >,
-    bucket_name: ::std::result::Result<
-        super::CreateBucketDefinitionItemsBucketName,
-        ::std::string::String,
-    >,
+    bucket_name: ::std::result::Result<::std::string::String, ::std::string::String>,
     destination_name: ::std::result::Result<::serde_json::Value, ::std::string::String>,
 }
 impl ::std::default::Default for CreateBucketDefinitionItems {
@@ -10256,7 +10219,7 @@ impl CreateBucketDefinitionItems {
     }
     pub fn bucket_name<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::CreateBucketDefinitionItemsBucketName>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.bucket_name = value
@@ -10343,11 +10306,11 @@ impl ::std::convert::From<super::CreateCpcQueryResponse> for CreateCpcQueryRespo
 #[derive(Clone, Debug)]
 pub struct CreateJobRequest {
     by_receipt_time: ::std::result::Result<::std::string::String, ::std::string::String>,
-    from: ::std::result::Result<super::CreateJobRequestFrom, ::std::string::String>,
+    from: ::std::result::Result<::std::string::String, ::std::string::String>,
     query: ::std::result::Result<::std::string::String, ::std::string::String>,
     time_zone: ::std::result::Result<::std::string::String, ::std::string::String>,
     timezone: ::std::result::Result<::serde_json::Value, ::std::string::String>,
-    to: ::std::result::Result<super::CreateJobRequestTo, ::std::string::String>,
+    to: ::std::result::Result<::std::string::String, ::std::string::String>,
 }
 impl ::std::default::Default for CreateJobRequest {
     fn default() -> Self {
@@ -10376,7 +10339,7 @@ impl CreateJobRequest {
     }
     pub fn from<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::CreateJobRequestFrom>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.from = value
@@ -10416,7 +10379,7 @@ impl CreateJobRequest {
     }
     pub fn to<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::CreateJobRequestTo>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.to = value
@@ -10579,10 +10542,7 @@ for CreateParentOrgSamlConfigRequest {
 }
 #[derive(Clone, Debug)]
 pub struct CreatePublicAppRequest {
-    name: ::std::result::Result<
-        super::CreatePublicAppRequestName,
-        ::std::string::String,
-    >,
+    name: ::std::result::Result<::std::string::String, ::std::string::String>,
 }
 impl ::std::default::Default for CreatePublicAppRequest {
     fn default() -> Self {
@@ -10594,7 +10554,7 @@ impl ::std::default::Default for CreatePublicAppRequest {
 impl CreatePublicAppRequest {
     pub fn name<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::CreatePublicAppRequestName>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.name = value
@@ -10618,14 +10578,8 @@ impl ::std::convert::From<super::CreatePublicAppRequest> for CreatePublicAppRequ
 }
 #[derive(Clone, Debug)]
 pub struct CreateServiceAccountDefinition {
-    email: ::std::result::Result<
-        super::CreateServiceAccountDefinitionEmail,
-        ::std::string::String,
-    >,
-    name: ::std::result::Result<
-        super::CreateServiceAccountDefinitionName,
-        ::std::string::String,
-    >,
+    email: ::std::result::Result<::std::string::String, ::std::string::String>,
+    name: ::std::result::Result<::std::string::String, ::std::string::String>,
     role_ids: ::std::result::Result<
         ::std::vec::Vec<::std::string::String>,
         ::std::string::String,
@@ -10643,7 +10597,7 @@ impl ::std::default::Default for CreateServiceAccountDefinition {
 impl CreateServiceAccountDefinition {
     pub fn email<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::CreateServiceAccountDefinitionEmail>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.email = value
@@ -10653,7 +10607,7 @@ impl CreateServiceAccountDefinition {
     }
     pub fn name<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::CreateServiceAccountDefinitionName>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.name = value
@@ -13237,10 +13191,7 @@ pub struct CustomFieldUsage {
         ::std::string::String,
     >,
     field_id: ::std::result::Result<::std::string::String, ::std::string::String>,
-    field_name: ::std::result::Result<
-        super::CustomFieldUsageFieldName,
-        ::std::string::String,
-    >,
+    field_name: ::std::result::Result<::std::string::String, ::std::string::String>,
     partitions: ::std::result::Result<
         ::std::vec::Vec<::std::string::String>,
         ::std::string::String,
@@ -13319,7 +13270,7 @@ impl CustomFieldUsage {
     }
     pub fn field_name<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::CustomFieldUsageFieldName>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.field_name = value
@@ -14957,10 +14908,7 @@ for EventExtractionRuleWithDetails {
 }
 #[derive(Clone, Debug)]
 pub struct ExportableLookupTableInfo {
-    description: ::std::result::Result<
-        super::ExportableLookupTableInfoDescription,
-        ::std::string::String,
-    >,
+    description: ::std::result::Result<::std::string::String, ::std::string::String>,
     fields: ::std::result::Result<
         ::std::vec::Vec<super::LookupTableField>,
         ::std::string::String,
@@ -14991,7 +14939,7 @@ impl ::std::default::Default for ExportableLookupTableInfo {
 impl ExportableLookupTableInfo {
     pub fn description<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::ExportableLookupTableInfoDescription>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.description = value
@@ -15186,12 +15134,9 @@ pub struct FlexPlanUpdateEmail {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
-    email_id: ::std::result::Result<
-        super::FlexPlanUpdateEmailEmailId,
-        ::std::string::String,
-    >,
+    email_id: ::std::result::Result<::std::string::String, ::std::string::String>,
     phone_number: ::std::result::Result<
-        ::std::option::Option<super::FlexPlanUpdateEmailPhoneNumber>,
+        ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
 }
@@ -15217,7 +15162,7 @@ impl FlexPlanUpdateEmail {
     }
     pub fn email_id<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::FlexPlanUpdateEmailEmailId>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.email_id = value
@@ -15227,9 +15172,7 @@ impl FlexPlanUpdateEmail {
     }
     pub fn phone_number<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<
-            ::std::option::Option<super::FlexPlanUpdateEmailPhoneNumber>,
-        >,
+        T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
         T::Error: ::std::fmt::Display,
     {
         self.phone_number = value
@@ -16914,10 +16857,7 @@ pub struct LogSearchQueryEstimationQueryDefinition {
         ::std::vec::Vec<super::LogSearchQueryParameterSyncDefinitionBase>,
         ::std::string::String,
     >,
-    query_string: ::std::result::Result<
-        super::LogSearchQueryEstimationQueryDefinitionQueryString,
-        ::std::string::String,
-    >,
+    query_string: ::std::result::Result<::std::string::String, ::std::string::String>,
     run_by_receipt_time: ::std::result::Result<bool, ::std::string::String>,
     time_range: ::std::result::Result<super::ResolvableTimeRange, ::std::string::String>,
 }
@@ -16948,9 +16888,7 @@ impl LogSearchQueryEstimationQueryDefinition {
     }
     pub fn query_string<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<
-            super::LogSearchQueryEstimationQueryDefinitionQueryString,
-        >,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.query_string = value
@@ -17019,17 +16957,11 @@ pub struct LogSearchQueryParameterSyncDefinition {
         ::std::string::String,
     >,
     description: ::std::result::Result<
-        ::std::option::Option<super::LogSearchQueryParameterSyncDefinitionDescription>,
+        ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
-    name: ::std::result::Result<
-        super::LogSearchQueryParameterSyncDefinitionName,
-        ::std::string::String,
-    >,
-    value: ::std::result::Result<
-        super::LogSearchQueryParameterSyncDefinitionValue,
-        ::std::string::String,
-    >,
+    name: ::std::result::Result<::std::string::String, ::std::string::String>,
+    value: ::std::result::Result<::std::string::String, ::std::string::String>,
 }
 impl ::std::default::Default for LogSearchQueryParameterSyncDefinition {
     fn default() -> Self {
@@ -17067,11 +16999,7 @@ impl LogSearchQueryParameterSyncDefinition {
     }
     pub fn description<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<
-            ::std::option::Option<
-                super::LogSearchQueryParameterSyncDefinitionDescription,
-            >,
-        >,
+        T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
         T::Error: ::std::fmt::Display,
     {
         self.description = value
@@ -17083,7 +17011,7 @@ impl LogSearchQueryParameterSyncDefinition {
     }
     pub fn name<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::LogSearchQueryParameterSyncDefinitionName>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.name = value
@@ -17093,7 +17021,7 @@ impl LogSearchQueryParameterSyncDefinition {
     }
     pub fn value<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::LogSearchQueryParameterSyncDefinitionValue>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.value = value
@@ -17188,10 +17116,7 @@ pub struct LogSearchQueryTimeRangeBase {
         ::std::vec::Vec<super::LogSearchQueryParameterSyncDefinitionBase>,
         ::std::string::String,
     >,
-    query_string: ::std::result::Result<
-        super::LogSearchQueryTimeRangeBaseQueryString,
-        ::std::string::String,
-    >,
+    query_string: ::std::result::Result<::std::string::String, ::std::string::String>,
     run_by_receipt_time: ::std::result::Result<bool, ::std::string::String>,
     time_range: ::std::result::Result<super::ResolvableTimeRange, ::std::string::String>,
 }
@@ -17237,7 +17162,7 @@ impl LogSearchQueryTimeRangeBase {
     }
     pub fn query_string<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::LogSearchQueryTimeRangeBaseQueryString>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.query_string = value
@@ -17303,10 +17228,7 @@ pub struct LogSearchQueryTimeRangeBaseExceptParsingMode {
         ::std::vec::Vec<super::LogSearchQueryParameterSyncDefinitionBase>,
         ::std::string::String,
     >,
-    query_string: ::std::result::Result<
-        super::LogSearchQueryTimeRangeBaseExceptParsingModeQueryString,
-        ::std::string::String,
-    >,
+    query_string: ::std::result::Result<::std::string::String, ::std::string::String>,
     run_by_receipt_time: ::std::result::Result<bool, ::std::string::String>,
     time_range: ::std::result::Result<super::ResolvableTimeRange, ::std::string::String>,
 }
@@ -17337,9 +17259,7 @@ impl LogSearchQueryTimeRangeBaseExceptParsingMode {
     }
     pub fn query_string<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<
-            super::LogSearchQueryTimeRangeBaseExceptParsingModeQueryString,
-        >,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.query_string = value
@@ -19219,7 +19139,7 @@ pub struct MetricsSearch {
     >,
     queries: ::std::result::Result<::std::vec::Vec<super::Query>, ::std::string::String>,
     time_range: ::std::result::Result<super::ResolvableTimeRange, ::std::string::String>,
-    title: ::std::result::Result<super::MetricsSearchTitle, ::std::string::String>,
+    title: ::std::result::Result<::std::string::String, ::std::string::String>,
     visual_settings: ::std::result::Result<
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
@@ -19271,7 +19191,7 @@ impl MetricsSearch {
     }
     pub fn title<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::MetricsSearchTitle>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.title = value
@@ -19434,10 +19354,7 @@ impl ::std::convert::From<super::MonitorQueries> for MonitorQueries {
 }
 #[derive(Clone, Debug)]
 pub struct MonitorScanEstimatesRequest {
-    query: ::std::result::Result<
-        super::MonitorScanEstimatesRequestQuery,
-        ::std::string::String,
-    >,
+    query: ::std::result::Result<::std::string::String, ::std::string::String>,
     timezone: ::std::result::Result<::std::string::String, ::std::string::String>,
     triggers: ::std::result::Result<
         ::std::vec::Vec<super::TriggerCondition>,
@@ -19456,7 +19373,7 @@ impl ::std::default::Default for MonitorScanEstimatesRequest {
 impl MonitorScanEstimatesRequest {
     pub fn query<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::MonitorScanEstimatesRequestQuery>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.query = value
@@ -20741,10 +20658,7 @@ pub struct MonitorTemplatesLibraryMonitorTemplate {
         ::std::string::String,
     >,
     name: ::std::result::Result<::std::string::String, ::std::string::String>,
-    playbook: ::std::result::Result<
-        super::MonitorTemplatesLibraryMonitorTemplatePlaybook,
-        ::std::string::String,
-    >,
+    playbook: ::std::result::Result<::std::string::String, ::std::string::String>,
     queries: ::std::result::Result<
         ::std::vec::Vec<super::MonitorQuery>,
         ::std::string::String,
@@ -20770,9 +20684,7 @@ impl ::std::default::Default for MonitorTemplatesLibraryMonitorTemplate {
             is_disabled: Ok(Default::default()),
             monitor_type: Err("no value supplied for monitor_type".to_string()),
             name: Err("no value supplied for name".to_string()),
-            playbook: Ok(
-                super::defaults::monitor_templates_library_monitor_template_playbook(),
-            ),
+            playbook: Ok(Default::default()),
             queries: Err("no value supplied for queries".to_string()),
             triggers: Err("no value supplied for triggers".to_string()),
             type_: Err("no value supplied for type_".to_string()),
@@ -20864,9 +20776,7 @@ impl MonitorTemplatesLibraryMonitorTemplate {
     }
     pub fn playbook<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<
-            super::MonitorTemplatesLibraryMonitorTemplatePlaybook,
-        >,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.playbook = value
@@ -20965,10 +20875,7 @@ pub struct MonitorTemplatesLibraryMonitorTemplateExport {
         ::std::string::String,
     >,
     name: ::std::result::Result<::std::string::String, ::std::string::String>,
-    playbook: ::std::result::Result<
-        super::MonitorTemplatesLibraryMonitorTemplateExportPlaybook,
-        ::std::string::String,
-    >,
+    playbook: ::std::result::Result<::std::string::String, ::std::string::String>,
     queries: ::std::result::Result<
         ::std::vec::Vec<super::MonitorQuery>,
         ::std::string::String,
@@ -20994,9 +20901,7 @@ impl ::std::default::Default for MonitorTemplatesLibraryMonitorTemplateExport {
             is_disabled: Ok(Default::default()),
             monitor_type: Err("no value supplied for monitor_type".to_string()),
             name: Err("no value supplied for name".to_string()),
-            playbook: Ok(
-                super::defaults::monitor_templates_library_monitor_template_export_playbook(),
-            ),
+            playbook: Ok(Default::default()),
             queries: Err("no value supplied for queries".to_string()),
             triggers: Err("no value supplied for triggers".to_string()),
             type_: Err("no value supplied for type_".to_string()),
@@ -21088,9 +20993,7 @@ impl MonitorTemplatesLibraryMonitorTemplateExport {
     }
     pub fn playbook<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<
-            super::MonitorTemplatesLibraryMonitorTemplateExportPlaybook,
-        >,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.playbook = value
@@ -21207,10 +21110,7 @@ pub struct MonitorTemplatesLibraryMonitorTemplateResponse {
         ::std::vec::Vec<::std::string::String>,
         ::std::string::String,
     >,
-    playbook: ::std::result::Result<
-        super::MonitorTemplatesLibraryMonitorTemplateResponsePlaybook,
-        ::std::string::String,
-    >,
+    playbook: ::std::result::Result<::std::string::String, ::std::string::String>,
     queries: ::std::result::Result<
         ::std::vec::Vec<super::MonitorQuery>,
         ::std::string::String,
@@ -21247,9 +21147,7 @@ impl ::std::default::Default for MonitorTemplatesLibraryMonitorTemplateResponse 
             name: Err("no value supplied for name".to_string()),
             parent_id: Err("no value supplied for parent_id".to_string()),
             permissions: Ok(Default::default()),
-            playbook: Ok(
-                super::defaults::monitor_templates_library_monitor_template_response_playbook(),
-            ),
+            playbook: Ok(Default::default()),
             queries: Err("no value supplied for queries".to_string()),
             triggers: Err("no value supplied for triggers".to_string()),
             type_: Err("no value supplied for type_".to_string()),
@@ -21450,9 +21348,7 @@ impl MonitorTemplatesLibraryMonitorTemplateResponse {
     }
     pub fn playbook<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<
-            super::MonitorTemplatesLibraryMonitorTemplateResponsePlaybook,
-        >,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.playbook = value
@@ -21582,10 +21478,7 @@ pub struct MonitorTemplatesLibraryMonitorTemplateUpdate {
         ::std::string::String,
     >,
     name: ::std::result::Result<::std::string::String, ::std::string::String>,
-    playbook: ::std::result::Result<
-        super::MonitorTemplatesLibraryMonitorTemplateUpdatePlaybook,
-        ::std::string::String,
-    >,
+    playbook: ::std::result::Result<::std::string::String, ::std::string::String>,
     queries: ::std::result::Result<
         ::std::vec::Vec<super::MonitorQuery>,
         ::std::string::String,
@@ -21612,9 +21505,7 @@ impl ::std::default::Default for MonitorTemplatesLibraryMonitorTemplateUpdate {
             is_disabled: Ok(Default::default()),
             monitor_type: Err("no value supplied for monitor_type".to_string()),
             name: Err("no value supplied for name".to_string()),
-            playbook: Ok(
-                super::defaults::monitor_templates_library_monitor_template_update_playbook(),
-            ),
+            playbook: Ok(Default::default()),
             queries: Err("no value supplied for queries".to_string()),
             triggers: Err("no value supplied for triggers".to_string()),
             type_: Err("no value supplied for type_".to_string()),
@@ -21707,9 +21598,7 @@ impl MonitorTemplatesLibraryMonitorTemplateUpdate {
     }
     pub fn playbook<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<
-            super::MonitorTemplatesLibraryMonitorTemplateUpdatePlaybook,
-        >,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.playbook = value
@@ -25440,15 +25329,9 @@ impl ::std::convert::From<super::PanelItem> for PanelItem {
 }
 #[derive(Clone, Debug)]
 pub struct ParsersLibraryBaseCommon {
-    description: ::std::result::Result<
-        super::ParsersLibraryBaseCommonDescription,
-        ::std::string::String,
-    >,
+    description: ::std::result::Result<::std::string::String, ::std::string::String>,
     is_locked: ::std::result::Result<bool, ::std::string::String>,
-    name: ::std::result::Result<
-        super::ParsersLibraryBaseCommonName,
-        ::std::string::String,
-    >,
+    name: ::std::result::Result<::std::string::String, ::std::string::String>,
 }
 impl ::std::default::Default for ParsersLibraryBaseCommon {
     fn default() -> Self {
@@ -25462,7 +25345,7 @@ impl ::std::default::Default for ParsersLibraryBaseCommon {
 impl ParsersLibraryBaseCommon {
     pub fn description<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::ParsersLibraryBaseCommonDescription>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.description = value
@@ -25484,7 +25367,7 @@ impl ParsersLibraryBaseCommon {
     }
     pub fn name<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::ParsersLibraryBaseCommonName>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.name = value
@@ -25741,14 +25624,8 @@ for ParsersLibraryBaseResponseCommon {
 }
 #[derive(Clone, Debug)]
 pub struct ParsersLibraryBaseUpdateCommon {
-    description: ::std::result::Result<
-        super::ParsersLibraryBaseUpdateCommonDescription,
-        ::std::string::String,
-    >,
-    name: ::std::result::Result<
-        super::ParsersLibraryBaseUpdateCommonName,
-        ::std::string::String,
-    >,
+    description: ::std::result::Result<::std::string::String, ::std::string::String>,
+    name: ::std::result::Result<::std::string::String, ::std::string::String>,
     version: ::std::result::Result<i64, ::std::string::String>,
 }
 impl ::std::default::Default for ParsersLibraryBaseUpdateCommon {
@@ -25763,7 +25640,7 @@ impl ::std::default::Default for ParsersLibraryBaseUpdateCommon {
 impl ParsersLibraryBaseUpdateCommon {
     pub fn description<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::ParsersLibraryBaseUpdateCommonDescription>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.description = value
@@ -25775,7 +25652,7 @@ impl ParsersLibraryBaseUpdateCommon {
     }
     pub fn name<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::ParsersLibraryBaseUpdateCommonName>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.name = value
@@ -25819,14 +25696,8 @@ for ParsersLibraryBaseUpdateCommon {
 }
 #[derive(Clone, Debug)]
 pub struct ParsersLibraryExportBaseCommon {
-    description: ::std::result::Result<
-        super::ParsersLibraryExportBaseCommonDescription,
-        ::std::string::String,
-    >,
-    name: ::std::result::Result<
-        super::ParsersLibraryExportBaseCommonName,
-        ::std::string::String,
-    >,
+    description: ::std::result::Result<::std::string::String, ::std::string::String>,
+    name: ::std::result::Result<::std::string::String, ::std::string::String>,
 }
 impl ::std::default::Default for ParsersLibraryExportBaseCommon {
     fn default() -> Self {
@@ -25839,7 +25710,7 @@ impl ::std::default::Default for ParsersLibraryExportBaseCommon {
 impl ParsersLibraryExportBaseCommon {
     pub fn description<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::ParsersLibraryExportBaseCommonDescription>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.description = value
@@ -25851,7 +25722,7 @@ impl ParsersLibraryExportBaseCommon {
     }
     pub fn name<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::ParsersLibraryExportBaseCommonName>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.name = value
@@ -25891,7 +25762,7 @@ pub struct PartitionInfo {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
-    name: ::std::result::Result<super::PartitionInfoName, ::std::string::String>,
+    name: ::std::result::Result<::std::string::String, ::std::string::String>,
 }
 impl ::std::default::Default for PartitionInfo {
     fn default() -> Self {
@@ -25929,7 +25800,7 @@ impl PartitionInfo {
     }
     pub fn name<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::PartitionInfoName>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.name = value
@@ -26184,19 +26055,16 @@ pub struct PlanUpdateEmail {
         ::std::string::String,
     >,
     billing_frequency: ::std::result::Result<
-        ::std::option::Option<super::PlanUpdateEmailBillingFrequency>,
+        ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
     details: ::std::result::Result<
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
-    email_id: ::std::result::Result<
-        super::PlanUpdateEmailEmailId,
-        ::std::string::String,
-    >,
+    email_id: ::std::result::Result<::std::string::String, ::std::string::String>,
     phone_number: ::std::result::Result<
-        ::std::option::Option<super::PlanUpdateEmailPhoneNumber>,
+        ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
 }
@@ -26224,9 +26092,7 @@ impl PlanUpdateEmail {
     }
     pub fn billing_frequency<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<
-            ::std::option::Option<super::PlanUpdateEmailBillingFrequency>,
-        >,
+        T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
         T::Error: ::std::fmt::Display,
     {
         self.billing_frequency = value
@@ -26248,7 +26114,7 @@ impl PlanUpdateEmail {
     }
     pub fn email_id<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::PlanUpdateEmailEmailId>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.email_id = value
@@ -26258,9 +26124,7 @@ impl PlanUpdateEmail {
     }
     pub fn phone_number<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<
-            ::std::option::Option<super::PlanUpdateEmailPhoneNumber>,
-        >,
+        T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
         T::Error: ::std::fmt::Display,
     {
         self.phone_number = value
@@ -27475,14 +27339,14 @@ pub struct RoleDefinition {
         ::std::string::String,
     >,
     description: ::std::result::Result<
-        ::std::option::Option<super::RoleDefinitionDescription>,
+        ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
     log_analytics_filter: ::std::result::Result<
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
-    name: ::std::result::Result<super::RoleDefinitionName, ::std::string::String>,
+    name: ::std::result::Result<::std::string::String, ::std::string::String>,
     security_data_filter: ::std::result::Result<
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
@@ -27555,9 +27419,7 @@ impl RoleDefinition {
     }
     pub fn description<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<
-            ::std::option::Option<super::RoleDefinitionDescription>,
-        >,
+        T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
         T::Error: ::std::fmt::Display,
     {
         self.description = value
@@ -27581,7 +27443,7 @@ impl RoleDefinition {
     }
     pub fn name<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::RoleDefinitionName>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.name = value
@@ -28143,10 +28005,7 @@ pub struct ScheduledSearchEstimatedUsageRequest {
         ::std::vec::Vec<super::QueryParameterSyncDefinition>,
         ::std::string::String,
     >,
-    query_string: ::std::result::Result<
-        super::ScheduledSearchEstimatedUsageRequestQueryString,
-        ::std::string::String,
-    >,
+    query_string: ::std::result::Result<::std::string::String, ::std::string::String>,
     schedule_type: ::std::result::Result<
         super::ScheduledSearchEstimatedUsageRequestScheduleType,
         ::std::string::String,
@@ -28206,9 +28065,7 @@ impl ScheduledSearchEstimatedUsageRequest {
     }
     pub fn query_string<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<
-            super::ScheduledSearchEstimatedUsageRequestQueryString,
-        >,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.query_string = value
@@ -28334,7 +28191,7 @@ for ScheduledSearchEstimatedUsageResponse {
 #[derive(Clone, Debug)]
 pub struct SchemaBaseIdentity {
     description: ::std::result::Result<
-        ::std::option::Option<super::SchemaBaseIdentityDescription>,
+        ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
     family: ::std::result::Result<
@@ -28349,11 +28206,8 @@ pub struct SchemaBaseIdentity {
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         ::std::string::String,
     >,
-    type_: ::std::result::Result<super::SchemaBaseIdentityType, ::std::string::String>,
-    version: ::std::result::Result<
-        super::SchemaBaseIdentityVersion,
-        ::std::string::String,
-    >,
+    type_: ::std::result::Result<::std::string::String, ::std::string::String>,
+    version: ::std::result::Result<::std::string::String, ::std::string::String>,
 }
 impl ::std::default::Default for SchemaBaseIdentity {
     fn default() -> Self {
@@ -28370,9 +28224,7 @@ impl ::std::default::Default for SchemaBaseIdentity {
 impl SchemaBaseIdentity {
     pub fn description<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<
-            ::std::option::Option<super::SchemaBaseIdentityDescription>,
-        >,
+        T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
         T::Error: ::std::fmt::Display,
     {
         self.description = value
@@ -28418,7 +28270,7 @@ impl SchemaBaseIdentity {
     }
     pub fn type_<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::SchemaBaseIdentityType>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.type_ = value
@@ -28428,7 +28280,7 @@ impl SchemaBaseIdentity {
     }
     pub fn version<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::SchemaBaseIdentityVersion>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.version = value
@@ -28471,7 +28323,7 @@ pub struct SchemaBaseIdentityWithMetadata {
         ::std::string::String,
     >,
     description: ::std::result::Result<
-        ::std::option::Option<super::SchemaBaseIdentityWithMetadataDescription>,
+        ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
     family: ::std::result::Result<
@@ -28491,14 +28343,8 @@ pub struct SchemaBaseIdentityWithMetadata {
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         ::std::string::String,
     >,
-    type_: ::std::result::Result<
-        super::SchemaBaseIdentityWithMetadataType,
-        ::std::string::String,
-    >,
-    version: ::std::result::Result<
-        super::SchemaBaseIdentityWithMetadataVersion,
-        ::std::string::String,
-    >,
+    type_: ::std::result::Result<::std::string::String, ::std::string::String>,
+    version: ::std::result::Result<::std::string::String, ::std::string::String>,
 }
 impl ::std::default::Default for SchemaBaseIdentityWithMetadata {
     fn default() -> Self {
@@ -28530,9 +28376,7 @@ impl SchemaBaseIdentityWithMetadata {
     }
     pub fn description<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<
-            ::std::option::Option<super::SchemaBaseIdentityWithMetadataDescription>,
-        >,
+        T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
         T::Error: ::std::fmt::Display,
     {
         self.description = value
@@ -28602,7 +28446,7 @@ impl SchemaBaseIdentityWithMetadata {
     }
     pub fn type_<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::SchemaBaseIdentityWithMetadataType>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.type_ = value
@@ -28612,7 +28456,7 @@ impl SchemaBaseIdentityWithMetadata {
     }
     pub fn version<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::SchemaBaseIdentityWithMetadataVersion>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.version = value
@@ -28659,7 +28503,7 @@ for SchemaBaseIdentityWithMetadata {
 #[derive(Clone, Debug)]
 pub struct SchemaBaseTemplateYaml {
     template_yaml: ::std::result::Result<
-        ::std::option::Option<super::SchemaBaseTemplateYamlTemplateYaml>,
+        ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
 }
@@ -28673,9 +28517,7 @@ impl ::std::default::Default for SchemaBaseTemplateYaml {
 impl SchemaBaseTemplateYaml {
     pub fn template_yaml<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<
-            ::std::option::Option<super::SchemaBaseTemplateYamlTemplateYaml>,
-        >,
+        T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
         T::Error: ::std::fmt::Display,
     {
         self.template_yaml = value
@@ -28718,10 +28560,7 @@ pub struct ScimCreateUserDefinition {
         ::std::vec::Vec<::std::string::String>,
         ::std::string::String,
     >,
-    user_name: ::std::result::Result<
-        super::ScimCreateUserDefinitionUserName,
-        ::std::string::String,
-    >,
+    user_name: ::std::result::Result<::std::string::String, ::std::string::String>,
 }
 impl ::std::default::Default for ScimCreateUserDefinition {
     fn default() -> Self {
@@ -28781,7 +28620,7 @@ impl ScimCreateUserDefinition {
     }
     pub fn user_name<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::ScimCreateUserDefinitionUserName>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.user_name = value
@@ -29291,10 +29130,7 @@ pub struct ScimUserModel {
         ::std::vec::Vec<::std::string::String>,
         ::std::string::String,
     >,
-    user_name: ::std::result::Result<
-        super::ScimUserModelUserName,
-        ::std::string::String,
-    >,
+    user_name: ::std::result::Result<::std::string::String, ::std::string::String>,
 }
 impl ::std::default::Default for ScimUserModel {
     fn default() -> Self {
@@ -29383,7 +29219,7 @@ impl ScimUserModel {
     }
     pub fn user_name<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::ScimUserModelUserName>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.user_name = value
@@ -30308,7 +30144,7 @@ pub struct ServiceAccountModel {
         ::std::string::String,
     >,
     created_by: ::std::result::Result<::std::string::String, ::std::string::String>,
-    email: ::std::result::Result<super::ServiceAccountModelEmail, ::std::string::String>,
+    email: ::std::result::Result<::std::string::String, ::std::string::String>,
     id: ::std::result::Result<::std::string::String, ::std::string::String>,
     is_active: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
     modified_at: ::std::result::Result<
@@ -30316,7 +30152,7 @@ pub struct ServiceAccountModel {
         ::std::string::String,
     >,
     modified_by: ::std::result::Result<::std::string::String, ::std::string::String>,
-    name: ::std::result::Result<super::ServiceAccountModelName, ::std::string::String>,
+    name: ::std::result::Result<::std::string::String, ::std::string::String>,
     role_ids: ::std::result::Result<
         ::std::vec::Vec<::std::string::String>,
         ::std::string::String,
@@ -30360,7 +30196,7 @@ impl ServiceAccountModel {
     }
     pub fn email<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::ServiceAccountModelEmail>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.email = value
@@ -30414,7 +30250,7 @@ impl ServiceAccountModel {
     }
     pub fn name<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::ServiceAccountModelName>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.name = value
@@ -30656,7 +30492,7 @@ impl ::std::convert::From<super::SignalsJobResult> for SignalsJobResult {
 pub struct SignalsRequest {
     signal_context: ::std::result::Result<super::SignalContext, ::std::string::String>,
     signal_types: ::std::result::Result<
-        [super::SignalsRequestSignalTypesItem; 1usize],
+        ::std::vec::Vec<super::SignalsRequestSignalTypesItem>,
         ::std::string::String,
     >,
 }
@@ -30683,7 +30519,9 @@ impl SignalsRequest {
     }
     pub fn signal_types<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<[super::SignalsRequestSignalTypesItem; 1usize]>,
+        T: ::std::convert::TryInto<
+            ::std::vec::Vec<super::SignalsRequestSignalTypesItem>,
+        >,
         T::Error: ::std::fmt::Display,
     {
         self.signal_types = value
@@ -31945,10 +31783,7 @@ for SumoOrgsUsageBackfillRequest {
 }
 #[derive(Clone, Debug)]
 pub struct TagReversedIndex {
-    tag_name: ::std::result::Result<
-        super::TagReversedIndexTagName,
-        ::std::string::String,
-    >,
+    tag_name: ::std::result::Result<::std::string::String, ::std::string::String>,
     tag_value_statistics: ::std::result::Result<
         ::std::vec::Vec<super::TagValueReversedIndex>,
         ::std::string::String,
@@ -31967,7 +31802,7 @@ impl ::std::default::Default for TagReversedIndex {
 impl TagReversedIndex {
     pub fn tag_name<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::TagReversedIndexTagName>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.tag_name = value
@@ -32013,10 +31848,7 @@ pub struct TagValueReversedIndex {
         ::std::vec::Vec<::std::string::String>,
         ::std::string::String,
     >,
-    tag_value: ::std::result::Result<
-        super::TagValueReversedIndexTagValue,
-        ::std::string::String,
-    >,
+    tag_value: ::std::result::Result<::std::string::String, ::std::string::String>,
 }
 impl ::std::default::Default for TagValueReversedIndex {
     fn default() -> Self {
@@ -32039,7 +31871,7 @@ impl TagValueReversedIndex {
     }
     pub fn tag_value<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::TagValueReversedIndexTagValue>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.tag_value = value
@@ -32431,20 +32263,14 @@ pub struct TokenBaseResponseCommon {
         ::std::string::String,
     >,
     created_by: ::std::result::Result<::std::string::String, ::std::string::String>,
-    description: ::std::result::Result<
-        super::TokenBaseResponseCommonDescription,
-        ::std::string::String,
-    >,
+    description: ::std::result::Result<::std::string::String, ::std::string::String>,
     id: ::std::result::Result<::std::string::String, ::std::string::String>,
     modified_at: ::std::result::Result<
         ::chrono::DateTime<::chrono::offset::Utc>,
         ::std::string::String,
     >,
     modified_by: ::std::result::Result<::std::string::String, ::std::string::String>,
-    name: ::std::result::Result<
-        super::TokenBaseResponseCommonName,
-        ::std::string::String,
-    >,
+    name: ::std::result::Result<::std::string::String, ::std::string::String>,
     status: ::std::result::Result<
         super::TokenBaseResponseCommonStatus,
         ::std::string::String,
@@ -32489,7 +32315,7 @@ impl TokenBaseResponseCommon {
     }
     pub fn description<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::TokenBaseResponseCommonDescription>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.description = value
@@ -32535,7 +32361,7 @@ impl TokenBaseResponseCommon {
     }
     pub fn name<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::TokenBaseResponseCommonName>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.name = value
@@ -32944,12 +32770,12 @@ impl ::std::convert::From<super::UpdateRequest> for UpdateRequest {
 #[derive(Clone, Debug)]
 pub struct UpdateServiceAccountDefinition {
     email: ::std::result::Result<
-        ::std::option::Option<super::UpdateServiceAccountDefinitionEmail>,
+        ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
     is_active: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
     name: ::std::result::Result<
-        ::std::option::Option<super::UpdateServiceAccountDefinitionName>,
+        ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
     role_ids: ::std::result::Result<
@@ -32970,9 +32796,7 @@ impl ::std::default::Default for UpdateServiceAccountDefinition {
 impl UpdateServiceAccountDefinition {
     pub fn email<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<
-            ::std::option::Option<super::UpdateServiceAccountDefinitionEmail>,
-        >,
+        T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
         T::Error: ::std::fmt::Display,
     {
         self.email = value
@@ -32992,9 +32816,7 @@ impl UpdateServiceAccountDefinition {
     }
     pub fn name<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<
-            ::std::option::Option<super::UpdateServiceAccountDefinitionName>,
-        >,
+        T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
         T::Error: ::std::fmt::Display,
     {
         self.name = value

@@ -61,7 +61,7 @@ impl ::std::convert::From<super::CollectorIdentity> for CollectorIdentity {
 pub struct IngestBudget {
     action: ::std::result::Result<super::IngestBudgetAction, ::std::string::String>,
     audit_threshold: ::std::result::Result<
-        ::std::option::Option<::std::num::NonZeroU32>,
+        ::std::option::Option<i32>,
         ::std::string::String,
     >,
     capacity_bytes: ::std::result::Result<i64, ::std::string::String>,
@@ -71,28 +71,22 @@ pub struct IngestBudget {
     >,
     created_by_user: ::std::result::Result<super::UserInfo, ::std::string::String>,
     description: ::std::result::Result<
-        ::std::option::Option<super::IngestBudgetDescription>,
+        ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
-    field_value: ::std::result::Result<
-        super::IngestBudgetFieldValue,
-        ::std::string::String,
-    >,
+    field_value: ::std::result::Result<::std::string::String, ::std::string::String>,
     id: ::std::result::Result<::std::string::String, ::std::string::String>,
     modified_at: ::std::result::Result<
         ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ::std::string::String,
     >,
     modified_by_user: ::std::result::Result<super::UserInfo, ::std::string::String>,
-    name: ::std::result::Result<super::IngestBudgetName, ::std::string::String>,
+    name: ::std::result::Result<::std::string::String, ::std::string::String>,
     number_of_collectors: ::std::result::Result<
         ::std::option::Option<i64>,
         ::std::string::String,
     >,
-    reset_time: ::std::result::Result<
-        super::IngestBudgetResetTime,
-        ::std::string::String,
-    >,
+    reset_time: ::std::result::Result<::std::string::String, ::std::string::String>,
     timezone: ::std::result::Result<::std::string::String, ::std::string::String>,
     usage_bytes: ::std::result::Result<
         ::std::option::Option<i64>,
@@ -138,7 +132,7 @@ impl IngestBudget {
     }
     pub fn audit_threshold<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<::std::option::Option<::std::num::NonZeroU32>>,
+        T: ::std::convert::TryInto<::std::option::Option<i32>>,
         T::Error: ::std::fmt::Display,
     {
         self.audit_threshold = value
@@ -186,9 +180,7 @@ impl IngestBudget {
     }
     pub fn description<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<
-            ::std::option::Option<super::IngestBudgetDescription>,
-        >,
+        T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
         T::Error: ::std::fmt::Display,
     {
         self.description = value
@@ -200,7 +192,7 @@ impl IngestBudget {
     }
     pub fn field_value<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::IngestBudgetFieldValue>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.field_value = value
@@ -248,7 +240,7 @@ impl IngestBudget {
     }
     pub fn name<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::IngestBudgetName>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.name = value
@@ -270,7 +262,7 @@ impl IngestBudget {
     }
     pub fn reset_time<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::IngestBudgetResetTime>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.reset_time = value
@@ -367,26 +359,17 @@ pub struct IngestBudgetDefinition {
         ::std::string::String,
     >,
     audit_threshold: ::std::result::Result<
-        ::std::option::Option<::std::num::NonZeroU32>,
+        ::std::option::Option<i32>,
         ::std::string::String,
     >,
     capacity_bytes: ::std::result::Result<i64, ::std::string::String>,
     description: ::std::result::Result<
-        ::std::option::Option<super::IngestBudgetDefinitionDescription>,
+        ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
-    field_value: ::std::result::Result<
-        super::IngestBudgetDefinitionFieldValue,
-        ::std::string::String,
-    >,
-    name: ::std::result::Result<
-        super::IngestBudgetDefinitionName,
-        ::std::string::String,
-    >,
-    reset_time: ::std::result::Result<
-        super::IngestBudgetDefinitionResetTime,
-        ::std::string::String,
-    >,
+    field_value: ::std::result::Result<::std::string::String, ::std::string::String>,
+    name: ::std::result::Result<::std::string::String, ::std::string::String>,
+    reset_time: ::std::result::Result<::std::string::String, ::std::string::String>,
     timezone: ::std::result::Result<::std::string::String, ::std::string::String>,
 }
 impl ::std::default::Default for IngestBudgetDefinition {
@@ -416,7 +399,7 @@ impl IngestBudgetDefinition {
     }
     pub fn audit_threshold<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<::std::option::Option<::std::num::NonZeroU32>>,
+        T: ::std::convert::TryInto<::std::option::Option<i32>>,
         T::Error: ::std::fmt::Display,
     {
         self.audit_threshold = value
@@ -440,9 +423,7 @@ impl IngestBudgetDefinition {
     }
     pub fn description<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<
-            ::std::option::Option<super::IngestBudgetDefinitionDescription>,
-        >,
+        T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
         T::Error: ::std::fmt::Display,
     {
         self.description = value
@@ -454,7 +435,7 @@ impl IngestBudgetDefinition {
     }
     pub fn field_value<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::IngestBudgetDefinitionFieldValue>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.field_value = value
@@ -466,7 +447,7 @@ impl IngestBudgetDefinition {
     }
     pub fn name<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::IngestBudgetDefinitionName>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.name = value
@@ -476,7 +457,7 @@ impl IngestBudgetDefinition {
     }
     pub fn reset_time<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::IngestBudgetDefinitionResetTime>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.reset_time = value

@@ -10,26 +10,17 @@ pub struct IngestBudgetDefinitionV2 {
         ::std::string::String,
     >,
     audit_threshold: ::std::result::Result<
-        ::std::option::Option<::std::num::NonZeroU32>,
+        ::std::option::Option<i32>,
         ::std::string::String,
     >,
-    capacity_bytes: ::std::result::Result<::std::num::NonZeroU64, ::std::string::String>,
+    capacity_bytes: ::std::result::Result<i64, ::std::string::String>,
     description: ::std::result::Result<
-        ::std::option::Option<super::IngestBudgetDefinitionV2Description>,
+        ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
-    name: ::std::result::Result<
-        super::IngestBudgetDefinitionV2Name,
-        ::std::string::String,
-    >,
-    reset_time: ::std::result::Result<
-        super::IngestBudgetDefinitionV2ResetTime,
-        ::std::string::String,
-    >,
-    scope: ::std::result::Result<
-        super::IngestBudgetDefinitionV2Scope,
-        ::std::string::String,
-    >,
+    name: ::std::result::Result<::std::string::String, ::std::string::String>,
+    reset_time: ::std::result::Result<::std::string::String, ::std::string::String>,
+    scope: ::std::result::Result<::std::string::String, ::std::string::String>,
     timezone: ::std::result::Result<::std::string::String, ::std::string::String>,
 }
 impl ::std::default::Default for IngestBudgetDefinitionV2 {
@@ -59,7 +50,7 @@ impl IngestBudgetDefinitionV2 {
     }
     pub fn audit_threshold<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<::std::option::Option<::std::num::NonZeroU32>>,
+        T: ::std::convert::TryInto<::std::option::Option<i32>>,
         T::Error: ::std::fmt::Display,
     {
         self.audit_threshold = value
@@ -71,7 +62,7 @@ impl IngestBudgetDefinitionV2 {
     }
     pub fn capacity_bytes<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<::std::num::NonZeroU64>,
+        T: ::std::convert::TryInto<i64>,
         T::Error: ::std::fmt::Display,
     {
         self.capacity_bytes = value
@@ -83,9 +74,7 @@ impl IngestBudgetDefinitionV2 {
     }
     pub fn description<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<
-            ::std::option::Option<super::IngestBudgetDefinitionV2Description>,
-        >,
+        T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
         T::Error: ::std::fmt::Display,
     {
         self.description = value
@@ -97,7 +86,7 @@ impl IngestBudgetDefinitionV2 {
     }
     pub fn name<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::IngestBudgetDefinitionV2Name>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.name = value
@@ -107,7 +96,7 @@ impl IngestBudgetDefinitionV2 {
     }
     pub fn reset_time<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::IngestBudgetDefinitionV2ResetTime>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.reset_time = value
@@ -117,7 +106,7 @@ impl IngestBudgetDefinitionV2 {
     }
     pub fn scope<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::IngestBudgetDefinitionV2Scope>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.scope = value
@@ -172,21 +161,21 @@ impl ::std::convert::From<super::IngestBudgetDefinitionV2> for IngestBudgetDefin
 pub struct IngestBudgetV2 {
     action: ::std::result::Result<super::IngestBudgetV2Action, ::std::string::String>,
     audit_threshold: ::std::result::Result<
-        ::std::option::Option<::std::num::NonZeroU32>,
+        ::std::option::Option<i32>,
         ::std::string::String,
     >,
     budget_version: ::std::result::Result<
         ::std::option::Option<i32>,
         ::std::string::String,
     >,
-    capacity_bytes: ::std::result::Result<::std::num::NonZeroU64, ::std::string::String>,
+    capacity_bytes: ::std::result::Result<i64, ::std::string::String>,
     created_at: ::std::result::Result<
         ::chrono::DateTime<::chrono::offset::Utc>,
         ::std::string::String,
     >,
     created_by: ::std::result::Result<::std::string::String, ::std::string::String>,
     description: ::std::result::Result<
-        ::std::option::Option<super::IngestBudgetV2Description>,
+        ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
     id: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -195,12 +184,9 @@ pub struct IngestBudgetV2 {
         ::std::string::String,
     >,
     modified_by: ::std::result::Result<::std::string::String, ::std::string::String>,
-    name: ::std::result::Result<super::IngestBudgetV2Name, ::std::string::String>,
-    reset_time: ::std::result::Result<
-        super::IngestBudgetV2ResetTime,
-        ::std::string::String,
-    >,
-    scope: ::std::result::Result<super::IngestBudgetV2Scope, ::std::string::String>,
+    name: ::std::result::Result<::std::string::String, ::std::string::String>,
+    reset_time: ::std::result::Result<::std::string::String, ::std::string::String>,
+    scope: ::std::result::Result<::std::string::String, ::std::string::String>,
     timezone: ::std::result::Result<::std::string::String, ::std::string::String>,
     usage_bytes: ::std::result::Result<
         ::std::option::Option<i64>,
@@ -246,7 +232,7 @@ impl IngestBudgetV2 {
     }
     pub fn audit_threshold<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<::std::option::Option<::std::num::NonZeroU32>>,
+        T: ::std::convert::TryInto<::std::option::Option<i32>>,
         T::Error: ::std::fmt::Display,
     {
         self.audit_threshold = value
@@ -270,7 +256,7 @@ impl IngestBudgetV2 {
     }
     pub fn capacity_bytes<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<::std::num::NonZeroU64>,
+        T: ::std::convert::TryInto<i64>,
         T::Error: ::std::fmt::Display,
     {
         self.capacity_bytes = value
@@ -302,9 +288,7 @@ impl IngestBudgetV2 {
     }
     pub fn description<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<
-            ::std::option::Option<super::IngestBudgetV2Description>,
-        >,
+        T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
         T::Error: ::std::fmt::Display,
     {
         self.description = value
@@ -350,7 +334,7 @@ impl IngestBudgetV2 {
     }
     pub fn name<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::IngestBudgetV2Name>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.name = value
@@ -360,7 +344,7 @@ impl IngestBudgetV2 {
     }
     pub fn reset_time<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::IngestBudgetV2ResetTime>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.reset_time = value
@@ -370,7 +354,7 @@ impl IngestBudgetV2 {
     }
     pub fn scope<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::IngestBudgetV2Scope>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.scope = value

@@ -230,10 +230,7 @@ pub struct LogSearchEstimatedUsageByMeteringTypeDefinition {
         ::std::vec::Vec<super::LogSearchQueryParameterSyncDefinitionBase>,
         ::std::string::String,
     >,
-    query_string: ::std::result::Result<
-        super::LogSearchEstimatedUsageByMeteringTypeDefinitionQueryString,
-        ::std::string::String,
-    >,
+    query_string: ::std::result::Result<::std::string::String, ::std::string::String>,
     run_by_receipt_time: ::std::result::Result<bool, ::std::string::String>,
     time_range: ::std::result::Result<super::ResolvableTimeRange, ::std::string::String>,
     timezone: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -304,9 +301,7 @@ impl LogSearchEstimatedUsageByMeteringTypeDefinition {
     }
     pub fn query_string<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<
-            super::LogSearchEstimatedUsageByMeteringTypeDefinitionQueryString,
-        >,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.query_string = value
@@ -457,10 +452,7 @@ pub struct LogSearchEstimatedUsageByTierDefinition {
         ::std::vec::Vec<super::LogSearchQueryParameterSyncDefinitionBase>,
         ::std::string::String,
     >,
-    query_string: ::std::result::Result<
-        super::LogSearchEstimatedUsageByTierDefinitionQueryString,
-        ::std::string::String,
-    >,
+    query_string: ::std::result::Result<::std::string::String, ::std::string::String>,
     run_by_receipt_time: ::std::result::Result<bool, ::std::string::String>,
     time_range: ::std::result::Result<super::ResolvableTimeRange, ::std::string::String>,
     timezone: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -512,9 +504,7 @@ impl LogSearchEstimatedUsageByTierDefinition {
     }
     pub fn query_string<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<
-            super::LogSearchEstimatedUsageByTierDefinitionQueryString,
-        >,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.query_string = value
@@ -600,10 +590,7 @@ pub struct LogSearchEstimatedUsageDefinition {
         ::std::vec::Vec<super::LogSearchQueryParameterSyncDefinitionBase>,
         ::std::string::String,
     >,
-    query_string: ::std::result::Result<
-        super::LogSearchEstimatedUsageDefinitionQueryString,
-        ::std::string::String,
-    >,
+    query_string: ::std::result::Result<::std::string::String, ::std::string::String>,
     run_by_receipt_time: ::std::result::Result<bool, ::std::string::String>,
     time_range: ::std::result::Result<super::ResolvableTimeRange, ::std::string::String>,
     timezone: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -668,7 +655,7 @@ impl LogSearchEstimatedUsageDefinition {
     }
     pub fn query_string<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::LogSearchEstimatedUsageDefinitionQueryString>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.query_string = value
@@ -752,10 +739,7 @@ pub struct LogSearchEstimatedUsageRequest {
         ::std::vec::Vec<super::LogSearchQueryParameterSyncDefinitionBase>,
         ::std::string::String,
     >,
-    query_string: ::std::result::Result<
-        super::LogSearchEstimatedUsageRequestQueryString,
-        ::std::string::String,
-    >,
+    query_string: ::std::result::Result<::std::string::String, ::std::string::String>,
     run_by_receipt_time: ::std::result::Result<bool, ::std::string::String>,
     time_range: ::std::result::Result<super::ResolvableTimeRange, ::std::string::String>,
     timezone: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -803,7 +787,7 @@ impl LogSearchEstimatedUsageRequest {
     }
     pub fn query_string<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::LogSearchEstimatedUsageRequestQueryString>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.query_string = value
@@ -881,10 +865,7 @@ pub struct LogSearchEstimatedUsageRequestV2 {
         ::std::vec::Vec<super::LogSearchQueryParameterSyncDefinitionBase>,
         ::std::string::String,
     >,
-    query_string: ::std::result::Result<
-        super::LogSearchEstimatedUsageRequestV2QueryString,
-        ::std::string::String,
-    >,
+    query_string: ::std::result::Result<::std::string::String, ::std::string::String>,
     run_by_receipt_time: ::std::result::Result<bool, ::std::string::String>,
     time_range: ::std::result::Result<super::ResolvableTimeRange, ::std::string::String>,
     timezone: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -917,7 +898,7 @@ impl LogSearchEstimatedUsageRequestV2 {
     }
     pub fn query_string<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::LogSearchEstimatedUsageRequestV2QueryString>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.query_string = value
@@ -999,10 +980,7 @@ pub struct LogSearchEstimatedUsageRequestV3 {
         ::std::vec::Vec<super::LogSearchQueryParameterSyncDefinitionBase>,
         ::std::string::String,
     >,
-    query_string: ::std::result::Result<
-        super::LogSearchEstimatedUsageRequestV3QueryString,
-        ::std::string::String,
-    >,
+    query_string: ::std::result::Result<::std::string::String, ::std::string::String>,
     run_by_receipt_time: ::std::result::Result<bool, ::std::string::String>,
     time_range: ::std::result::Result<super::ResolvableTimeRange, ::std::string::String>,
     timezone: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -1054,7 +1032,7 @@ impl LogSearchEstimatedUsageRequestV3 {
     }
     pub fn query_string<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::LogSearchEstimatedUsageRequestV3QueryString>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.query_string = value

@@ -11,7 +11,7 @@ pub struct LogSearch {
     >,
     created_by: ::std::result::Result<::std::string::String, ::std::string::String>,
     description: ::std::result::Result<
-        ::std::option::Option<super::LogSearchDescription>,
+        ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
     id: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -20,7 +20,7 @@ pub struct LogSearch {
         ::std::string::String,
     >,
     modified_by: ::std::result::Result<::std::string::String, ::std::string::String>,
-    name: ::std::result::Result<super::LogSearchName, ::std::string::String>,
+    name: ::std::result::Result<::std::string::String, ::std::string::String>,
     parent_id: ::std::result::Result<
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
@@ -30,17 +30,14 @@ pub struct LogSearch {
         ::std::string::String,
     >,
     properties: ::std::result::Result<
-        ::std::option::Option<super::LogSearchProperties>,
+        ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
     query_parameters: ::std::result::Result<
         ::std::vec::Vec<super::LogSearchQueryParameterSyncDefinitionBase>,
         ::std::string::String,
     >,
-    query_string: ::std::result::Result<
-        super::LogSearchQueryString,
-        ::std::string::String,
-    >,
+    query_string: ::std::result::Result<::std::string::String, ::std::string::String>,
     run_by_receipt_time: ::std::result::Result<bool, ::std::string::String>,
     schedule: ::std::result::Result<
         ::std::option::Option<super::LogSearchScheduleSyncDefinition>,
@@ -92,7 +89,7 @@ impl LogSearch {
     }
     pub fn description<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<::std::option::Option<super::LogSearchDescription>>,
+        T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
         T::Error: ::std::fmt::Display,
     {
         self.description = value
@@ -138,7 +135,7 @@ impl LogSearch {
     }
     pub fn name<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::LogSearchName>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.name = value
@@ -170,7 +167,7 @@ impl LogSearch {
     }
     pub fn properties<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<::std::option::Option<super::LogSearchProperties>>,
+        T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
         T::Error: ::std::fmt::Display,
     {
         self.properties = value
@@ -194,7 +191,7 @@ impl LogSearch {
     }
     pub fn query_string<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::LogSearchQueryString>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.query_string = value
@@ -287,26 +284,23 @@ impl ::std::convert::From<super::LogSearch> for LogSearch {
 #[derive(Clone, Debug)]
 pub struct LogSearchDefinition {
     description: ::std::result::Result<
-        ::std::option::Option<super::LogSearchDefinitionDescription>,
+        ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
-    name: ::std::result::Result<super::LogSearchDefinitionName, ::std::string::String>,
+    name: ::std::result::Result<::std::string::String, ::std::string::String>,
     parsing_mode: ::std::result::Result<
         super::LogSearchDefinitionParsingMode,
         ::std::string::String,
     >,
     properties: ::std::result::Result<
-        ::std::option::Option<super::LogSearchDefinitionProperties>,
+        ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
     query_parameters: ::std::result::Result<
         ::std::vec::Vec<super::LogSearchQueryParameterSyncDefinitionBase>,
         ::std::string::String,
     >,
-    query_string: ::std::result::Result<
-        super::LogSearchDefinitionQueryString,
-        ::std::string::String,
-    >,
+    query_string: ::std::result::Result<::std::string::String, ::std::string::String>,
     run_by_receipt_time: ::std::result::Result<bool, ::std::string::String>,
     schedule: ::std::result::Result<
         ::std::option::Option<super::LogSearchScheduleSyncDefinition>,
@@ -332,9 +326,7 @@ impl ::std::default::Default for LogSearchDefinition {
 impl LogSearchDefinition {
     pub fn description<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<
-            ::std::option::Option<super::LogSearchDefinitionDescription>,
-        >,
+        T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
         T::Error: ::std::fmt::Display,
     {
         self.description = value
@@ -346,7 +338,7 @@ impl LogSearchDefinition {
     }
     pub fn name<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::LogSearchDefinitionName>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.name = value
@@ -368,9 +360,7 @@ impl LogSearchDefinition {
     }
     pub fn properties<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<
-            ::std::option::Option<super::LogSearchDefinitionProperties>,
-        >,
+        T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
         T::Error: ::std::fmt::Display,
     {
         self.properties = value
@@ -394,7 +384,7 @@ impl LogSearchDefinition {
     }
     pub fn query_string<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::LogSearchDefinitionQueryString>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.query_string = value
@@ -838,27 +828,24 @@ impl ::std::convert::From<super::PaginatedLogSearches> for PaginatedLogSearches 
 #[derive(Clone, Debug)]
 pub struct SaveLogSearchRequest {
     description: ::std::result::Result<
-        ::std::option::Option<super::SaveLogSearchRequestDescription>,
+        ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
-    name: ::std::result::Result<super::SaveLogSearchRequestName, ::std::string::String>,
+    name: ::std::result::Result<::std::string::String, ::std::string::String>,
     parent_id: ::std::result::Result<::std::string::String, ::std::string::String>,
     parsing_mode: ::std::result::Result<
         super::SaveLogSearchRequestParsingMode,
         ::std::string::String,
     >,
     properties: ::std::result::Result<
-        ::std::option::Option<super::SaveLogSearchRequestProperties>,
+        ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
     query_parameters: ::std::result::Result<
         ::std::vec::Vec<super::LogSearchQueryParameterSyncDefinitionBase>,
         ::std::string::String,
     >,
-    query_string: ::std::result::Result<
-        super::SaveLogSearchRequestQueryString,
-        ::std::string::String,
-    >,
+    query_string: ::std::result::Result<::std::string::String, ::std::string::String>,
     run_by_receipt_time: ::std::result::Result<bool, ::std::string::String>,
     schedule: ::std::result::Result<
         ::std::option::Option<super::LogSearchScheduleSyncDefinition>,
@@ -885,9 +872,7 @@ impl ::std::default::Default for SaveLogSearchRequest {
 impl SaveLogSearchRequest {
     pub fn description<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<
-            ::std::option::Option<super::SaveLogSearchRequestDescription>,
-        >,
+        T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
         T::Error: ::std::fmt::Display,
     {
         self.description = value
@@ -899,7 +884,7 @@ impl SaveLogSearchRequest {
     }
     pub fn name<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::SaveLogSearchRequestName>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.name = value
@@ -931,9 +916,7 @@ impl SaveLogSearchRequest {
     }
     pub fn properties<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<
-            ::std::option::Option<super::SaveLogSearchRequestProperties>,
-        >,
+        T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
         T::Error: ::std::fmt::Display,
     {
         self.properties = value
@@ -957,7 +940,7 @@ impl SaveLogSearchRequest {
     }
     pub fn query_string<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::SaveLogSearchRequestQueryString>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.query_string = value

@@ -13,10 +13,7 @@ pub struct BucketDefinition {
         ::std::string::String,
         ::std::string::String,
     >,
-    bucket_name: ::std::result::Result<
-        super::BucketDefinitionBucketName,
-        ::std::string::String,
-    >,
+    bucket_name: ::std::result::Result<::std::string::String, ::std::string::String>,
     created_at: ::std::result::Result<
         ::chrono::DateTime<::chrono::offset::Utc>,
         ::std::string::String,
@@ -106,7 +103,7 @@ impl BucketDefinition {
     }
     pub fn bucket_name<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::BucketDefinitionBucketName>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.bucket_name = value
@@ -316,10 +313,7 @@ pub struct CreateBucketDefinition {
         ::std::string::String,
         ::std::string::String,
     >,
-    bucket_name: ::std::result::Result<
-        super::CreateBucketDefinitionBucketName,
-        ::std::string::String,
-    >,
+    bucket_name: ::std::result::Result<::std::string::String, ::std::string::String>,
     description: ::std::result::Result<
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
@@ -388,7 +382,7 @@ impl CreateBucketDefinition {
     }
     pub fn bucket_name<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::CreateBucketDefinitionBucketName>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.bucket_name = value

@@ -284,10 +284,7 @@ pub struct LookupTable {
         ::std::string::String,
     >,
     created_by: ::std::result::Result<::std::string::String, ::std::string::String>,
-    description: ::std::result::Result<
-        super::LookupTableDescription,
-        ::std::string::String,
-    >,
+    description: ::std::result::Result<::std::string::String, ::std::string::String>,
     fields: ::std::result::Result<
         ::std::vec::Vec<super::LookupTableField>,
         ::std::string::String,
@@ -298,7 +295,7 @@ pub struct LookupTable {
         ::std::string::String,
     >,
     modified_by: ::std::result::Result<::std::string::String, ::std::string::String>,
-    name: ::std::result::Result<super::LookupTableName, ::std::string::String>,
+    name: ::std::result::Result<::std::string::String, ::std::string::String>,
     parent_folder_id: ::std::result::Result<
         ::std::string::String,
         ::std::string::String,
@@ -369,7 +366,7 @@ impl LookupTable {
     }
     pub fn description<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::LookupTableDescription>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.description = value
@@ -425,7 +422,7 @@ impl LookupTable {
     }
     pub fn name<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::LookupTableName>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.name = value
@@ -535,15 +532,12 @@ impl ::std::convert::From<super::LookupTable> for LookupTable {
 }
 #[derive(Clone, Debug)]
 pub struct LookupTableDefinition {
-    description: ::std::result::Result<
-        super::LookupTableDefinitionDescription,
-        ::std::string::String,
-    >,
+    description: ::std::result::Result<::std::string::String, ::std::string::String>,
     fields: ::std::result::Result<
         ::std::vec::Vec<super::LookupTableField>,
         ::std::string::String,
     >,
-    name: ::std::result::Result<super::LookupTableDefinitionName, ::std::string::String>,
+    name: ::std::result::Result<::std::string::String, ::std::string::String>,
     parent_folder_id: ::std::result::Result<
         ::std::string::String,
         ::std::string::String,
@@ -576,7 +570,7 @@ impl ::std::default::Default for LookupTableDefinition {
 impl LookupTableDefinition {
     pub fn description<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::LookupTableDefinitionDescription>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.description = value
@@ -598,7 +592,7 @@ impl LookupTableDefinition {
     }
     pub fn name<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::LookupTableDefinitionName>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.name = value
@@ -684,10 +678,7 @@ impl ::std::convert::From<super::LookupTableDefinition> for LookupTableDefinitio
 }
 #[derive(Clone, Debug)]
 pub struct LookupUpdateDefinition {
-    description: ::std::result::Result<
-        super::LookupUpdateDefinitionDescription,
-        ::std::string::String,
-    >,
+    description: ::std::result::Result<::std::string::String, ::std::string::String>,
     size_limit_action: ::std::result::Result<
         ::std::string::String,
         ::std::string::String,
@@ -708,7 +699,7 @@ impl ::std::default::Default for LookupUpdateDefinition {
 impl LookupUpdateDefinition {
     pub fn description<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::LookupUpdateDefinitionDescription>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.description = value

@@ -184,15 +184,15 @@ impl ::std::convert::From<super::MetricsQueryResponse> for MetricsQueryResponse 
 #[derive(Clone, Debug)]
 pub struct MetricsQueryRow {
     quantization: ::std::result::Result<
-        ::std::option::Option<::std::num::NonZeroU64>,
+        ::std::option::Option<i64>,
         ::std::string::String,
     >,
-    query: ::std::result::Result<super::MetricsQueryRowQuery, ::std::string::String>,
+    query: ::std::result::Result<::std::string::String, ::std::string::String>,
     rollup: ::std::result::Result<
         ::std::option::Option<super::MetricsQueryRowRollup>,
         ::std::string::String,
     >,
-    row_id: ::std::result::Result<super::MetricsQueryRowRowId, ::std::string::String>,
+    row_id: ::std::result::Result<::std::string::String, ::std::string::String>,
     timeshift: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
 }
 impl ::std::default::Default for MetricsQueryRow {
@@ -209,7 +209,7 @@ impl ::std::default::Default for MetricsQueryRow {
 impl MetricsQueryRow {
     pub fn quantization<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<::std::option::Option<::std::num::NonZeroU64>>,
+        T: ::std::convert::TryInto<::std::option::Option<i64>>,
         T::Error: ::std::fmt::Display,
     {
         self.quantization = value
@@ -221,7 +221,7 @@ impl MetricsQueryRow {
     }
     pub fn query<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::MetricsQueryRowQuery>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.query = value
@@ -241,7 +241,7 @@ impl MetricsQueryRow {
     }
     pub fn row_id<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::MetricsQueryRowRowId>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.row_id = value

@@ -15,10 +15,7 @@ pub struct MetricsSearchRequest {
     >,
     queries: ::std::result::Result<::std::vec::Vec<super::Query>, ::std::string::String>,
     time_range: ::std::result::Result<super::ResolvableTimeRange, ::std::string::String>,
-    title: ::std::result::Result<
-        super::MetricsSearchRequestTitle,
-        ::std::string::String,
-    >,
+    title: ::std::result::Result<::std::string::String, ::std::string::String>,
     visual_settings: ::std::result::Result<
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
@@ -81,7 +78,7 @@ impl MetricsSearchRequest {
     }
     pub fn title<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::MetricsSearchRequestTitle>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.title = value
@@ -145,10 +142,7 @@ pub struct MetricsSearchResponse {
     >,
     queries: ::std::result::Result<::std::vec::Vec<super::Query>, ::std::string::String>,
     time_range: ::std::result::Result<super::ResolvableTimeRange, ::std::string::String>,
-    title: ::std::result::Result<
-        super::MetricsSearchResponseTitle,
-        ::std::string::String,
-    >,
+    title: ::std::result::Result<::std::string::String, ::std::string::String>,
     visual_settings: ::std::result::Result<
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
@@ -222,7 +216,7 @@ impl MetricsSearchResponse {
     }
     pub fn title<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::MetricsSearchResponseTitle>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.title = value

@@ -10,14 +10,11 @@ pub struct MetricsSearchInstance {
         ::std::string::String,
     >,
     created_by: ::std::result::Result<::std::string::String, ::std::string::String>,
-    description: ::std::result::Result<
-        super::MetricsSearchInstanceDescription,
-        ::std::string::String,
-    >,
+    description: ::std::result::Result<::std::string::String, ::std::string::String>,
     desired_quantization_in_secs: ::std::result::Result<i32, ::std::string::String>,
     id: ::std::result::Result<::std::string::String, ::std::string::String>,
     log_query: ::std::result::Result<
-        ::std::option::Option<super::MetricsSearchInstanceLogQuery>,
+        ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
     metrics_queries: ::std::result::Result<
@@ -38,10 +35,7 @@ pub struct MetricsSearchInstance {
         ::std::string::String,
     >,
     time_range: ::std::result::Result<super::ResolvableTimeRange, ::std::string::String>,
-    title: ::std::result::Result<
-        super::MetricsSearchInstanceTitle,
-        ::std::string::String,
-    >,
+    title: ::std::result::Result<::std::string::String, ::std::string::String>,
 }
 impl ::std::default::Default for MetricsSearchInstance {
     fn default() -> Self {
@@ -85,7 +79,7 @@ impl MetricsSearchInstance {
     }
     pub fn description<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::MetricsSearchInstanceDescription>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.description = value
@@ -121,9 +115,7 @@ impl MetricsSearchInstance {
     }
     pub fn log_query<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<
-            ::std::option::Option<super::MetricsSearchInstanceLogQuery>,
-        >,
+        T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
         T::Error: ::std::fmt::Display,
     {
         self.log_query = value
@@ -199,7 +191,7 @@ impl MetricsSearchInstance {
     }
     pub fn title<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::MetricsSearchInstanceTitle>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.title = value
@@ -305,13 +297,10 @@ impl ::std::convert::From<super::MetricsSearchQuery> for MetricsSearchQuery {
 }
 #[derive(Clone, Debug)]
 pub struct MetricsSearchV1 {
-    description: ::std::result::Result<
-        super::MetricsSearchV1Description,
-        ::std::string::String,
-    >,
+    description: ::std::result::Result<::std::string::String, ::std::string::String>,
     desired_quantization_in_secs: ::std::result::Result<i32, ::std::string::String>,
     log_query: ::std::result::Result<
-        ::std::option::Option<super::MetricsSearchV1LogQuery>,
+        ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
     metrics_queries: ::std::result::Result<
@@ -323,7 +312,7 @@ pub struct MetricsSearchV1 {
         ::std::string::String,
     >,
     time_range: ::std::result::Result<super::ResolvableTimeRange, ::std::string::String>,
-    title: ::std::result::Result<super::MetricsSearchV1Title, ::std::string::String>,
+    title: ::std::result::Result<::std::string::String, ::std::string::String>,
 }
 impl ::std::default::Default for MetricsSearchV1 {
     fn default() -> Self {
@@ -341,7 +330,7 @@ impl ::std::default::Default for MetricsSearchV1 {
 impl MetricsSearchV1 {
     pub fn description<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::MetricsSearchV1Description>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.description = value
@@ -367,9 +356,7 @@ impl MetricsSearchV1 {
     }
     pub fn log_query<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<
-            ::std::option::Option<super::MetricsSearchV1LogQuery>,
-        >,
+        T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
         T::Error: ::std::fmt::Display,
     {
         self.log_query = value
@@ -411,7 +398,7 @@ impl MetricsSearchV1 {
     }
     pub fn title<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::MetricsSearchV1Title>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.title = value
@@ -451,13 +438,10 @@ impl ::std::convert::From<super::MetricsSearchV1> for MetricsSearchV1 {
 }
 #[derive(Clone, Debug)]
 pub struct SaveMetricsSearchRequest {
-    description: ::std::result::Result<
-        super::SaveMetricsSearchRequestDescription,
-        ::std::string::String,
-    >,
+    description: ::std::result::Result<::std::string::String, ::std::string::String>,
     desired_quantization_in_secs: ::std::result::Result<i32, ::std::string::String>,
     log_query: ::std::result::Result<
-        ::std::option::Option<super::SaveMetricsSearchRequestLogQuery>,
+        ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
     metrics_queries: ::std::result::Result<
@@ -470,10 +454,7 @@ pub struct SaveMetricsSearchRequest {
         ::std::string::String,
     >,
     time_range: ::std::result::Result<super::ResolvableTimeRange, ::std::string::String>,
-    title: ::std::result::Result<
-        super::SaveMetricsSearchRequestTitle,
-        ::std::string::String,
-    >,
+    title: ::std::result::Result<::std::string::String, ::std::string::String>,
 }
 impl ::std::default::Default for SaveMetricsSearchRequest {
     fn default() -> Self {
@@ -492,7 +473,7 @@ impl ::std::default::Default for SaveMetricsSearchRequest {
 impl SaveMetricsSearchRequest {
     pub fn description<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::SaveMetricsSearchRequestDescription>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.description = value
@@ -518,9 +499,7 @@ impl SaveMetricsSearchRequest {
     }
     pub fn log_query<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<
-            ::std::option::Option<super::SaveMetricsSearchRequestLogQuery>,
-        >,
+        T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
         T::Error: ::std::fmt::Display,
     {
         self.log_query = value
@@ -572,7 +551,7 @@ impl SaveMetricsSearchRequest {
     }
     pub fn title<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::SaveMetricsSearchRequestTitle>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.title = value

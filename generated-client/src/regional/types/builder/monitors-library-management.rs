@@ -1725,9 +1725,7 @@ impl ::std::default::Default for MonitorsLibraryMonitor {
     fn default() -> Self {
         Self {
             alert_name: Ok(Default::default()),
-            automated_playbook_ids: Ok(
-                super::defaults::monitors_library_monitor_automated_playbook_ids(),
-            ),
+            automated_playbook_ids: Ok(Default::default()),
             description: Ok(Default::default()),
             evaluation_delay: Ok(
                 super::defaults::monitors_library_monitor_evaluation_delay(),
@@ -2052,9 +2050,7 @@ impl ::std::default::Default for MonitorsLibraryMonitorExport {
     fn default() -> Self {
         Self {
             alert_name: Ok(Default::default()),
-            automated_playbook_ids: Ok(
-                super::defaults::monitors_library_monitor_export_automated_playbook_ids(),
-            ),
+            automated_playbook_ids: Ok(Default::default()),
             description: Ok(Default::default()),
             evaluation_delay: Ok(
                 super::defaults::monitors_library_monitor_export_evaluation_delay(),
@@ -2381,7 +2377,7 @@ pub struct MonitorsLibraryMonitorResponse {
         ::std::string::String,
     >,
     status: ::std::result::Result<
-        ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        ::std::vec::Vec<::std::string::String>,
         ::std::string::String,
     >,
     time_zone: ::std::result::Result<
@@ -2406,9 +2402,7 @@ impl ::std::default::Default for MonitorsLibraryMonitorResponse {
     fn default() -> Self {
         Self {
             alert_name: Ok(Default::default()),
-            automated_playbook_ids: Ok(
-                super::defaults::monitors_library_monitor_response_automated_playbook_ids(),
-            ),
+            automated_playbook_ids: Ok(Default::default()),
             content_type: Err("no value supplied for content_type".to_string()),
             created_at: Err("no value supplied for created_at".to_string()),
             created_by: Err("no value supplied for created_by".to_string()),
@@ -2713,9 +2707,7 @@ impl MonitorsLibraryMonitorResponse {
     }
     pub fn status<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<
-            ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        >,
+        T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
         T::Error: ::std::fmt::Display,
     {
         self.status = value
@@ -2914,9 +2906,7 @@ impl ::std::default::Default for MonitorsLibraryMonitorUpdate {
     fn default() -> Self {
         Self {
             alert_name: Ok(Default::default()),
-            automated_playbook_ids: Ok(
-                super::defaults::monitors_library_monitor_update_automated_playbook_ids(),
-            ),
+            automated_playbook_ids: Ok(Default::default()),
             description: Ok(Default::default()),
             evaluation_delay: Ok(
                 super::defaults::monitors_library_monitor_update_evaluation_delay(),

@@ -131,7 +131,7 @@ pub struct ChildUsageDetail {
         ::std::option::Option<f64>,
         ::std::string::String,
     >,
-    org_id: ::std::result::Result<super::ChildUsageDetailOrgId, ::std::string::String>,
+    org_id: ::std::result::Result<::std::string::String, ::std::string::String>,
     org_name: ::std::result::Result<
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
@@ -165,7 +165,7 @@ impl ChildUsageDetail {
     }
     pub fn org_id<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::ChildUsageDetailOrgId>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.org_id = value

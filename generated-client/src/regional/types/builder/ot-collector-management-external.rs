@@ -658,10 +658,7 @@ pub struct PaginatedOtCollectorsRequest {
         ::std::option::Option<bool>,
         ::std::string::String,
     >,
-    limit: ::std::result::Result<
-        ::std::option::Option<::std::num::NonZeroU32>,
-        ::std::string::String,
-    >,
+    limit: ::std::result::Result<::std::option::Option<i32>, ::std::string::String>,
     next: ::std::result::Result<
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
@@ -714,7 +711,7 @@ impl PaginatedOtCollectorsRequest {
     }
     pub fn limit<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<::std::option::Option<::std::num::NonZeroU32>>,
+        T: ::std::convert::TryInto<::std::option::Option<i32>>,
         T::Error: ::std::fmt::Display,
     {
         self.limit = value
@@ -977,11 +974,11 @@ for PaginatedOtCollectorsResponse {
 #[derive(Clone, Debug)]
 pub struct VersionRange {
     max_version: ::std::result::Result<
-        ::std::option::Option<super::VersionRangeMaxVersion>,
+        ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
     min_version: ::std::result::Result<
-        ::std::option::Option<super::VersionRangeMinVersion>,
+        ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
     range_type: ::std::result::Result<
@@ -1001,7 +998,7 @@ impl ::std::default::Default for VersionRange {
 impl VersionRange {
     pub fn max_version<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<::std::option::Option<super::VersionRangeMaxVersion>>,
+        T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
         T::Error: ::std::fmt::Display,
     {
         self.max_version = value
@@ -1013,7 +1010,7 @@ impl VersionRange {
     }
     pub fn min_version<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<::std::option::Option<super::VersionRangeMinVersion>>,
+        T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
         T::Error: ::std::fmt::Display,
     {
         self.min_version = value

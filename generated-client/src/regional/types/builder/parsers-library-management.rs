@@ -5,12 +5,9 @@
 
 #[derive(Clone, Debug)]
 pub struct ParsersLibraryFolder {
-    description: ::std::result::Result<
-        super::ParsersLibraryFolderDescription,
-        ::std::string::String,
-    >,
+    description: ::std::result::Result<::std::string::String, ::std::string::String>,
     is_locked: ::std::result::Result<bool, ::std::string::String>,
-    name: ::std::result::Result<super::ParsersLibraryFolderName, ::std::string::String>,
+    name: ::std::result::Result<::std::string::String, ::std::string::String>,
     type_: ::std::result::Result<super::ParsersLibraryFolderType, ::std::string::String>,
 }
 impl ::std::default::Default for ParsersLibraryFolder {
@@ -26,7 +23,7 @@ impl ::std::default::Default for ParsersLibraryFolder {
 impl ParsersLibraryFolder {
     pub fn description<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::ParsersLibraryFolderDescription>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.description = value
@@ -48,7 +45,7 @@ impl ParsersLibraryFolder {
     }
     pub fn name<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::ParsersLibraryFolderName>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.name = value
@@ -96,14 +93,8 @@ pub struct ParsersLibraryFolderExport {
         ::std::vec::Vec<super::ParsersLibraryExportBase>,
         ::std::string::String,
     >,
-    description: ::std::result::Result<
-        super::ParsersLibraryFolderExportDescription,
-        ::std::string::String,
-    >,
-    name: ::std::result::Result<
-        super::ParsersLibraryFolderExportName,
-        ::std::string::String,
-    >,
+    description: ::std::result::Result<::std::string::String, ::std::string::String>,
+    name: ::std::result::Result<::std::string::String, ::std::string::String>,
     type_: ::std::result::Result<
         super::ParsersLibraryFolderExportType,
         ::std::string::String,
@@ -132,7 +123,7 @@ impl ParsersLibraryFolderExport {
     }
     pub fn description<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::ParsersLibraryFolderExportDescription>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.description = value
@@ -144,7 +135,7 @@ impl ParsersLibraryFolderExport {
     }
     pub fn name<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::ParsersLibraryFolderExportName>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.name = value
@@ -448,14 +439,8 @@ for ParsersLibraryFolderResponse {
 }
 #[derive(Clone, Debug)]
 pub struct ParsersLibraryFolderUpdate {
-    description: ::std::result::Result<
-        super::ParsersLibraryFolderUpdateDescription,
-        ::std::string::String,
-    >,
-    name: ::std::result::Result<
-        super::ParsersLibraryFolderUpdateName,
-        ::std::string::String,
-    >,
+    description: ::std::result::Result<::std::string::String, ::std::string::String>,
+    name: ::std::result::Result<::std::string::String, ::std::string::String>,
     type_: ::std::result::Result<
         super::ParsersLibraryFolderUpdateType,
         ::std::string::String,
@@ -475,7 +460,7 @@ impl ::std::default::Default for ParsersLibraryFolderUpdate {
 impl ParsersLibraryFolderUpdate {
     pub fn description<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::ParsersLibraryFolderUpdateDescription>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.description = value
@@ -487,7 +472,7 @@ impl ParsersLibraryFolderUpdate {
     }
     pub fn name<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::ParsersLibraryFolderUpdateName>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.name = value
@@ -602,10 +587,7 @@ for ParsersLibraryItemWithPath {
 }
 #[derive(Clone, Debug)]
 pub struct ParsersLibraryParser {
-    description: ::std::result::Result<
-        super::ParsersLibraryParserDescription,
-        ::std::string::String,
-    >,
+    description: ::std::result::Result<::std::string::String, ::std::string::String>,
     families: ::std::result::Result<
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
@@ -620,7 +602,7 @@ pub struct ParsersLibraryParser {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
-    name: ::std::result::Result<super::ParsersLibraryParserName, ::std::string::String>,
+    name: ::std::result::Result<::std::string::String, ::std::string::String>,
     sourcetype_path: ::std::result::Result<
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
@@ -647,7 +629,7 @@ impl ::std::default::Default for ParsersLibraryParser {
 impl ParsersLibraryParser {
     pub fn description<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::ParsersLibraryParserDescription>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.description = value
@@ -711,7 +693,7 @@ impl ParsersLibraryParser {
     }
     pub fn name<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::ParsersLibraryParserName>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.name = value
@@ -789,10 +771,7 @@ impl ::std::convert::From<super::ParsersLibraryParser> for ParsersLibraryParser 
 }
 #[derive(Clone, Debug)]
 pub struct ParsersLibraryParserExport {
-    description: ::std::result::Result<
-        super::ParsersLibraryParserExportDescription,
-        ::std::string::String,
-    >,
+    description: ::std::result::Result<::std::string::String, ::std::string::String>,
     families: ::std::result::Result<
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
@@ -806,10 +785,7 @@ pub struct ParsersLibraryParserExport {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
-    name: ::std::result::Result<
-        super::ParsersLibraryParserExportName,
-        ::std::string::String,
-    >,
+    name: ::std::result::Result<::std::string::String, ::std::string::String>,
     sourcetype_path: ::std::result::Result<
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
@@ -838,7 +814,7 @@ impl ::std::default::Default for ParsersLibraryParserExport {
 impl ParsersLibraryParserExport {
     pub fn description<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::ParsersLibraryParserExportDescription>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.description = value
@@ -892,7 +868,7 @@ impl ParsersLibraryParserExport {
     }
     pub fn name<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::ParsersLibraryParserExportName>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.name = value
@@ -970,10 +946,7 @@ for ParsersLibraryParserExport {
 }
 #[derive(Clone, Debug)]
 pub struct ParsersLibraryParserExportV2 {
-    description: ::std::result::Result<
-        super::ParsersLibraryParserExportV2Description,
-        ::std::string::String,
-    >,
+    description: ::std::result::Result<::std::string::String, ::std::string::String>,
     families: ::std::result::Result<
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
@@ -987,10 +960,7 @@ pub struct ParsersLibraryParserExportV2 {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
-    name: ::std::result::Result<
-        super::ParsersLibraryParserExportV2Name,
-        ::std::string::String,
-    >,
+    name: ::std::result::Result<::std::string::String, ::std::string::String>,
     sourcetype_path: ::std::result::Result<
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
@@ -1022,7 +992,7 @@ impl ::std::default::Default for ParsersLibraryParserExportV2 {
 impl ParsersLibraryParserExportV2 {
     pub fn description<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::ParsersLibraryParserExportV2Description>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.description = value
@@ -1076,7 +1046,7 @@ impl ParsersLibraryParserExportV2 {
     }
     pub fn name<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::ParsersLibraryParserExportV2Name>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.name = value
@@ -1495,10 +1465,7 @@ for ParsersLibraryParserResponse {
 }
 #[derive(Clone, Debug)]
 pub struct ParsersLibraryParserUpdate {
-    description: ::std::result::Result<
-        super::ParsersLibraryParserUpdateDescription,
-        ::std::string::String,
-    >,
+    description: ::std::result::Result<::std::string::String, ::std::string::String>,
     families: ::std::result::Result<
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
@@ -1512,10 +1479,7 @@ pub struct ParsersLibraryParserUpdate {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
-    name: ::std::result::Result<
-        super::ParsersLibraryParserUpdateName,
-        ::std::string::String,
-    >,
+    name: ::std::result::Result<::std::string::String, ::std::string::String>,
     sourcetype_path: ::std::result::Result<
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
@@ -1546,7 +1510,7 @@ impl ::std::default::Default for ParsersLibraryParserUpdate {
 impl ParsersLibraryParserUpdate {
     pub fn description<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::ParsersLibraryParserUpdateDescription>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.description = value
@@ -1600,7 +1564,7 @@ impl ParsersLibraryParserUpdate {
     }
     pub fn name<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::ParsersLibraryParserUpdateName>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.name = value

@@ -14,13 +14,10 @@ pub struct CreatePartitionDefinition {
         ::std::option::Option<bool>,
         ::std::string::String,
     >,
-    name: ::std::result::Result<
-        super::CreatePartitionDefinitionName,
-        ::std::string::String,
-    >,
+    name: ::std::result::Result<::std::string::String, ::std::string::String>,
     retention_period: ::std::result::Result<i64, ::std::string::String>,
     routing_expression: ::std::result::Result<
-        super::CreatePartitionDefinitionRoutingExpression,
+        ::std::string::String,
         ::std::string::String,
     >,
 }
@@ -79,7 +76,7 @@ impl CreatePartitionDefinition {
     }
     pub fn name<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::CreatePartitionDefinitionName>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.name = value
@@ -101,7 +98,7 @@ impl CreatePartitionDefinition {
     }
     pub fn routing_expression<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::CreatePartitionDefinitionRoutingExpression>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.routing_expression = value
@@ -271,7 +268,7 @@ pub struct UpdatePartitionDefinition {
         ::std::string::String,
     >,
     routing_expression: ::std::result::Result<
-        ::std::option::Option<super::UpdatePartitionDefinitionRoutingExpression>,
+        ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
 }
@@ -341,9 +338,7 @@ impl UpdatePartitionDefinition {
     }
     pub fn routing_expression<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<
-            ::std::option::Option<super::UpdatePartitionDefinitionRoutingExpression>,
-        >,
+        T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
         T::Error: ::std::fmt::Display,
     {
         self.routing_expression = value

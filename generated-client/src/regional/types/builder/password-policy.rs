@@ -9,7 +9,7 @@ pub struct PasswordPolicy {
     account_lockout_threshold: ::std::result::Result<i32, ::std::string::String>,
     disallow_weak_passwords: ::std::result::Result<bool, ::std::string::String>,
     failed_login_reset_duration_in_mins: ::std::result::Result<
-        ::std::num::NonZeroU32,
+        i32,
         ::std::string::String,
     >,
     max_length: ::std::result::Result<i32, ::std::string::String>,
@@ -32,7 +32,7 @@ impl ::std::default::Default for PasswordPolicy {
             account_lockout_threshold: Ok(super::defaults::default_u64::<i32, 6>()),
             disallow_weak_passwords: Ok(Default::default()),
             failed_login_reset_duration_in_mins: Ok(
-                super::defaults::default_nzu64::<::std::num::NonZeroU32, 10>(),
+                super::defaults::default_u64::<i32, 10>(),
             ),
             max_length: Ok(super::defaults::default_u64::<i32, 128>()),
             max_password_age_in_days: Ok(super::defaults::default_u64::<i32, 365>()),
@@ -92,7 +92,7 @@ impl PasswordPolicy {
     }
     pub fn failed_login_reset_duration_in_mins<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<::std::num::NonZeroU32>,
+        T: ::std::convert::TryInto<i32>,
         T::Error: ::std::fmt::Display,
     {
         self.failed_login_reset_duration_in_mins = value

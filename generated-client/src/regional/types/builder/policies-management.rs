@@ -205,18 +205,13 @@ for ShareDashboardsOutsideOrganizationPolicy {
 #[derive(Clone, Debug)]
 pub struct UserConcurrentSessionsLimitPolicy {
     enabled: ::std::result::Result<bool, ::std::string::String>,
-    max_concurrent_sessions: ::std::result::Result<
-        ::std::num::NonZeroU32,
-        ::std::string::String,
-    >,
+    max_concurrent_sessions: ::std::result::Result<i32, ::std::string::String>,
 }
 impl ::std::default::Default for UserConcurrentSessionsLimitPolicy {
     fn default() -> Self {
         Self {
             enabled: Err("no value supplied for enabled".to_string()),
-            max_concurrent_sessions: Ok(
-                super::defaults::default_nzu64::<::std::num::NonZeroU32, 100>(),
-            ),
+            max_concurrent_sessions: Ok(super::defaults::default_u64::<i32, 100>()),
         }
     }
 }
@@ -233,7 +228,7 @@ impl UserConcurrentSessionsLimitPolicy {
     }
     pub fn max_concurrent_sessions<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<::std::num::NonZeroU32>,
+        T: ::std::convert::TryInto<i32>,
         T::Error: ::std::fmt::Display,
     {
         self.max_concurrent_sessions = value

@@ -15,17 +15,14 @@ pub struct CreateRoleDefinitionV2 {
         ::std::string::String,
     >,
     description: ::std::result::Result<
-        ::std::option::Option<super::CreateRoleDefinitionV2Description>,
+        ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
     log_analytics_filter: ::std::result::Result<
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
-    name: ::std::result::Result<
-        super::CreateRoleDefinitionV2Name,
-        ::std::string::String,
-    >,
+    name: ::std::result::Result<::std::string::String, ::std::string::String>,
     security_data_filter: ::std::result::Result<
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
@@ -98,9 +95,7 @@ impl CreateRoleDefinitionV2 {
     }
     pub fn description<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<
-            ::std::option::Option<super::CreateRoleDefinitionV2Description>,
-        >,
+        T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
         T::Error: ::std::fmt::Display,
     {
         self.description = value
@@ -124,7 +119,7 @@ impl CreateRoleDefinitionV2 {
     }
     pub fn name<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::CreateRoleDefinitionV2Name>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.name = value
@@ -231,7 +226,7 @@ pub struct GetRoleDefinitionV2 {
     >,
     created_by: ::std::result::Result<::std::string::String, ::std::string::String>,
     description: ::std::result::Result<
-        ::std::option::Option<super::GetRoleDefinitionV2Description>,
+        ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
     id: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -244,7 +239,7 @@ pub struct GetRoleDefinitionV2 {
         ::std::string::String,
     >,
     modified_by: ::std::result::Result<::std::string::String, ::std::string::String>,
-    name: ::std::result::Result<super::GetRoleDefinitionV2Name, ::std::string::String>,
+    name: ::std::result::Result<::std::string::String, ::std::string::String>,
     security_data_filter: ::std::result::Result<
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
@@ -347,9 +342,7 @@ impl GetRoleDefinitionV2 {
     }
     pub fn description<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<
-            ::std::option::Option<super::GetRoleDefinitionV2Description>,
-        >,
+        T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
         T::Error: ::std::fmt::Display,
     {
         self.description = value
@@ -407,7 +400,7 @@ impl GetRoleDefinitionV2 {
     }
     pub fn name<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::GetRoleDefinitionV2Name>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.name = value
@@ -599,7 +592,7 @@ pub struct RoleModelV2 {
     >,
     created_by: ::std::result::Result<::std::string::String, ::std::string::String>,
     description: ::std::result::Result<
-        ::std::option::Option<super::RoleModelV2Description>,
+        ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
     id: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -612,7 +605,7 @@ pub struct RoleModelV2 {
         ::std::string::String,
     >,
     modified_by: ::std::result::Result<::std::string::String, ::std::string::String>,
-    name: ::std::result::Result<super::RoleModelV2Name, ::std::string::String>,
+    name: ::std::result::Result<::std::string::String, ::std::string::String>,
     security_data_filter: ::std::result::Result<
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
@@ -715,7 +708,7 @@ impl RoleModelV2 {
     }
     pub fn description<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<::std::option::Option<super::RoleModelV2Description>>,
+        T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
         T::Error: ::std::fmt::Display,
     {
         self.description = value
@@ -773,7 +766,7 @@ impl RoleModelV2 {
     }
     pub fn name<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::RoleModelV2Name>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.name = value
@@ -898,18 +891,12 @@ pub struct UpdateRoleDefinitionV2 {
         ::std::vec::Vec<::std::string::String>,
         ::std::string::String,
     >,
-    description: ::std::result::Result<
-        super::UpdateRoleDefinitionV2Description,
-        ::std::string::String,
-    >,
+    description: ::std::result::Result<::std::string::String, ::std::string::String>,
     log_analytics_filter: ::std::result::Result<
         ::std::string::String,
         ::std::string::String,
     >,
-    name: ::std::result::Result<
-        super::UpdateRoleDefinitionV2Name,
-        ::std::string::String,
-    >,
+    name: ::std::result::Result<::std::string::String, ::std::string::String>,
     security_data_filter: ::std::result::Result<
         ::std::string::String,
         ::std::string::String,
@@ -985,7 +972,7 @@ impl UpdateRoleDefinitionV2 {
     }
     pub fn description<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::UpdateRoleDefinitionV2Description>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.description = value
@@ -1009,7 +996,7 @@ impl UpdateRoleDefinitionV2 {
     }
     pub fn name<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::UpdateRoleDefinitionV2Name>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.name = value

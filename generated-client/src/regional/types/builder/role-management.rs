@@ -11,14 +11,14 @@ pub struct CreateRoleDefinition {
         ::std::string::String,
     >,
     description: ::std::result::Result<
-        ::std::option::Option<super::CreateRoleDefinitionDescription>,
+        ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
     filter_predicate: ::std::result::Result<
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
-    name: ::std::result::Result<super::CreateRoleDefinitionName, ::std::string::String>,
+    name: ::std::result::Result<::std::string::String, ::std::string::String>,
     users: ::std::result::Result<
         ::std::vec::Vec<::std::string::String>,
         ::std::string::String,
@@ -63,9 +63,7 @@ impl CreateRoleDefinition {
     }
     pub fn description<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<
-            ::std::option::Option<super::CreateRoleDefinitionDescription>,
-        >,
+        T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
         T::Error: ::std::fmt::Display,
     {
         self.description = value
@@ -89,7 +87,7 @@ impl CreateRoleDefinition {
     }
     pub fn name<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::CreateRoleDefinitionName>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.name = value
@@ -208,7 +206,7 @@ pub struct RoleModel {
     >,
     created_by: ::std::result::Result<::std::string::String, ::std::string::String>,
     description: ::std::result::Result<
-        ::std::option::Option<super::RoleModelDescription>,
+        ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
     filter_predicate: ::std::result::Result<
@@ -221,7 +219,7 @@ pub struct RoleModel {
         ::std::string::String,
     >,
     modified_by: ::std::result::Result<::std::string::String, ::std::string::String>,
-    name: ::std::result::Result<super::RoleModelName, ::std::string::String>,
+    name: ::std::result::Result<::std::string::String, ::std::string::String>,
     system_defined: ::std::result::Result<
         ::std::option::Option<bool>,
         ::std::string::String,
@@ -296,7 +294,7 @@ impl RoleModel {
     }
     pub fn description<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<::std::option::Option<super::RoleModelDescription>>,
+        T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
         T::Error: ::std::fmt::Display,
     {
         self.description = value
@@ -354,7 +352,7 @@ impl RoleModel {
     }
     pub fn name<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::RoleModelName>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.name = value
@@ -431,15 +429,12 @@ pub struct UpdateRoleDefinition {
         ::std::vec::Vec<::std::string::String>,
         ::std::string::String,
     >,
-    description: ::std::result::Result<
-        super::UpdateRoleDefinitionDescription,
-        ::std::string::String,
-    >,
+    description: ::std::result::Result<::std::string::String, ::std::string::String>,
     filter_predicate: ::std::result::Result<
         ::std::string::String,
         ::std::string::String,
     >,
-    name: ::std::result::Result<super::UpdateRoleDefinitionName, ::std::string::String>,
+    name: ::std::result::Result<::std::string::String, ::std::string::String>,
     users: ::std::result::Result<
         ::std::vec::Vec<::std::string::String>,
         ::std::string::String,
@@ -484,7 +479,7 @@ impl UpdateRoleDefinition {
     }
     pub fn description<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::UpdateRoleDefinitionDescription>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.description = value
@@ -508,7 +503,7 @@ impl UpdateRoleDefinition {
     }
     pub fn name<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::UpdateRoleDefinitionName>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.name = value

@@ -9,18 +9,12 @@ pub struct CreateScheduledViewDefinition {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
-    index_name: ::std::result::Result<
-        super::CreateScheduledViewDefinitionIndexName,
-        ::std::string::String,
-    >,
+    index_name: ::std::result::Result<::std::string::String, ::std::string::String>,
     parsing_mode: ::std::result::Result<
         super::CreateScheduledViewDefinitionParsingMode,
         ::std::string::String,
     >,
-    query: ::std::result::Result<
-        super::CreateScheduledViewDefinitionQuery,
-        ::std::string::String,
-    >,
+    query: ::std::result::Result<::std::string::String, ::std::string::String>,
     retention_period: ::std::result::Result<i32, ::std::string::String>,
     start_time: ::std::result::Result<
         ::chrono::DateTime<::chrono::offset::Utc>,
@@ -56,7 +50,7 @@ impl CreateScheduledViewDefinition {
     }
     pub fn index_name<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::CreateScheduledViewDefinitionIndexName>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.index_name = value
@@ -78,7 +72,7 @@ impl CreateScheduledViewDefinition {
     }
     pub fn query<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::CreateScheduledViewDefinitionQuery>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.query = value
@@ -291,10 +285,7 @@ pub struct ScheduledView {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
-    index_name: ::std::result::Result<
-        super::ScheduledViewIndexName,
-        ::std::string::String,
-    >,
+    index_name: ::std::result::Result<::std::string::String, ::std::string::String>,
     modified_at: ::std::result::Result<
         ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ::std::string::String,
@@ -311,7 +302,7 @@ pub struct ScheduledView {
         super::ScheduledViewParsingMode,
         ::std::string::String,
     >,
-    query: ::std::result::Result<super::ScheduledViewQuery, ::std::string::String>,
+    query: ::std::result::Result<::std::string::String, ::std::string::String>,
     retention_effective_at: ::std::result::Result<
         ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ::std::string::String,
@@ -453,7 +444,7 @@ impl ScheduledView {
     }
     pub fn index_name<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::ScheduledViewIndexName>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.index_name = value
@@ -513,7 +504,7 @@ impl ScheduledView {
     }
     pub fn query<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::ScheduledViewQuery>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.query = value

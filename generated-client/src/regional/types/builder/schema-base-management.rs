@@ -53,7 +53,7 @@ pub struct SchemaBaseComplete {
         ::std::string::String,
     >,
     description: ::std::result::Result<
-        ::std::option::Option<super::SchemaBaseCompleteDescription>,
+        ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
     family: ::std::result::Result<
@@ -74,14 +74,11 @@ pub struct SchemaBaseComplete {
         ::std::string::String,
     >,
     template_yaml: ::std::result::Result<
-        ::std::option::Option<super::SchemaBaseCompleteTemplateYaml>,
+        ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
-    type_: ::std::result::Result<super::SchemaBaseCompleteType, ::std::string::String>,
-    version: ::std::result::Result<
-        super::SchemaBaseCompleteVersion,
-        ::std::string::String,
-    >,
+    type_: ::std::result::Result<::std::string::String, ::std::string::String>,
+    version: ::std::result::Result<::std::string::String, ::std::string::String>,
 }
 impl ::std::default::Default for SchemaBaseComplete {
     fn default() -> Self {
@@ -114,9 +111,7 @@ impl SchemaBaseComplete {
     }
     pub fn description<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<
-            ::std::option::Option<super::SchemaBaseCompleteDescription>,
-        >,
+        T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
         T::Error: ::std::fmt::Display,
     {
         self.description = value
@@ -186,9 +181,7 @@ impl SchemaBaseComplete {
     }
     pub fn template_yaml<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<
-            ::std::option::Option<super::SchemaBaseCompleteTemplateYaml>,
-        >,
+        T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
         T::Error: ::std::fmt::Display,
     {
         self.template_yaml = value
@@ -200,7 +193,7 @@ impl SchemaBaseComplete {
     }
     pub fn type_<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::SchemaBaseCompleteType>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.type_ = value
@@ -210,7 +203,7 @@ impl SchemaBaseComplete {
     }
     pub fn version<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::SchemaBaseCompleteVersion>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.version = value

@@ -63,7 +63,7 @@ impl ::std::convert::From<super::AllowlistingStatus> for AllowlistingStatus {
 }
 #[derive(Clone, Debug)]
 pub struct Cidr {
-    cidr: ::std::result::Result<super::CidrCidr, ::std::string::String>,
+    cidr: ::std::result::Result<::std::string::String, ::std::string::String>,
     description: ::std::result::Result<
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
@@ -80,7 +80,7 @@ impl ::std::default::Default for Cidr {
 impl Cidr {
     pub fn cidr<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::CidrCidr>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.cidr = value

@@ -10,19 +10,11 @@ pub struct LogSearchQueryParameterSyncDefinitionBase {
         ::std::string::String,
     >,
     description: ::std::result::Result<
-        ::std::option::Option<
-            super::LogSearchQueryParameterSyncDefinitionBaseDescription,
-        >,
+        ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
-    name: ::std::result::Result<
-        super::LogSearchQueryParameterSyncDefinitionBaseName,
-        ::std::string::String,
-    >,
-    value: ::std::result::Result<
-        super::LogSearchQueryParameterSyncDefinitionBaseValue,
-        ::std::string::String,
-    >,
+    name: ::std::result::Result<::std::string::String, ::std::string::String>,
+    value: ::std::result::Result<::std::string::String, ::std::string::String>,
 }
 impl ::std::default::Default for LogSearchQueryParameterSyncDefinitionBase {
     fn default() -> Self {
@@ -49,11 +41,7 @@ impl LogSearchQueryParameterSyncDefinitionBase {
     }
     pub fn description<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<
-            ::std::option::Option<
-                super::LogSearchQueryParameterSyncDefinitionBaseDescription,
-            >,
-        >,
+        T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
         T::Error: ::std::fmt::Display,
     {
         self.description = value
@@ -65,7 +53,7 @@ impl LogSearchQueryParameterSyncDefinitionBase {
     }
     pub fn name<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::LogSearchQueryParameterSyncDefinitionBaseName>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.name = value
@@ -75,9 +63,7 @@ impl LogSearchQueryParameterSyncDefinitionBase {
     }
     pub fn value<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<
-            super::LogSearchQueryParameterSyncDefinitionBaseValue,
-        >,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.value = value

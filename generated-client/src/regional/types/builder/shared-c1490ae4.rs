@@ -309,10 +309,7 @@ pub struct Query {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
-    output_cardinality_limit: ::std::result::Result<
-        ::std::num::NonZeroU32,
-        ::std::string::String,
-    >,
+    output_cardinality_limit: ::std::result::Result<i32, ::std::string::String>,
     parse_mode: ::std::result::Result<super::QueryParseMode, ::std::string::String>,
     query_key: ::std::result::Result<::std::string::String, ::std::string::String>,
     query_string: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -333,9 +330,7 @@ impl ::std::default::Default for Query {
         Self {
             metrics_query_data: Ok(Default::default()),
             metrics_query_mode: Ok(Default::default()),
-            output_cardinality_limit: Ok(
-                super::defaults::default_nzu64::<::std::num::NonZeroU32, 1000>(),
-            ),
+            output_cardinality_limit: Ok(super::defaults::default_u64::<i32, 1000>()),
             parse_mode: Ok(super::defaults::query_parse_mode()),
             query_key: Err("no value supplied for query_key".to_string()),
             query_string: Err("no value supplied for query_string".to_string()),
@@ -374,7 +369,7 @@ impl Query {
     }
     pub fn output_cardinality_limit<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<::std::num::NonZeroU32>,
+        T: ::std::convert::TryInto<i32>,
         T::Error: ::std::fmt::Display,
     {
         self.output_cardinality_limit = value
@@ -960,10 +955,7 @@ impl ::std::convert::From<super::SpansFieldGroupBy> for SpansFieldGroupBy {
 pub struct SpansFilterKeyValuePair {
     field_name: ::std::result::Result<::std::string::String, ::std::string::String>,
     field_value: ::std::result::Result<::std::string::String, ::std::string::String>,
-    operator: ::std::result::Result<
-        super::SpansFilterKeyValuePairOperator,
-        ::std::string::String,
-    >,
+    operator: ::std::result::Result<::std::string::String, ::std::string::String>,
     type_: ::std::result::Result<
         super::SpansFilterKeyValuePairType,
         ::std::string::String,
@@ -1004,7 +996,7 @@ impl SpansFilterKeyValuePair {
     }
     pub fn operator<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::SpansFilterKeyValuePairOperator>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.operator = value
@@ -1262,10 +1254,7 @@ impl ::std::convert::From<super::SpansQueryData> for SpansQueryData {
 }
 #[derive(Clone, Debug)]
 pub struct SpansTimeGroupBy {
-    field_value: ::std::result::Result<
-        super::SpansTimeGroupByFieldValue,
-        ::std::string::String,
-    >,
+    field_value: ::std::result::Result<::std::string::String, ::std::string::String>,
     type_: ::std::result::Result<super::SpansTimeGroupByType, ::std::string::String>,
 }
 impl ::std::default::Default for SpansTimeGroupBy {
@@ -1279,7 +1268,7 @@ impl ::std::default::Default for SpansTimeGroupBy {
 impl SpansTimeGroupBy {
     pub fn field_value<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::SpansTimeGroupByFieldValue>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.field_value = value

@@ -979,7 +979,7 @@ for SpanQueryResultSpansResponse {
 #[derive(Clone, Debug)]
 pub struct SpanQueryRow {
     query_string: ::std::result::Result<::std::string::String, ::std::string::String>,
-    row_id: ::std::result::Result<super::SpanQueryRowRowId, ::std::string::String>,
+    row_id: ::std::result::Result<::std::string::String, ::std::string::String>,
 }
 impl ::std::default::Default for SpanQueryRow {
     fn default() -> Self {
@@ -1004,7 +1004,7 @@ impl SpanQueryRow {
     }
     pub fn row_id<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::SpanQueryRowRowId>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.row_id = value

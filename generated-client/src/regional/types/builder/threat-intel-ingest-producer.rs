@@ -570,7 +570,7 @@ pub struct NormalizedIndicator {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
-    confidence: ::std::result::Result<::std::num::NonZeroU64, ::std::string::String>,
+    confidence: ::std::result::Result<i64, ::std::string::String>,
     fields: ::std::result::Result<
         ::std::collections::HashMap<::std::string::String, ::std::string::String>,
         ::std::string::String,
@@ -628,7 +628,7 @@ impl NormalizedIndicator {
     }
     pub fn confidence<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<::std::num::NonZeroU64>,
+        T: ::std::convert::TryInto<i64>,
         T::Error: ::std::fmt::Display,
     {
         self.confidence = value
@@ -848,10 +848,7 @@ impl ::std::convert::From<super::RemoveIndicatorsRequest> for RemoveIndicatorsRe
 }
 #[derive(Clone, Debug)]
 pub struct StixIndicator {
-    confidence: ::std::result::Result<
-        ::std::option::Option<::std::num::NonZeroU64>,
-        ::std::string::String,
-    >,
+    confidence: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
     created: ::std::result::Result<
         ::chrono::DateTime<::chrono::offset::Utc>,
         ::std::string::String,
@@ -955,7 +952,7 @@ impl ::std::default::Default for StixIndicator {
 impl StixIndicator {
     pub fn confidence<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<::std::option::Option<::std::num::NonZeroU64>>,
+        T: ::std::convert::TryInto<::std::option::Option<i64>>,
         T::Error: ::std::fmt::Display,
     {
         self.confidence = value

@@ -10,10 +10,7 @@ pub struct CollectorRegistrationTokenResponse {
         ::std::string::String,
     >,
     created_by: ::std::result::Result<::std::string::String, ::std::string::String>,
-    description: ::std::result::Result<
-        super::CollectorRegistrationTokenResponseDescription,
-        ::std::string::String,
-    >,
+    description: ::std::result::Result<::std::string::String, ::std::string::String>,
     encoded_token_and_url: ::std::result::Result<
         ::std::string::String,
         ::std::string::String,
@@ -24,10 +21,7 @@ pub struct CollectorRegistrationTokenResponse {
         ::std::string::String,
     >,
     modified_by: ::std::result::Result<::std::string::String, ::std::string::String>,
-    name: ::std::result::Result<
-        super::CollectorRegistrationTokenResponseName,
-        ::std::string::String,
-    >,
+    name: ::std::result::Result<::std::string::String, ::std::string::String>,
     status: ::std::result::Result<
         super::CollectorRegistrationTokenResponseStatus,
         ::std::string::String,
@@ -80,7 +74,7 @@ impl CollectorRegistrationTokenResponse {
     }
     pub fn description<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::CollectorRegistrationTokenResponseDescription>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.description = value
@@ -138,7 +132,7 @@ impl CollectorRegistrationTokenResponse {
     }
     pub fn name<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::CollectorRegistrationTokenResponseName>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.name = value
@@ -258,10 +252,10 @@ impl ::std::convert::From<super::ListTokensBaseResponse> for ListTokensBaseRespo
 #[derive(Clone, Debug)]
 pub struct TokenBaseDefinition {
     description: ::std::result::Result<
-        ::std::option::Option<super::TokenBaseDefinitionDescription>,
+        ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
-    name: ::std::result::Result<super::TokenBaseDefinitionName, ::std::string::String>,
+    name: ::std::result::Result<::std::string::String, ::std::string::String>,
     status: ::std::result::Result<
         super::TokenBaseDefinitionStatus,
         ::std::string::String,
@@ -281,9 +275,7 @@ impl ::std::default::Default for TokenBaseDefinition {
 impl TokenBaseDefinition {
     pub fn description<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<
-            ::std::option::Option<super::TokenBaseDefinitionDescription>,
-        >,
+        T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
         T::Error: ::std::fmt::Display,
     {
         self.description = value
@@ -295,7 +287,7 @@ impl TokenBaseDefinition {
     }
     pub fn name<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::TokenBaseDefinitionName>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.name = value
@@ -350,13 +342,10 @@ impl ::std::convert::From<super::TokenBaseDefinition> for TokenBaseDefinition {
 #[derive(Clone, Debug)]
 pub struct TokenBaseDefinitionUpdate {
     description: ::std::result::Result<
-        ::std::option::Option<super::TokenBaseDefinitionUpdateDescription>,
+        ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
-    name: ::std::result::Result<
-        super::TokenBaseDefinitionUpdateName,
-        ::std::string::String,
-    >,
+    name: ::std::result::Result<::std::string::String, ::std::string::String>,
     status: ::std::result::Result<
         super::TokenBaseDefinitionUpdateStatus,
         ::std::string::String,
@@ -381,9 +370,7 @@ impl ::std::default::Default for TokenBaseDefinitionUpdate {
 impl TokenBaseDefinitionUpdate {
     pub fn description<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<
-            ::std::option::Option<super::TokenBaseDefinitionUpdateDescription>,
-        >,
+        T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
         T::Error: ::std::fmt::Display,
     {
         self.description = value
@@ -395,7 +382,7 @@ impl TokenBaseDefinitionUpdate {
     }
     pub fn name<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::TokenBaseDefinitionUpdateName>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.name = value

@@ -67,7 +67,7 @@ pub struct AsyncTraceQueryRow {
         ::std::string::String,
     >,
     query: ::std::result::Result<super::TraceQueryExpression, ::std::string::String>,
-    row_id: ::std::result::Result<super::AsyncTraceQueryRowRowId, ::std::string::String>,
+    row_id: ::std::result::Result<::std::string::String, ::std::string::String>,
 }
 impl ::std::default::Default for AsyncTraceQueryRow {
     fn default() -> Self {
@@ -101,7 +101,7 @@ impl AsyncTraceQueryRow {
     }
     pub fn row_id<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::AsyncTraceQueryRowRowId>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.row_id = value
@@ -975,7 +975,7 @@ impl ::std::convert::From<super::LightSpanEvent> for LightSpanEvent {
 }
 #[derive(Clone, Debug)]
 pub struct OrderBy {
-    field_name: ::std::result::Result<super::OrderByFieldName, ::std::string::String>,
+    field_name: ::std::result::Result<::std::string::String, ::std::string::String>,
     order: ::std::result::Result<super::OrderByOrder, ::std::string::String>,
 }
 impl ::std::default::Default for OrderBy {
@@ -989,7 +989,7 @@ impl ::std::default::Default for OrderBy {
 impl OrderBy {
     pub fn field_name<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::OrderByFieldName>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.field_name = value

@@ -5,7 +5,7 @@
 
 #[derive(Clone, Debug)]
 pub struct ChangeEmailRequest {
-    email: ::std::result::Result<super::ChangeEmailRequestEmail, ::std::string::String>,
+    email: ::std::result::Result<::std::string::String, ::std::string::String>,
 }
 impl ::std::default::Default for ChangeEmailRequest {
     fn default() -> Self {
@@ -17,7 +17,7 @@ impl ::std::default::Default for ChangeEmailRequest {
 impl ChangeEmailRequest {
     pub fn email<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::ChangeEmailRequestEmail>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.email = value
@@ -41,18 +41,9 @@ impl ::std::convert::From<super::ChangeEmailRequest> for ChangeEmailRequest {
 }
 #[derive(Clone, Debug)]
 pub struct CreateUserDefinition {
-    email: ::std::result::Result<
-        super::CreateUserDefinitionEmail,
-        ::std::string::String,
-    >,
-    first_name: ::std::result::Result<
-        super::CreateUserDefinitionFirstName,
-        ::std::string::String,
-    >,
-    last_name: ::std::result::Result<
-        super::CreateUserDefinitionLastName,
-        ::std::string::String,
-    >,
+    email: ::std::result::Result<::std::string::String, ::std::string::String>,
+    first_name: ::std::result::Result<::std::string::String, ::std::string::String>,
+    last_name: ::std::result::Result<::std::string::String, ::std::string::String>,
     role_ids: ::std::result::Result<
         ::std::vec::Vec<::std::string::String>,
         ::std::string::String,
@@ -71,7 +62,7 @@ impl ::std::default::Default for CreateUserDefinition {
 impl CreateUserDefinition {
     pub fn email<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::CreateUserDefinitionEmail>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.email = value
@@ -81,7 +72,7 @@ impl CreateUserDefinition {
     }
     pub fn first_name<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::CreateUserDefinitionFirstName>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.first_name = value
@@ -91,7 +82,7 @@ impl CreateUserDefinition {
     }
     pub fn last_name<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::CreateUserDefinitionLastName>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.last_name = value
@@ -135,7 +126,7 @@ impl ::std::convert::From<super::CreateUserDefinition> for CreateUserDefinition 
 }
 #[derive(Clone, Debug)]
 pub struct DisableMfaRequest {
-    email: ::std::result::Result<super::DisableMfaRequestEmail, ::std::string::String>,
+    email: ::std::result::Result<::std::string::String, ::std::string::String>,
     password: ::std::result::Result<::std::string::String, ::std::string::String>,
 }
 impl ::std::default::Default for DisableMfaRequest {
@@ -149,7 +140,7 @@ impl ::std::default::Default for DisableMfaRequest {
 impl DisableMfaRequest {
     pub fn email<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::DisableMfaRequestEmail>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.email = value
@@ -249,15 +240,9 @@ impl ::std::convert::From<super::ListUserModelsResponse> for ListUserModelsRespo
 }
 #[derive(Clone, Debug)]
 pub struct UpdateUserDefinition {
-    first_name: ::std::result::Result<
-        super::UpdateUserDefinitionFirstName,
-        ::std::string::String,
-    >,
+    first_name: ::std::result::Result<::std::string::String, ::std::string::String>,
     is_active: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
-    last_name: ::std::result::Result<
-        super::UpdateUserDefinitionLastName,
-        ::std::string::String,
-    >,
+    last_name: ::std::result::Result<::std::string::String, ::std::string::String>,
     role_ids: ::std::result::Result<
         ::std::vec::Vec<::std::string::String>,
         ::std::string::String,
@@ -276,7 +261,7 @@ impl ::std::default::Default for UpdateUserDefinition {
 impl UpdateUserDefinition {
     pub fn first_name<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::UpdateUserDefinitionFirstName>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.first_name = value
@@ -296,7 +281,7 @@ impl UpdateUserDefinition {
     }
     pub fn last_name<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::UpdateUserDefinitionLastName>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.last_name = value
@@ -345,8 +330,8 @@ pub struct UserModel {
         ::std::string::String,
     >,
     created_by: ::std::result::Result<::std::string::String, ::std::string::String>,
-    email: ::std::result::Result<super::UserModelEmail, ::std::string::String>,
-    first_name: ::std::result::Result<super::UserModelFirstName, ::std::string::String>,
+    email: ::std::result::Result<::std::string::String, ::std::string::String>,
+    first_name: ::std::result::Result<::std::string::String, ::std::string::String>,
     id: ::std::result::Result<::std::string::String, ::std::string::String>,
     is_active: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
     is_locked: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
@@ -358,7 +343,7 @@ pub struct UserModel {
         ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ::std::string::String,
     >,
-    last_name: ::std::result::Result<super::UserModelLastName, ::std::string::String>,
+    last_name: ::std::result::Result<::std::string::String, ::std::string::String>,
     modified_at: ::std::result::Result<
         ::chrono::DateTime<::chrono::offset::Utc>,
         ::std::string::String,
@@ -411,7 +396,7 @@ impl UserModel {
     }
     pub fn email<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::UserModelEmail>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.email = value
@@ -421,7 +406,7 @@ impl UserModel {
     }
     pub fn first_name<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::UserModelFirstName>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.first_name = value
@@ -487,7 +472,7 @@ impl UserModel {
     }
     pub fn last_name<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::UserModelLastName>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.last_name = value
