@@ -8,7 +8,7 @@ use std::time::Instant;
 use anyhow::{Context, Result, anyhow, bail};
 
 use crate::apis;
-use crate::commands::generate::{LOCK_PATH, Scope, generate_all};
+use crate::commands::generate::{Generated, LOCK_PATH, Scope, generate_all};
 use crate::fsutil::{resolve, workspace_root, write_atomically};
 use crate::spec::lock::Lock;
 
@@ -98,26 +98,7 @@ fn verify_one(spec: &Path, organizations: &Path, root: &Path, dir: &Path) -> Res
         (apis::ORGANIZATIONS, organizations.to_path_buf()),
     ];
     let generated = generate_all(&sources, root, Scope::CrateOnly, &[])?;
-    let mut crate_manifest = None;
-    for (path, text) in &generated.files {
-        // The crate only: its sources, tests, and the manifest whose
-        // features are this release's tags.
-        let Some(relative) = path.strip_prefix("generated-client/") else {
-            continue;
-        };
-        if relative == "Cargo.toml" {
-            crate_manifest = Some(text.as_str());
-            continue;
-        }
-        write_atomically(&dir.join(relative), text.as_bytes())?;
-    }
-    let crate_manifest = crate_manifest
-        .ok_or_else(|| anyhow!("the generator wrote no generated-client/Cargo.toml"))?;
-    let manifest = standalone_manifest(root, crate_manifest)?;
-    write_atomically(&dir.join("Cargo.toml"), manifest.as_bytes())?;
-    if let Ok(lockfile) = std::fs::read(root.join("Cargo.lock")) {
-        write_atomically(&dir.join("Cargo.lock"), &lockfile)?;
-    }
+    write_standalone(&generated, root, dir)?;
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let status = Command::new(cargo)
         .args(["check", "--quiet", "--all-features", "--manifest-path"])
@@ -134,6 +115,32 @@ fn verify_one(spec: &Path, organizations: &Path, root: &Path, dir: &Path) -> Res
     }
     // The regional module with the parts it includes.
     Ok(generated.runs[0].module.lines())
+}
+
+/// Writes the generated crate of `generated` (a `Scope::CrateOnly` run)
+/// as a standalone crate into `dir`: its sources and tests, its manifest
+/// made standalone, and the workspace's Cargo.lock (the same dependency
+/// versions).
+pub fn write_standalone(generated: &Generated, root: &Path, dir: &Path) -> Result<()> {
+    let mut crate_manifest = None;
+    for (path, text) in &generated.files {
+        let Some(relative) = path.strip_prefix("generated-client/") else {
+            continue;
+        };
+        if relative == "Cargo.toml" {
+            crate_manifest = Some(text.as_str());
+            continue;
+        }
+        write_atomically(&dir.join(relative), text.as_bytes())?;
+    }
+    let crate_manifest = crate_manifest
+        .ok_or_else(|| anyhow!("the generator wrote no generated-client/Cargo.toml"))?;
+    let manifest = standalone_manifest(root, crate_manifest)?;
+    write_atomically(&dir.join("Cargo.toml"), manifest.as_bytes())?;
+    if let Ok(lockfile) = std::fs::read(root.join("Cargo.lock")) {
+        write_atomically(&dir.join("Cargo.lock"), &lockfile)?;
+    }
+    Ok(())
 }
 
 /// generated-client's manifest (`crate_manifest`, as generated for the
