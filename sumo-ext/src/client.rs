@@ -21,7 +21,7 @@ use crate::{Availability, Credentials, Deployment, EnvConfig, Error, Limits, Ret
 ///     .unwrap();
 /// assert_eq!(client.deployment().code(), "EU");
 /// // Every generated operation, through the same transport:
-/// let _request = client.raw().list_users().limit(std::num::NonZeroU32::new(10).unwrap());
+/// let _request = client.raw().list_users().limit(10);
 /// ```
 #[derive(Clone)]
 pub struct SumoClient {

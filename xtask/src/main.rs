@@ -46,6 +46,10 @@ enum Command {
     /// API changes between two spec releases, with severities, Rust effects
     /// and the semver bump (exit 1 with --fail-on, 2 on bad input).
     Diff(commands::diff::DiffArgs),
+    /// The semver bump of sumo-generated-client between two regional specs,
+    /// measured with cargo-semver-checks (last line: major, minor or patch;
+    /// exit 2 on bad input).
+    Semver(commands::semver::SemverArgs),
 }
 
 fn main() -> std::process::ExitCode {
@@ -58,6 +62,7 @@ fn main() -> std::process::ExitCode {
         Command::Fetch(args) => commands::fetch::run(args),
         Command::Sync(args) => commands::sync::run(args),
         Command::Diff(args) => return commands::diff::main(args),
+        Command::Semver(args) => return commands::semver::main(args),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

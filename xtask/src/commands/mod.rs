@@ -6,6 +6,7 @@ pub mod fetch;
 pub mod generate;
 pub mod releases;
 mod report;
+pub mod semver;
 pub mod spec_json;
 pub mod sync;
 pub mod test;

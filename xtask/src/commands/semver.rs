@@ -1,0 +1,410 @@
+//! `cargo xtask semver OLD NEW`: the semver bump of `sumo-generated-client`
+//! between two specs, measured rather than predicted. The crate is
+//! generated from each spec (standalone, as `verify-releases` does), its
+//! rustdoc JSON built, and cargo-semver-checks run on the pair. The last
+//! line printed is the bump: `major`, `minor` or `patch`.
+//!
+//! Features: the full crate's rustdoc JSON takes long to build and to
+//! check, so each side enables only the features of the operations that
+//! `cargo xtask diff` finds changed (added, removed or modified), as that
+//! side's spec tags them. A type compiles when an enabled operation reaches
+//! it, so every changed type an operation uses is in. Items of other areas
+//! did not change. No change at all: no features, an empty API.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::time::Instant;
+
+use anyhow::{Context, Result, anyhow, bail};
+use serde_json::Value;
+
+use crate::apis;
+use crate::commands::generate::{LOCK_PATH, Scope, generate_all};
+use crate::commands::releases::write_standalone;
+use crate::diff::input::{self, Loaded};
+use crate::fsutil::{resolve, workspace_root};
+use crate::naming::feature_name;
+use crate::spec::load::operations;
+use crate::spec::lock::Lock;
+
+/// The pinned cargo-semver-checks (`.ci/run` installs it).
+pub const SEMVER_CHECKS_VERSION: &str = "0.51.0";
+
+/// Where the crates, their rustdoc JSON and the build live.
+const WORK: &str = "target/xtask/semver";
+
+#[derive(Debug, clap::Args)]
+pub struct SemverArgs {
+    /// The older regional spec: a file, `pinned`, an http(s) URL or a deployment code.
+    pub old: String,
+    /// The newer regional spec, in the same forms.
+    pub new: String,
+}
+
+/// The measured bump.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Measured {
+    Patch,
+    Minor,
+    Major,
+}
+
+impl Measured {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Measured::Patch => "patch",
+            Measured::Minor => "minor",
+            Measured::Major => "major",
+        }
+    }
+}
+
+/// Runs the command: 0 with the bump on the last line, 2 on bad input or
+/// a failed build.
+pub fn main(args: SemverArgs) -> ExitCode {
+    match run(&args) {
+        Ok(_) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            for cause in error.chain().skip(1) {
+                eprintln!("  caused by: {cause}");
+            }
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// What a measurement found.
+pub struct Verdict {
+    pub bump: Measured,
+    /// cargo-semver-checks' report of the violations (empty when none).
+    pub violations: String,
+    /// The features each side was built with.
+    pub features: (Vec<String>, Vec<String>),
+}
+
+fn run(args: &SemverArgs) -> Result<Verdict> {
+    let started = Instant::now();
+    let root = workspace_root();
+    let verdict = measure(&args.old, &args.new, &root)?;
+    if !verdict.violations.is_empty() {
+        println!("{}", verdict.violations.trim_end());
+    }
+    println!(
+        "semver: sumo-generated-client, features old [{}] new [{}], {:.0} s",
+        verdict.features.0.join(", "),
+        verdict.features.1.join(", "),
+        started.elapsed().as_secs_f64()
+    );
+    println!("{}", verdict.bump.as_str());
+    Ok(verdict)
+}
+
+/// Measures the bump of `sumo-generated-client` from the regional spec
+/// `old` to `new` (the organizations spec of the lock on both sides).
+pub fn measure(old: &str, new: &str, root: &Path) -> Result<Verdict> {
+    let load = |label: &str, arg: &str| -> Result<Loaded> {
+        input::load(arg, root).map_err(|e| anyhow!("{label}: {e}"))
+    };
+    let (old_spec, new_spec) = (load("OLD", old)?, load("NEW", new)?);
+    let features = changed_features(&old_spec.spec.document, &new_spec.spec.document);
+    let lock = Lock::read(&root.join(LOCK_PATH))?;
+    let organizations = lock
+        .api
+        .get(apis::ORGANIZATIONS.name)
+        .map(|locked| resolve(&locked.source, root))
+        .ok_or_else(|| anyhow!("{LOCK_PATH} names no organizations spec"))?;
+    let work = root.join(WORK);
+    let mut docs = Vec::new();
+    for (label, loaded, features) in [
+        ("old", &old_spec, &features.0),
+        ("new", &new_spec, &features.1),
+    ] {
+        let spec = spec_file(loaded, &work.join(format!("{label}-spec.json")))?;
+        let sources = [
+            (apis::REGIONAL, spec.clone()),
+            (apis::ORGANIZATIONS, organizations.clone()),
+        ];
+        let generated = generate_all(&sources, root, Scope::CrateOnly, &[])
+            .with_context(|| format!("{} does not generate", loaded.input))?;
+        let dir = work.join(label);
+        if dir.exists() {
+            std::fs::remove_dir_all(&dir)
+                .with_context(|| format!("cannot clear {}", dir.display()))?;
+        }
+        write_standalone(&generated, root, &dir)?;
+        docs.push(rustdoc_json(
+            &dir,
+            features,
+            root,
+            &work.join(format!("{label}.json")),
+        )?);
+    }
+    let violations = semver_checks(&docs[0], &docs[1])?;
+    let bump = match &violations {
+        Some(report) if report.contains("new major version") => Measured::Major,
+        Some(_) => Measured::Minor,
+        None if added_items(&docs[0], &docs[1])? => Measured::Minor,
+        None => Measured::Patch,
+    };
+    Ok(Verdict {
+        bump,
+        violations: violations.unwrap_or_default(),
+        features,
+    })
+}
+
+/// A file the generator can read for `loaded`: its own, or its document
+/// written as JSON to `scratch` (a URL, a deployment code).
+fn spec_file(loaded: &Loaded, scratch: &Path) -> Result<PathBuf> {
+    if loaded.spec.path.is_file() {
+        return Ok(loaded.spec.path.clone());
+    }
+    let text = serde_json::to_string(&loaded.spec.document)?;
+    crate::fsutil::write_atomically(scratch, text.as_bytes())?;
+    Ok(scratch.to_path_buf())
+}
+
+/// The cargo features of the operations `cargo xtask diff` finds changed,
+/// as each side tags them (a tag one side lacks is not a feature there).
+pub fn changed_features(old: &Value, new: &Value) -> (Vec<String>, Vec<String>) {
+    let diff = crate::diff::diff(old, new);
+    let changed: BTreeSet<&str> = diff
+        .changes
+        .iter()
+        .map(|c| c.operation.as_str())
+        .filter(|op| *op != "*")
+        .collect();
+    let side = |document: &Value| -> Vec<String> {
+        let mut features = BTreeSet::new();
+        for (path, method, operation) in operations(document) {
+            if !changed.contains(format!("{} {path}", method.to_uppercase()).as_str()) {
+                continue;
+            }
+            let tags = operation.get("tags").and_then(Value::as_array);
+            match tags {
+                Some(tags) if !tags.is_empty() => {
+                    features.extend(tags.iter().filter_map(Value::as_str).map(feature_name))
+                }
+                // An untagged operation belongs to `full` only.
+                _ => {
+                    features.insert("full".to_string());
+                }
+            }
+        }
+        features.into_iter().collect()
+    };
+    (side(old), side(new))
+}
+
+/// Builds the rustdoc JSON of the crate in `dir` with `features`, copied
+/// to `out`.
+fn rustdoc_json(dir: &Path, features: &[String], root: &Path, out: &Path) -> Result<PathBuf> {
+    let target = root.join(WORK).join("target");
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let mut command = Command::new(cargo);
+    command
+        .args(["rustdoc", "--quiet", "--lib", "--manifest-path"])
+        .arg(dir.join("Cargo.toml"))
+        .env("CARGO_TARGET_DIR", &target)
+        // rustdoc's JSON output is unstable; cargo-semver-checks itself
+        // builds it the same way on a stable toolchain.
+        .env("RUSTC_BOOTSTRAP", "1")
+        .env_remove("RUSTDOCFLAGS");
+    if !features.is_empty() {
+        command.arg("--features").arg(features.join(","));
+    }
+    command.args(["--", "-Z", "unstable-options", "--output-format", "json"]);
+    let status = command.status().context("cannot run cargo rustdoc")?;
+    if !status.success() {
+        bail!("cargo rustdoc failed for {} ({status})", dir.display());
+    }
+    // The library keeps its name (`[lib] name`) in the standalone crate.
+    let built = target.join("doc/sumo_generated_client.json");
+    std::fs::copy(&built, out)
+        .with_context(|| format!("cannot copy {} to {}", built.display(), out.display()))?;
+    Ok(out.to_path_buf())
+}
+
+/// Runs cargo-semver-checks on the pair; `Some(report)` when it found
+/// violations.
+fn semver_checks(old: &Path, new: &Path) -> Result<Option<String>> {
+    let output = Command::new("cargo")
+        .args(["semver-checks", "--baseline-rustdoc"])
+        .arg(old)
+        .arg("--current-rustdoc")
+        .arg(new)
+        .args(["--color", "never"])
+        .output()
+        .with_context(|| {
+            format!(
+                "cannot run cargo-semver-checks (install it: cargo install cargo-semver-checks --locked --version {SEMVER_CHECKS_VERSION})"
+            )
+        })?;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let report = format!("{stdout}{stderr}");
+    if output.status.success() {
+        return Ok(None);
+    }
+    if report.contains("new major version") || report.contains("new minor version") {
+        return Ok(Some(report));
+    }
+    bail!("cargo-semver-checks failed ({}):\n{report}", output.status)
+}
+
+/// Whether `new`'s rustdoc JSON names a public item path that `old`'s does
+/// not (an addition: a minor version when nothing broke).
+fn added_items(old: &Path, new: &Path) -> Result<bool> {
+    let paths = |file: &Path| -> Result<BTreeSet<String>> {
+        let text =
+            std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+        let doc: Value = serde_json::from_slice(&text)
+            .with_context(|| format!("{} is not rustdoc JSON", file.display()))?;
+        Ok(item_paths(&doc))
+    };
+    let (old, new) = (paths(old)?, paths(new)?);
+    Ok(new.difference(&old).next().is_some())
+}
+
+/// The paths of the local crate's items (crate 0) in a rustdoc JSON
+/// document, as `kind:a::b::C`, plus every named struct field and enum
+/// variant under its parent.
+fn item_paths(doc: &Value) -> BTreeSet<String> {
+    let mut found = BTreeSet::new();
+    let Some(paths) = doc.get("paths").and_then(Value::as_object) else {
+        return found;
+    };
+    for (id, summary) in paths {
+        if summary.get("crate_id").and_then(Value::as_u64) != Some(0) {
+            continue;
+        }
+        let path: Vec<&str> = summary
+            .get("path")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .collect();
+        let kind = summary.get("kind").and_then(Value::as_str).unwrap_or("");
+        let name = path.join("::");
+        found.insert(format!("{kind}:{name}"));
+        for member in members(doc, id) {
+            found.insert(format!("{kind}:{name}::{member}"));
+        }
+    }
+    found
+}
+
+/// The names of a struct's fields, an enum's variants and the methods of
+/// their inherent impls, from the index.
+fn members(doc: &Value, id: &str) -> Vec<String> {
+    let index = doc.get("index");
+    let item = |id: &Value| -> Option<&Value> {
+        let key = match id {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        index?.get(key)
+    };
+    let name_of =
+        |id: &Value| -> Option<String> { item(id)?.get("name")?.as_str().map(str::to_string) };
+    let Some(inner) = index.and_then(|i| i.get(id)).and_then(|i| i.get("inner")) else {
+        return Vec::new();
+    };
+    let mut names = Vec::new();
+    let ids = |value: Option<&Value>| -> Vec<Value> {
+        value.and_then(Value::as_array).cloned().unwrap_or_default()
+    };
+    if let Some(strukt) = inner.get("struct") {
+        let fields = strukt.pointer("/kind/plain/fields");
+        names.extend(ids(fields).iter().filter_map(name_of));
+        for imp in ids(strukt.get("impls")) {
+            names.extend(impl_methods(&imp, &item, &name_of));
+        }
+    }
+    if let Some(enumeration) = inner.get("enum") {
+        names.extend(ids(enumeration.get("variants")).iter().filter_map(name_of));
+        for imp in ids(enumeration.get("impls")) {
+            names.extend(impl_methods(&imp, &item, &name_of));
+        }
+    }
+    names
+}
+
+/// The methods of an inherent impl (`fn name`), from its id.
+fn impl_methods<'a>(
+    imp: &Value,
+    item: &dyn Fn(&Value) -> Option<&'a Value>,
+    name_of: &dyn Fn(&Value) -> Option<String>,
+) -> Vec<String> {
+    let Some(inner) = item(imp).and_then(|i| i.pointer("/inner/impl")) else {
+        return Vec::new();
+    };
+    if !inner.get("trait").is_none_or(Value::is_null) {
+        return Vec::new();
+    }
+    inner
+        .get("items")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(name_of)
+        .map(|name| format!("fn {name}"))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn features_of_the_changed_operations_on_each_side() {
+        let old = json!({"openapi": "3.0.1", "paths": {
+            "/v1/users": {"get": {"operationId": "listUsers", "tags": ["userManagement"],
+                "responses": {"200": {"description": "ok"}}}},
+            "/v1/roles": {"get": {"operationId": "listRoles", "tags": ["roleManagement"],
+                "responses": {"200": {"description": "ok"}}}},
+            "/v1/gone": {"get": {"operationId": "gone", "tags": ["oldArea"],
+                "responses": {"200": {"description": "ok"}}}}
+        }});
+        let mut new = old.clone();
+        new["paths"].as_object_mut().unwrap().remove("/v1/gone");
+        new["paths"]["/v1/new"] = json!({"post": {"operationId": "create", "tags": ["newArea"],
+            "responses": {"200": {"description": "ok"}}}});
+        new["paths"]["/v1/users"]["get"]["parameters"] =
+            json!([{"name": "q", "in": "query", "schema": {"type": "string"}}]);
+        let (old_features, new_features) = changed_features(&old, &new);
+        assert_eq!(old_features, ["old-area", "user-management"]);
+        assert_eq!(new_features, ["new-area", "user-management"]);
+        assert_eq!(changed_features(&old, &old), (vec![], vec![]));
+    }
+
+    #[test]
+    fn additions_are_told_from_rustdoc_paths() {
+        let doc = |fields: &[&str]| {
+            let field_ids: Vec<String> = (0..fields.len()).map(|i| format!("f{i}")).collect();
+            let mut index = serde_json::Map::new();
+            index.insert(
+                "s".into(),
+                json!({"inner": {"struct": {"kind": {"plain": {"fields": field_ids}}, "impls": []}}}),
+            );
+            for (id, name) in field_ids.iter().zip(fields) {
+                index.insert(id.clone(), json!({"name": name}));
+            }
+            json!({
+                "paths": {"s": {"crate_id": 0, "kind": "struct", "path": ["c", "types", "User"]},
+                          "x": {"crate_id": 1, "kind": "struct", "path": ["std", "string", "String"]}},
+                "index": index
+            })
+        };
+        let old = item_paths(&doc(&["email"]));
+        assert!(old.contains("struct:c::types::User"));
+        assert!(old.contains("struct:c::types::User::email"));
+        assert!(!old.iter().any(|p| p.contains("std::string")));
+        let new = item_paths(&doc(&["email", "nick_name"]));
+        assert!(new.difference(&old).any(|p| p.ends_with("::nick_name")));
+    }
+}
