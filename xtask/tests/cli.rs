@@ -128,6 +128,38 @@ fn bad_input_is_named_and_nothing_is_written() {
 }
 
 #[test]
+fn semver_names_bad_input_and_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let lock_before = std::fs::read(root().join("openapi/lock.toml")).unwrap();
+    let missing = dir.path().join("missing.yaml");
+    let out = xtask(&["semver", missing.to_str().unwrap(), "pinned"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    let stderr = text(&out.stderr);
+    assert!(stderr.starts_with("error: OLD: "), "{stderr}");
+    assert!(stderr.contains("missing.yaml"), "{stderr}");
+    // A spec that loads but does not generate: named, with the reason.
+    let rejected = dir.path().join("rejected.yaml");
+    std::fs::write(
+        &rejected,
+        "openapi: 3.0.0\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: getA\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {type: Strng}\n",
+    )
+    .unwrap();
+    let out = xtask(&["semver", "pinned", rejected.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("rejected.yaml does not generate"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("Strng"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(
+        std::fs::read(root().join("openapi/lock.toml")).unwrap(),
+        lock_before
+    );
+}
+
+#[test]
 fn out_dir_writes_a_complete_crate_source_and_leaves_the_lock_alone() {
     let out_dir = tempfile::tempdir().unwrap();
     let lock_before = std::fs::read(root().join("openapi/lock.toml")).unwrap();

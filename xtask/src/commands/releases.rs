@@ -83,7 +83,8 @@ pub fn run(args: ReleasesArgs) -> Result<()> {
     }
 }
 
-fn release_label(spec: &Path) -> String {
+/// A release's name: its directory (`2025-02-19`), else the file stem.
+pub fn release_label(spec: &Path) -> String {
     spec.parent()
         .and_then(Path::file_name)
         .or_else(|| spec.file_stem())

@@ -21,8 +21,11 @@ use serde_json::Value;
 
 use crate::apis;
 use crate::commands::generate::{LOCK_PATH, Scope, generate_all};
-use crate::commands::releases::write_standalone;
+use crate::commands::releases::{
+    SHARED_RELEASES, release_label, shared_releases, write_standalone,
+};
 use crate::diff::input::{self, Loaded};
+use crate::diff::semver::Bump;
 use crate::fsutil::{resolve, workspace_root};
 use crate::naming::feature_name;
 use crate::spec::load::operations;
@@ -37,9 +40,16 @@ const WORK: &str = "target/xtask/semver";
 #[derive(Debug, clap::Args)]
 pub struct SemverArgs {
     /// The older regional spec: a file, `pinned`, an http(s) URL or a deployment code.
-    pub old: String,
+    #[arg(required_unless_present = "shared_releases")]
+    pub old: Option<String>,
     /// The newer regional spec, in the same forms.
-    pub new: String,
+    #[arg(required_unless_present = "shared_releases")]
+    pub new: Option<String>,
+    /// Instead: for every consecutive pair of the shared releases
+    /// (../shared/sumo-specs/api), measure the bump and compare it with the
+    /// one `cargo xtask diff` predicts; exit 1 when any pair disagrees.
+    #[arg(long, conflicts_with_all = ["old", "new"])]
+    pub shared_releases: bool,
 }
 
 /// The measured bump.
@@ -61,10 +71,20 @@ impl Measured {
 }
 
 /// Runs the command: 0 with the bump on the last line, 2 on bad input or
-/// a failed build.
+/// a failed build; with `--shared-releases`, 1 when a prediction is wrong.
 pub fn main(args: SemverArgs) -> ExitCode {
-    match run(&args) {
-        Ok(_) => ExitCode::SUCCESS,
+    let result = match (&args.old, &args.new) {
+        (Some(old), Some(new)) => run(old, new).map(|_| ExitCode::SUCCESS),
+        _ => agreement(&workspace_root()).map(|agreed| {
+            if agreed {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            }
+        }),
+    };
+    match result {
+        Ok(code) => code,
         Err(error) => {
             eprintln!("error: {error}");
             for cause in error.chain().skip(1) {
@@ -84,10 +104,10 @@ pub struct Verdict {
     pub features: (Vec<String>, Vec<String>),
 }
 
-fn run(args: &SemverArgs) -> Result<Verdict> {
+fn run(old: &str, new: &str) -> Result<Verdict> {
     let started = Instant::now();
     let root = workspace_root();
-    let verdict = measure(&args.old, &args.new, &root)?;
+    let verdict = measure(old, new, &root)?;
     if !verdict.violations.is_empty() {
         println!("{}", verdict.violations.trim_end());
     }
@@ -99,6 +119,54 @@ fn run(args: &SemverArgs) -> Result<Verdict> {
     );
     println!("{}", verdict.bump.as_str());
     Ok(verdict)
+}
+
+/// For every consecutive pair of the shared releases: the bump `cargo
+/// xtask diff` predicts against the measured one, a line each. True when
+/// every pair agrees.
+pub fn agreement(root: &Path) -> Result<bool> {
+    let releases = shared_releases(&root.join(SHARED_RELEASES))?;
+    if releases.len() < 2 {
+        bail!("fewer than two releases under {SHARED_RELEASES}");
+    }
+    let mut agreed = true;
+    for pair in releases.windows(2) {
+        let (old, new) = (pair[0].display().to_string(), pair[1].display().to_string());
+        let started = Instant::now();
+        let predicted = predicted(&old, &new, root)?;
+        let measured = measure(&old, &new, root)?;
+        let same = predicted == measured.bump;
+        agreed &= same;
+        println!(
+            "semver {} -> {}: predicted {}, measured {} ({:.0} s){}",
+            release_label(&pair[0]),
+            release_label(&pair[1]),
+            predicted.as_str(),
+            measured.bump.as_str(),
+            started.elapsed().as_secs_f64(),
+            if same { "" } else { "  DISAGREE" }
+        );
+        if !same {
+            println!("{}", measured.violations.trim_end());
+        }
+    }
+    Ok(agreed)
+}
+
+/// The bump `cargo xtask diff` predicts for `sumo-generated-client`, on
+/// the measured scale (no public change at all counts as a patch).
+pub fn predicted(old: &str, new: &str, root: &Path) -> Result<Measured> {
+    let load = |label: &str, arg: &str| -> Result<Loaded> {
+        input::load(arg, root).map_err(|e| anyhow!("{label}: {e}"))
+    };
+    let (old, new) = (load("OLD", old)?, load("NEW", new)?);
+    let diff = crate::diff::diff(&old.spec.document, &new.spec.document);
+    let bump = crate::diff::semver::required(diff.changes.iter().map(|c| c.rust.bump)).generated;
+    Ok(match bump {
+        Bump::Major => Measured::Major,
+        Bump::Minor => Measured::Minor,
+        Bump::Patch | Bump::None => Measured::Patch,
+    })
 }
 
 /// Measures the bump of `sumo-generated-client` from the regional spec
@@ -116,24 +184,32 @@ pub fn measure(old: &str, new: &str, root: &Path) -> Result<Verdict> {
         .map(|locked| resolve(&locked.source, root))
         .ok_or_else(|| anyhow!("{LOCK_PATH} names no organizations spec"))?;
     let work = root.join(WORK);
-    let mut docs = Vec::new();
-    for (label, loaded, features) in [
-        ("old", &old_spec, &features.0),
-        ("new", &new_spec, &features.1),
-    ] {
+    let sides = [("old", &old_spec), ("new", &new_spec)];
+    // Both generate before anything is built: a spec that does not
+    // generate fails fast.
+    let mut generated = Vec::new();
+    for (label, loaded) in sides {
         let spec = spec_file(loaded, &work.join(format!("{label}-spec.json")))?;
         let sources = [
             (apis::REGIONAL, spec.clone()),
             (apis::ORGANIZATIONS, organizations.clone()),
         ];
-        let generated = generate_all(&sources, root, Scope::CrateOnly, &[])
-            .with_context(|| format!("{} does not generate", loaded.input))?;
+        generated.push(
+            generate_all(&sources, root, Scope::CrateOnly, &[])
+                .with_context(|| format!("{} does not generate", loaded.input))?,
+        );
+    }
+    let mut docs = Vec::new();
+    for ((label, _), (generated, features)) in sides
+        .into_iter()
+        .zip(generated.iter().zip([&features.0, &features.1]))
+    {
         let dir = work.join(label);
         if dir.exists() {
             std::fs::remove_dir_all(&dir)
                 .with_context(|| format!("cannot clear {}", dir.display()))?;
         }
-        write_standalone(&generated, root, &dir)?;
+        write_standalone(generated, root, &dir)?;
         docs.push(rustdoc_json(
             &dir,
             features,

@@ -19,6 +19,7 @@ use std::time::Duration;
 use anyhow::{Context, Result, anyhow, bail};
 
 use crate::commands::releases::{self, ReleasesArgs};
+use crate::commands::semver;
 use crate::commands::spec_json::{self, SpecJsonArgs};
 use crate::fsutil::workspace_root;
 
@@ -95,6 +96,34 @@ pub fn run(args: TestArgs) -> Result<()> {
     }
     if !args.skip_releases {
         releases::run(ReleasesArgs { specs: Vec::new() })?;
+        semver_agreement(&root)?;
+    }
+    Ok(())
+}
+
+/// The bump `cargo xtask diff` predicts equals the one cargo-semver-checks
+/// measures, for every consecutive pair of the shared releases. Without
+/// cargo-semver-checks it prints a notice and passes, except under
+/// `CI=true`.
+fn semver_agreement(root: &std::path::Path) -> Result<()> {
+    let installed = Command::new("cargo")
+        .args(["semver-checks", "--version"])
+        .output()
+        .is_ok_and(|out| out.status.success());
+    if !installed {
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            bail!("cargo-semver-checks is not installed (CI=true): see .ci/run");
+        }
+        println!(
+            "semver: cargo-semver-checks is not installed; skipping the prediction check (cargo install cargo-semver-checks --locked --version {})",
+            semver::SEMVER_CHECKS_VERSION
+        );
+        return Ok(());
+    }
+    if !semver::agreement(root)? {
+        bail!(
+            "cargo xtask diff predicts another bump than cargo-semver-checks measures (see above)"
+        );
     }
     Ok(())
 }
