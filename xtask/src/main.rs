@@ -66,12 +66,6 @@ fn main() -> std::process::ExitCode {
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
-        Err(error) => {
-            eprintln!("error: {error}");
-            for cause in error.chain().skip(1) {
-                eprintln!("  caused by: {cause}");
-            }
-            std::process::ExitCode::FAILURE
-        }
+        Err(error) => commands::fail(&error, 1),
     }
 }

@@ -1,14 +1,12 @@
 //! `cargo xtask diff` end to end on the shared spec releases. Every change
 //! asserted here was checked by reading the YAML (see docs/diff.md).
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
+use std::process::Output;
+
+use common::{root, text};
 use serde_json::Value;
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
 
 fn spec(release: &str) -> String {
     root()
@@ -19,17 +17,11 @@ fn spec(release: &str) -> String {
         .to_string()
 }
 
+/// Runs `xtask diff ARGS`.
 fn xtask(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .arg("diff")
-        .args(args)
-        .current_dir(root())
-        .output()
-        .expect("xtask runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
+    let mut all = vec!["diff"];
+    all.extend_from_slice(args);
+    common::xtask(&all)
 }
 
 /// The JSON report of `old → new`.

@@ -67,13 +67,7 @@ pub struct DiffArgs {
 pub fn main(args: DiffArgs) -> ExitCode {
     match run(&args) {
         Ok(code) => code,
-        Err(error) => {
-            eprintln!("error: {error}");
-            for cause in error.chain().skip(1) {
-                eprintln!("  caused by: {cause}");
-            }
-            ExitCode::from(2)
-        }
+        Err(error) => super::fail(&error, 2),
     }
 }
 

@@ -85,13 +85,7 @@ pub fn main(args: SemverArgs) -> ExitCode {
     };
     match result {
         Ok(code) => code,
-        Err(error) => {
-            eprintln!("error: {error}");
-            for cause in error.chain().skip(1) {
-                eprintln!("  caused by: {cause}");
-            }
-            ExitCode::from(2)
-        }
+        Err(error) => super::fail(&error, 2),
     }
 }
 
