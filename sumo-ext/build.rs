@@ -59,7 +59,7 @@ fn main() {
     for (i, row) in table.deployment.iter().enumerate() {
         writeln!(
             out,
-            "/// {} ({}, `{}`): {}\npub const {}: Deployment = Deployment(Repr::Known(&TABLE[{i}]));",
+            "/// {} ({}, `{}`): <{}>\npub const {}: Deployment = Deployment(Repr::Known(&TABLE[{i}]));",
             row.code, row.name, row.aws_region, row.api_url, row.code
         )
         .expect("writing to a String");

@@ -1,6 +1,6 @@
 //! The code generation stage: progenitor once per API ([`progenitor`]), one
 //! syntax tree through the [`passes`], then the per-tag features applied
-//! and the tree split into files ([`features`]) and printed ([`print`]).
+//! and the tree split into files ([`features`]) and printed ([`mod@print`]).
 
 pub mod features;
 pub mod passes;

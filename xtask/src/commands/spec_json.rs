@@ -29,7 +29,7 @@ pub struct SpecJsonArgs {
     /// Convert this spec instead of the lock's.
     #[arg(long)]
     pub spec: Option<PathBuf>,
-    /// Leave out the overlay (openapi/overlays/<api>.yaml).
+    /// Leave out the overlay (`openapi/overlays/<api>.yaml`).
     #[arg(long)]
     pub no_overlay: bool,
 }
