@@ -338,3 +338,41 @@ fn truncated_and_mutated_specs_never_panic() {
         }
     }
 }
+
+#[test]
+fn github_format_annotates_breaking_changes_and_warnings() {
+    let json = report("2024-06-13", "2025-02-19");
+    let count = |severity: &str| {
+        json["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["severity"] == severity)
+            .count()
+    };
+    let out = xtask(&[
+        &spec("2024-06-13"),
+        &spec("2025-02-19"),
+        "--format",
+        "github",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert!(
+        lines.iter().all(|l| l.starts_with("::error file=")
+            || l.starts_with("::warning file=")
+            || l.starts_with("::notice title=")),
+        "{stdout}"
+    );
+    let errors = lines.iter().filter(|l| l.starts_with("::error")).count();
+    let warnings = lines.iter().filter(|l| l.starts_with("::warning")).count();
+    assert!(errors > 0);
+    assert_eq!(errors, count("breaking"));
+    assert_eq!(warnings, count("warning"));
+    let notice = lines.last().unwrap();
+    assert!(notice.contains(&format!("{errors} breaking")), "{notice}");
+    assert!(notice.ends_with("sumo-generated-client major"), "{notice}");
+    // A message never spans lines: newlines are escaped.
+    assert!(lines.iter().all(|l| !l.contains('\r')));
+}

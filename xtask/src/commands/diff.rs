@@ -18,6 +18,8 @@ pub enum Format {
     Text,
     Markdown,
     Json,
+    /// GitHub Actions annotations (`::error`, `::warning`) for CI.
+    Github,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -112,6 +114,7 @@ fn run(args: &DiffArgs) -> Result<ExitCode> {
         }
         Format::Markdown => render::markdown::render(&report),
         Format::Json => render::json::render(&report),
+        Format::Github => render::github::render(&report),
     };
     write_stdout(&text)?;
     let threshold = match args.fail_on {

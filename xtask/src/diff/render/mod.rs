@@ -1,5 +1,7 @@
-//! Output formats: text (coloured on a terminal), Markdown, JSON.
+//! Output formats: text (coloured on a terminal), Markdown, JSON, GitHub
+//! Actions workflow commands.
 
+pub mod github;
 pub mod json;
 pub mod markdown;
 pub mod text;
