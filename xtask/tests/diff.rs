@@ -376,3 +376,26 @@ fn github_format_annotates_breaking_changes_and_warnings() {
     // A message never spans lines: newlines are escaped.
     assert!(lines.iter().all(|l| !l.contains('\r')));
 }
+
+#[test]
+fn git_revision_inputs() {
+    // The spec the lock at HEAD pinned, against the one it pins now.
+    let out = xtask(&["HEAD:pinned", "pinned", "--format", "json"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["changes"].as_array().unwrap().len(), 0);
+    assert_eq!(report["old"]["operations"], 362);
+    // A file at a revision that is no spec, and a revision that does not
+    // exist: exit 2, naming the input and the reason.
+    let out = xtask(&["HEAD:README.md", "pinned"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("HEAD:README.md"), "{stderr}");
+    let out = xtask(&["no-such-rev:pinned", "pinned"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("`no-such-rev:pinned` is not a file, and as REV:PATH: git show"),
+        "{stderr}"
+    );
+}

@@ -6,7 +6,10 @@
 //! - an `http(s)://` URL: fetched (no cache);
 //! - a deployment code (`us2`, `fed`, …, or `organizations`): that
 //!   deployment's spec in the fetch cache (`cargo xtask fetch`), so two
-//!   deployments can be compared (`diff us2 fed`).
+//!   deployments can be compared (`diff us2 fed`);
+//! - `REV:PATH`: the file PATH at git revision REV of this repository, and
+//!   `REV:pinned` (or `REV:pinned:<api>`): the spec the lock at REV pinned,
+//!   so one can diff the spec a commit was generated from against today's.
 //!
 //! `pinned` falls back to the pinned-spec store (`.cache/specs/pinned/
 //! <sha256>.yaml`, kept by `cargo xtask generate`) when the lock's source file
@@ -35,6 +38,8 @@ pub enum InputError {
     Url { input: String, reason: String },
     #[error("`{input}` is not a file, and as a deployment code: {reason}")]
     Deployment { input: String, reason: String },
+    #[error("`{input}` is not a file, and as REV:PATH: {reason}")]
+    Git { input: String, reason: String },
 }
 
 /// A parsed `OLD`/`NEW` argument.
@@ -44,6 +49,8 @@ pub enum Input {
     Pinned(String),
     Url(String),
     Deployment(String),
+    /// A file at a git revision: `(rev, path)`.
+    Git(String, String),
 }
 
 impl Input {
@@ -60,6 +67,12 @@ impl Input {
         }
         if arg.starts_with("http://") || arg.starts_with("https://") {
             return Input::Url(arg.into());
+        }
+        if let Some((rev, path)) = arg.split_once(':')
+            && !rev.is_empty()
+            && !path.is_empty()
+        {
+            return Input::Git(rev.into(), path.into());
         }
         let code_like =
             (2..=4).contains(&arg.len()) && arg.chars().all(|c| c.is_ascii_alphanumeric());
@@ -84,6 +97,7 @@ pub fn load(arg: &str, root: &Path) -> Result<Loaded, InputError> {
         Input::Pinned(api) => load_pinned(arg, &api, root)?,
         Input::Url(url) => load_url(&url)?,
         Input::Deployment(code) => load_deployment(arg, &code, root)?,
+        Input::Git(rev, path) => load_git(arg, &rev, &path, root)?,
     };
     Ok(Loaded {
         input: arg.into(),
@@ -144,11 +158,54 @@ fn load_deployment(arg: &str, code: &str, root: &Path) -> Result<LoadedSpec, Inp
 }
 
 fn load_pinned(arg: &str, api: &str, root: &Path) -> Result<LoadedSpec, InputError> {
+    let lock = Lock::read(&root.join(LOCK_PATH)).map_err(|e| InputError::Pinned {
+        input: arg.into(),
+        reason: format!("{e:#}"),
+    })?;
+    load_locked(arg, api, &lock, root)
+}
+
+/// `PATH` at git revision `rev`, or with `PATH` = `pinned[:<api>]` the spec
+/// the lock at `rev` pinned.
+fn load_git(arg: &str, rev: &str, path: &str, root: &Path) -> Result<LoadedSpec, InputError> {
+    let fail = |reason: String| InputError::Git {
+        input: arg.into(),
+        reason,
+    };
+    let show = |file: &str| -> Result<Vec<u8>, InputError> {
+        let output = std::process::Command::new("git")
+            .arg("show")
+            .arg(format!("{rev}:{file}"))
+            .current_dir(root)
+            .output()
+            .map_err(|e| fail(format!("cannot run git: {e}")))?;
+        if !output.status.success() {
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            return Err(fail(format!("git show {rev}:{file}: {}", stderr.trim())));
+        }
+        Ok(output.stdout)
+    };
+    let api = match path {
+        "pinned" => Some("regional"),
+        other => other.strip_prefix("pinned:"),
+    };
+    if let Some(api) = api {
+        let text = String::from_utf8(show(LOCK_PATH)?)
+            .map_err(|_| fail(format!("{LOCK_PATH} at {rev} is not UTF-8")))?;
+        let lock = Lock::parse(&text, &format!("{rev}:{LOCK_PATH}"))
+            .map_err(|e| fail(format!("{e:#}")))?;
+        return load_locked(arg, api, &lock, root);
+    }
+    Ok(load::load_bytes(Path::new(arg), &show(path)?)?)
+}
+
+/// The spec `lock` pins for `api`: its source when the sha256 still
+/// matches, else the pinned-spec store.
+fn load_locked(arg: &str, api: &str, lock: &Lock, root: &Path) -> Result<LoadedSpec, InputError> {
     let pinned = |reason: String| InputError::Pinned {
         input: arg.into(),
         reason,
     };
-    let lock = Lock::read(&root.join(LOCK_PATH)).map_err(|e| pinned(format!("{e:#}")))?;
     let Some(locked) = lock.api.get(api) else {
         let known: Vec<&str> = lock.api.keys().map(String::as_str).collect();
         return Err(pinned(format!(
@@ -194,6 +251,14 @@ mod tests {
             Input::Url("https://x/spec.yaml".into())
         );
         assert_eq!(Input::parse("us2"), Input::Deployment("us2".into()));
+        assert_eq!(
+            Input::parse("HEAD~3:pinned"),
+            Input::Git("HEAD~3".into(), "pinned".into())
+        );
+        assert_eq!(
+            Input::parse("v1.2:openapi/spec.yaml"),
+            Input::Git("v1.2".into(), "openapi/spec.yaml".into())
+        );
         assert_eq!(
             Input::parse("missing/spec.yaml"),
             Input::File("missing/spec.yaml".into())

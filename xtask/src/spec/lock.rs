@@ -53,8 +53,12 @@ impl Lock {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Lock::default()),
             Err(e) => return Err(anyhow::anyhow!("cannot read lock {}: {e}", path.display())),
         };
-        toml::from_str(&text)
-            .map_err(|e| anyhow::anyhow!("lock {} is invalid: {e}", path.display()))
+        Lock::parse(&text, &path.display().to_string())
+    }
+
+    /// Parses a lock's text; `name` says where it came from, for errors.
+    pub fn parse(text: &str, name: &str) -> anyhow::Result<Lock> {
+        toml::from_str(text).map_err(|e| anyhow::anyhow!("lock {name} is invalid: {e}"))
     }
 
     /// The file's text, with its explanatory header.
