@@ -166,6 +166,25 @@ fn an_additive_release_is_a_minor_version() {
         .filter(|c| c["severity"] == "breaking")
         .collect();
     assert!(breaking.is_empty(), "no breaking change: {breaking:#?}");
+    // Every change keeps its origin in JSON; the text folds them by origin:
+    // the six additions read as six entries (the subtype and the enum value
+    // are reached by several operations, in requests and responses).
+    let origins: std::collections::BTreeSet<&str> = changes
+        .iter()
+        .filter_map(|c| c["origin"].as_str())
+        .collect();
+    assert!(
+        origins.contains("#/components/schemas/Panel/discriminator/HologramPanel"),
+        "{origins:?}"
+    );
+    assert_eq!(origins.len(), 6, "{origins:?}");
+    let folded = succeed(
+        "diff",
+        &xtask(&["diff", base_arg, new_arg, "--color", "never"]),
+    );
+    let entries = folded.lines().filter(|l| l.starts_with("info ")).count();
+    assert_eq!(entries, 6, "{folded}");
+    assert!(folded.contains("reaches 6 operations"), "{folded}");
     assert_eq!(report["semver"][0]["name"], "sumo-generated-client");
     assert_eq!(report["semver"][0]["bump"], "minor", "{}", report["semver"]);
 

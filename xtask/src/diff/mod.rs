@@ -40,6 +40,11 @@ pub struct Change {
     /// JSON pointer inside the operation, through resolved `$ref`s.
     pub pointer: String,
     pub message: String,
+    /// Where the change sits in the document: the component schema holding
+    /// it and the pointer inside it, or the operation and pointer for a
+    /// change of the operation itself or of an inline schema. The same
+    /// change reached through several operations has one origin.
+    pub origin: String,
     pub rust: RustEffect,
     /// Set when the ignore file names this change.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
@@ -63,11 +68,20 @@ impl Change {
             severity: kind.severity_for_generated_client(direction),
             direction,
             operation: operation.to_string(),
+            origin: format!("{operation}{pointer}"),
             pointer,
             message,
             rust,
             ignored: false,
         }
+    }
+
+    /// The change with `origin` as its origin, when it has one.
+    pub fn with_origin(mut self, origin: Option<String>) -> Change {
+        if let Some(origin) = origin {
+            self.origin = origin;
+        }
+        self
     }
 }
 

@@ -466,14 +466,17 @@ impl<'a> Run<'a> {
                 Direction::Response => "response",
             };
             let message = format!("{context}: {}", c.message);
-            self.changes.push(Change::new(
-                c.kind,
-                direction,
-                label,
-                format!("{prefix}{}", c.pointer),
-                message,
-                effect,
-            ));
+            self.changes.push(
+                Change::new(
+                    c.kind,
+                    direction,
+                    label,
+                    format!("{prefix}{}", c.pointer),
+                    message,
+                    effect,
+                )
+                .with_origin(c.origin),
+            );
         }
     }
 }

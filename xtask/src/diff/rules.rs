@@ -28,7 +28,7 @@ impl Serialize for Severity {
 }
 
 /// Whether a schema is sent by the client (request) or received (response).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Direction {
     Request,
     Response,

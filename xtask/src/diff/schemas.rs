@@ -32,6 +32,11 @@ pub struct SchemaChange {
     pub subject: String,
     /// Old and new `format`, for format changes.
     pub formats: (Option<String>, Option<String>),
+    /// Where the change sits in the document: the innermost component
+    /// schema holding it and the pointer inside it
+    /// (`#/components/schemas/Panel/discriminator/HologramPanel`); `None`
+    /// for a change in an inline schema outside any component.
+    pub origin: Option<String>,
 }
 
 /// One document with its discriminator index.
@@ -125,7 +130,16 @@ impl<'a> Comparer<'a> {
         let mut new_flat = flatten(self.new.doc, new);
         old_flat.name = old_name;
         new_flat.name = new_name;
-        let out = self.compare_flat(&old_flat, &new_flat, hint);
+        let mut out = self.compare_flat(&old_flat, &new_flat, hint);
+        if let Some(component) = new_name.or(old_name) {
+            for change in out.iter_mut().filter(|c| c.origin.is_none()) {
+                change.origin = Some(format!(
+                    "#/components/schemas/{}{}",
+                    escape(component),
+                    change.pointer
+                ));
+            }
+        }
         self.stack.pop();
         let cacheable = self.min_cut >= depth;
         self.min_cut = saved.min(self.min_cut);
@@ -162,6 +176,7 @@ impl<'a> Comparer<'a> {
                 rust_type: hint.clone(),
                 subject: String::new(),
                 formats: (o.format.map(str::to_string), n.format.map(str::to_string)),
+                origin: None,
             });
         }
         match (o.nullable, n.nullable) {
@@ -438,6 +453,7 @@ impl Out<'_> {
             rust_type: self.hint.clone(),
             subject,
             formats: (None, None),
+            origin: None,
         });
     }
 

@@ -2,8 +2,8 @@
 
 use std::fmt::Write;
 
-use super::Report;
-use crate::diff::{Change, Severity};
+use super::{Group, Report};
+use crate::diff::Severity;
 
 /// Renders the report as Markdown.
 pub fn render(report: &Report<'_>) -> String {
@@ -66,25 +66,37 @@ pub fn render(report: &Report<'_>) -> String {
         ("Warnings", Severity::Warning),
         ("Other changes", Severity::Info),
     ] {
-        let changes: Vec<&Change> = report.shown().filter(|c| c.severity == severity).collect();
-        if changes.is_empty() {
+        let groups: Vec<Group<'_>> = report
+            .groups()
+            .into_iter()
+            .filter(|g| g.first.severity == severity)
+            .collect();
+        if groups.is_empty() {
             continue;
         }
         let _ = writeln!(
             out,
-            "### {title}\n\n| operation | change | Rust | id |\n| --- | --- | --- | --- |"
+            "### {title}\n\n| change | where | operations | Rust | id |\n| --- | --- | --- | --- | --- |"
         );
-        for c in changes {
+        for group in groups {
+            let c = group.first;
             let rust = if c.rust.item.is_empty() {
                 c.rust.effect.to_string()
             } else {
                 format!("{} `{}`", c.rust.effect, c.rust.item)
             };
+            let operations: Vec<String> = group
+                .operations
+                .iter()
+                .map(|op| format!("`{op}`"))
+                .collect();
+            let operations: Vec<&str> = operations.iter().map(String::as_str).collect();
             let _ = writeln!(
                 out,
-                "| `{}` | {} | {} | `{}` |",
-                c.operation,
-                cell(&c.message),
+                "| {} | `{}` | {} | {} | `{}` |",
+                cell(&group.message()),
+                cell(&c.origin),
+                cell(&super::listed(&operations, 6)),
                 cell(&rust),
                 cell(&c.id)
             );

@@ -28,23 +28,33 @@ pub fn render(report: &Report<'_>, colour: bool) -> String {
         ops.removed.len(),
         ops.modified.len()
     );
-    for c in report.shown() {
+    for group in report.groups() {
+        let c = group.first;
         let label = match c.severity {
             Severity::Breaking => paint("1;31", "breaking"),
             Severity::Warning => paint("33", "warning "),
             Severity::Info => paint("2", "info    "),
         };
-        let _ = writeln!(out, "{label} {} {}", paint("1", &c.operation), c.message);
+        let _ = writeln!(
+            out,
+            "{label} {} {}",
+            paint("1", &c.operation),
+            group.message()
+        );
         let _ = writeln!(
             out,
             "         at {}{}",
-            if c.pointer.is_empty() {
-                "/"
-            } else {
-                &c.pointer
-            },
+            c.origin,
             paint("2", &format!("  [{}]", c.id))
         );
+        if group.operations.len() > 1 {
+            let _ = writeln!(
+                out,
+                "         reaches {} operations: {}",
+                group.operations.len(),
+                super::listed(&group.operations, 6)
+            );
+        }
         if !c.rust.item.is_empty() {
             let _ = writeln!(
                 out,
