@@ -125,6 +125,7 @@ where
 /// A page size as the generated builders take it (`i32`: the spec no longer
 /// states a minimum, since the generator drops value constraints); sizes
 /// past `i32::MAX` are capped there.
+#[cfg(any(feature = "user-management", feature = "organizations-management"))]
 pub(crate) fn limit(size: std::num::NonZeroU32) -> i32 {
     i32::try_from(size.get()).unwrap_or(i32::MAX)
 }
