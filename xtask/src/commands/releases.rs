@@ -45,12 +45,7 @@ pub fn run(args: ReleasesArgs) -> Result<()> {
     if specs.is_empty() {
         bail!("no spec releases to verify");
     }
-    let lock = Lock::read(&root.join(LOCK_PATH))?;
-    let organizations = lock
-        .api
-        .get(apis::ORGANIZATIONS.name)
-        .map(|locked| resolve(&locked.source, &root))
-        .ok_or_else(|| anyhow!("{LOCK_PATH} names no organizations spec"))?;
+    let organizations = locked_organizations(&root)?;
     let work = root.join("target/xtask/releases");
 
     let (mut passed, mut failed) = (0, Vec::new());
@@ -81,6 +76,16 @@ pub fn run(args: ReleasesArgs) -> Result<()> {
             failed.join(", ")
         )
     }
+}
+
+/// The organizations spec the lock names: every release is generated with
+/// it (the shared releases are regional specs).
+pub fn locked_organizations(root: &Path) -> Result<PathBuf> {
+    let lock = Lock::read(&root.join(LOCK_PATH))?;
+    lock.api
+        .get(apis::ORGANIZATIONS.name)
+        .map(|locked| resolve(&locked.source, root))
+        .ok_or_else(|| anyhow!("{LOCK_PATH} names no organizations spec"))
 }
 
 /// A release's name: its directory (`2025-02-19`), else the file stem.

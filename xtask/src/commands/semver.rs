@@ -20,16 +20,16 @@ use anyhow::{Context, Result, anyhow, bail};
 use serde_json::Value;
 
 use crate::apis;
-use crate::commands::generate::{LOCK_PATH, Scope, generate_all};
+use crate::commands::generate::{Scope, generate_all};
 use crate::commands::releases::{
-    SHARED_RELEASES, release_label, shared_releases, write_standalone,
+    SHARED_RELEASES, locked_organizations, release_label, shared_releases, write_standalone,
 };
+use crate::diff::Diff;
 use crate::diff::input::{self, Loaded};
 use crate::diff::semver::Bump;
-use crate::fsutil::{resolve, workspace_root};
+use crate::fsutil::workspace_root;
 use crate::naming::feature_name;
 use crate::spec::load::operations;
-use crate::spec::lock::Lock;
 
 /// The pinned cargo-semver-checks (`.ci/run` installs it).
 pub const SEMVER_CHECKS_VERSION: &str = "0.51.0";
@@ -96,6 +96,9 @@ pub struct Verdict {
     pub violations: String,
     /// The features each side was built with.
     pub features: (Vec<String>, Vec<String>),
+    /// The bump `cargo xtask diff` predicts, on the measured scale (no
+    /// public change at all counts as a patch).
+    pub predicted: Measured,
 }
 
 fn run(old: &str, new: &str) -> Result<Verdict> {
@@ -106,7 +109,8 @@ fn run(old: &str, new: &str) -> Result<Verdict> {
         println!("{}", verdict.violations.trim_end());
     }
     println!(
-        "semver: sumo-generated-client, features old [{}] new [{}], {:.0} s",
+        "semver: sumo-generated-client (cargo xtask diff predicts {}), features old [{}] new [{}], {:.0} s",
+        verdict.predicted.as_str(),
         verdict.features.0.join(", "),
         verdict.features.1.join(", "),
         started.elapsed().as_secs_f64()
@@ -127,8 +131,8 @@ pub fn agreement(root: &Path) -> Result<bool> {
     for pair in releases.windows(2) {
         let (old, new) = (pair[0].display().to_string(), pair[1].display().to_string());
         let started = Instant::now();
-        let predicted = predicted(&old, &new, root)?;
         let measured = measure(&old, &new, root)?;
+        let predicted = measured.predicted;
         let same = predicted == measured.bump;
         agreed &= same;
         println!(
@@ -147,22 +151,6 @@ pub fn agreement(root: &Path) -> Result<bool> {
     Ok(agreed)
 }
 
-/// The bump `cargo xtask diff` predicts for `sumo-generated-client`, on
-/// the measured scale (no public change at all counts as a patch).
-pub fn predicted(old: &str, new: &str, root: &Path) -> Result<Measured> {
-    let load = |label: &str, arg: &str| -> Result<Loaded> {
-        input::load(arg, root).map_err(|e| anyhow!("{label}: {e}"))
-    };
-    let (old, new) = (load("OLD", old)?, load("NEW", new)?);
-    let diff = crate::diff::diff(&old.spec.document, &new.spec.document);
-    let bump = crate::diff::semver::required(diff.changes.iter().map(|c| c.rust.bump)).generated;
-    Ok(match bump {
-        Bump::Major => Measured::Major,
-        Bump::Minor => Measured::Minor,
-        Bump::Patch | Bump::None => Measured::Patch,
-    })
-}
-
 /// Measures the bump of `sumo-generated-client` from the regional spec
 /// `old` to `new` (the organizations spec of the lock on both sides).
 pub fn measure(old: &str, new: &str, root: &Path) -> Result<Verdict> {
@@ -170,13 +158,16 @@ pub fn measure(old: &str, new: &str, root: &Path) -> Result<Verdict> {
         input::load(arg, root).map_err(|e| anyhow!("{label}: {e}"))
     };
     let (old_spec, new_spec) = (load("OLD", old)?, load("NEW", new)?);
-    let features = changed_features(&old_spec.spec.document, &new_spec.spec.document);
-    let lock = Lock::read(&root.join(LOCK_PATH))?;
-    let organizations = lock
-        .api
-        .get(apis::ORGANIZATIONS.name)
-        .map(|locked| resolve(&locked.source, root))
-        .ok_or_else(|| anyhow!("{LOCK_PATH} names no organizations spec"))?;
+    // One diff: it chooses the features and makes the prediction.
+    let diff = crate::diff::diff(&old_spec.spec.document, &new_spec.spec.document);
+    let features = changed_features(&diff, &old_spec.spec.document, &new_spec.spec.document);
+    let predicted =
+        match crate::diff::semver::required(diff.changes.iter().map(|c| c.rust.bump)).generated {
+            Bump::Major => Measured::Major,
+            Bump::Minor => Measured::Minor,
+            Bump::Patch | Bump::None => Measured::Patch,
+        };
+    let organizations = locked_organizations(root)?;
     let work = root.join(WORK);
     let sides = [("old", &old_spec), ("new", &new_spec)];
     // Both generate before anything is built: a spec that does not
@@ -222,6 +213,7 @@ pub fn measure(old: &str, new: &str, root: &Path) -> Result<Verdict> {
         bump,
         violations: violations.unwrap_or_default(),
         features,
+        predicted,
     })
 }
 
@@ -236,10 +228,10 @@ fn spec_file(loaded: &Loaded, scratch: &Path) -> Result<PathBuf> {
     Ok(scratch.to_path_buf())
 }
 
-/// The cargo features of the operations `cargo xtask diff` finds changed,
-/// as each side tags them (a tag one side lacks is not a feature there).
-pub fn changed_features(old: &Value, new: &Value) -> (Vec<String>, Vec<String>) {
-    let diff = crate::diff::diff(old, new);
+/// The cargo features of the operations `diff` (of `old` → `new`) finds
+/// changed, as each side tags them (a tag one side lacks is not a feature
+/// there).
+pub fn changed_features(diff: &Diff, old: &Value, new: &Value) -> (Vec<String>, Vec<String>) {
     let changed: BTreeSet<&str> = diff
         .changes
         .iter()
@@ -456,10 +448,12 @@ mod tests {
             "responses": {"200": {"description": "ok"}}}});
         new["paths"]["/v1/users"]["get"]["parameters"] =
             json!([{"name": "q", "in": "query", "schema": {"type": "string"}}]);
-        let (old_features, new_features) = changed_features(&old, &new);
+        let diff = crate::diff::diff(&old, &new);
+        let (old_features, new_features) = changed_features(&diff, &old, &new);
         assert_eq!(old_features, ["old-area", "user-management"]);
         assert_eq!(new_features, ["new-area", "user-management"]);
-        assert_eq!(changed_features(&old, &old), (vec![], vec![]));
+        let same = crate::diff::diff(&old, &old);
+        assert_eq!(changed_features(&same, &old, &old), (vec![], vec![]));
     }
 
     #[test]
