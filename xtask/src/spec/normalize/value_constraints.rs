@@ -16,6 +16,7 @@
 
 use serde_json::{Map, Value};
 
+use super::walk::for_each_object_mut;
 use super::{Pass, PassReport};
 
 pub struct ValueConstraints;
@@ -54,29 +55,12 @@ impl Pass for ValueConstraints {
     }
 
     fn run(&self, document: &mut Value) -> anyhow::Result<PassReport> {
-        Ok(PassReport {
-            changes: walk(document),
-            notes: Vec::new(),
-        })
-    }
-}
-
-/// Drops the constraints of every mapping that can hold a schema, depth
-/// first, parents before children, like `walk::for_each_object_mut`, but
-/// never into the constraints it kept aside, nor into examples (data).
-fn walk(value: &mut Value) -> usize {
-    match value {
-        Value::Object(map) => {
-            let mut changes = drop_constraints(map);
-            for (key, child) in map.iter_mut() {
-                if key != "example" && key != "examples" && key != CONSTRAINTS_EXTENSION {
-                    changes += walk(child);
-                }
-            }
-            changes
-        }
-        Value::Array(items) => items.iter_mut().map(walk).sum(),
-        _ => 0,
+        let mut report = PassReport::default();
+        // The walk does not enter the `x-sumo-constraints` kept aside.
+        for_each_object_mut(document, &mut |schema| {
+            report.changes += drop_constraints(schema);
+        });
+        Ok(report)
     }
 }
 

@@ -26,13 +26,15 @@ pub fn for_each_operation_mut(
 
 /// Calls `f` on every mapping of the document that can hold a schema, depth
 /// first, parents before children. Example values are not descended into:
-/// they are data, not schemas.
+/// they are data, not schemas; nor are our own `x-sumo-*` extensions, which
+/// keep aside what a pass took out (an original multipart body, dropped
+/// constraints), so a later pass, or the same one, leaves them as kept.
 pub fn for_each_object_mut(value: &mut Value, f: &mut impl FnMut(&mut Map<String, Value>)) {
     match value {
         Value::Object(map) => {
             f(map);
             for (key, child) in map.iter_mut() {
-                if key != "example" && key != "examples" {
+                if key != "example" && key != "examples" && !key.starts_with("x-sumo-") {
                     for_each_object_mut(child, f);
                 }
             }
