@@ -16,6 +16,7 @@ mod fetch;
 mod fsutil;
 mod naming;
 mod pipeline;
+mod release;
 mod spec;
 
 #[derive(Parser)]
@@ -36,9 +37,10 @@ enum Command {
     /// Fetch every deployment's spec (and the organizations spec), verify,
     /// cache, record in the lock, and write the availability matrix.
     Fetch(commands::fetch::FetchArgs),
-    /// The main job: fetch, print API changes against the pinned spec,
-    /// regenerate from the canonical deployment's spec, compile.
-    Sync(commands::fetch::FetchArgs),
+    /// Take Sumo's new spec as a release: fetch, guard it against the
+    /// pinned spec, regenerate, check the whole workspace, bump the
+    /// versions and write the changelogs (nothing is written on a refusal).
+    Sync(commands::sync::SyncArgs),
     /// Run every test: the workspace's tests, then verify-releases.
     Test(commands::test::TestArgs),
     /// Write a spec as JSON, read by our loader (for Prism).

@@ -1,7 +1,7 @@
 //! `cargo xtask fetch`: see `crate::fetch`.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::{Result, anyhow, bail};
@@ -49,17 +49,43 @@ pub struct FetchArgs {
     pub workspace: Option<PathBuf>,
 }
 
-/// What a fetch run ended with, for `sync`.
+/// What a fetch run ended with. The specs are in the cache; the lock and
+/// the availability matrix are staged here, not yet written (`sync` writes
+/// them only with the release).
 pub struct FetchSummary {
     pub root: PathBuf,
     pub table: Table,
     pub cache: Cache,
+    /// Upper-case codes of the targets that failed.
     pub failed: Vec<String>,
+    /// The lock with the accepted specs recorded.
+    pub lock: Lock,
+    /// Whether `lock` differs from the file.
+    pub lock_changed: bool,
+    /// The availability matrix to write, when it changed or is missing.
+    pub availability: Option<String>,
+}
+
+impl FetchSummary {
+    /// The staged files, `(path relative to the root, text)`.
+    pub fn staged_files(&self) -> Result<Vec<(String, String)>> {
+        let mut files = Vec::new();
+        if self.lock_changed {
+            files.push((LOCK_PATH.to_string(), self.lock.render()?));
+        }
+        if let Some(text) = &self.availability {
+            files.push((AVAILABILITY_PATH.to_string(), text.clone()));
+        }
+        Ok(files)
+    }
 }
 
 pub fn run(args: FetchArgs) -> Result<()> {
     let allow_partial = args.allow_partial;
     let summary = fetch(args)?;
+    for (path, text) in summary.staged_files()? {
+        write_atomically(&summary.root.join(path), text.as_bytes())?;
+    }
     if !summary.failed.is_empty() && !allow_partial {
         bail!(
             "{} spec(s) could not be fetched: {} (the others were kept; --allow-partial exits 0)",
@@ -74,8 +100,8 @@ fn seconds(value: f64, what: &str) -> Result<Duration> {
     Duration::try_from_secs_f64(value).map_err(|e| anyhow!("--{what} {value}: {e}"))
 }
 
-/// Fetches, updates the lock and the availability matrix; failures are
-/// returned in the summary, not as an error.
+/// Fetches into the cache and stages the lock and the availability
+/// matrix; failures are returned in the summary, not as an error.
 pub fn fetch(args: FetchArgs) -> Result<FetchSummary> {
     let root = args.workspace.clone().unwrap_or_else(workspace_root);
     // Everything about the input is checked before any request is sent.
@@ -110,20 +136,28 @@ pub fn fetch(args: FetchArgs) -> Result<FetchSummary> {
                 lock.deployments.insert(key.clone(), spec.clone());
                 updated += 1;
             }
-            Ok(Outcome::Unchanged) => {}
+            Ok(Outcome::Unchanged) => {
+                let Some(target) = targets.iter().find(|t| &t.key == key) else {
+                    continue;
+                };
+                let location = settings.source.location(target);
+                let recorded = lock.deployments.get(key);
+                if let Some(spec) = fetch::unrecorded(&cache, key, &location, recorded)? {
+                    lock.deployments.insert(key.clone(), spec);
+                    updated += 1;
+                }
+            }
             Err(reason) => {
                 eprintln!("error: {reason}");
                 failed.push(key.to_uppercase());
             }
         }
     }
-    if updated > 0 {
-        lock.write(&lock_path)?;
-    }
-    let availability = root.join(AVAILABILITY_PATH);
-    if updated > 0 || !availability.exists() {
-        write_matrix(&table, &cache, &lock, &availability)?;
-    }
+    let availability = if updated > 0 || !root.join(AVAILABILITY_PATH).exists() {
+        matrix_text(&table, &cache, &lock)?
+    } else {
+        None
+    };
     println!(
         "fetch: {} updated, {} unchanged, {} failed",
         updated,
@@ -135,11 +169,15 @@ pub fn fetch(args: FetchArgs) -> Result<FetchSummary> {
         table,
         cache,
         failed,
+        lock,
+        lock_changed: updated > 0,
+        availability,
     })
 }
 
-/// Recomputes the matrix from every cached deployment spec.
-fn write_matrix(table: &Table, cache: &Cache, lock: &Lock, path: &Path) -> Result<()> {
+/// Recomputes the matrix from every cached deployment spec: its text, or
+/// `None` when the canonical deployment has no cached spec.
+fn matrix_text(table: &Table, cache: &Cache, lock: &Lock) -> Result<Option<String>> {
     let mut specs = BTreeMap::new();
     for deployment in &table.deployments {
         let key = deployment.code.to_ascii_lowercase();
@@ -157,7 +195,7 @@ fn write_matrix(table: &Table, cache: &Cache, lock: &Lock, path: &Path) -> Resul
     let canonical = table.canonical.to_ascii_uppercase();
     match matrix::compute(&canonical, &specs) {
         Some(m) => {
-            write_atomically(path, m.render()?.as_bytes())?;
+            let text = m.render()?;
             let gaps: Vec<String> = m
                 .deployments
                 .iter()
@@ -173,10 +211,13 @@ fn write_matrix(table: &Table, cache: &Cache, lock: &Lock, path: &Path) -> Resul
                     format!("; {}", gaps.join(", "))
                 }
             );
+            Ok(Some(text))
         }
-        None => println!(
-            "availability: not written ({canonical}, the canonical deployment, has no cached spec)"
-        ),
+        None => {
+            println!(
+                "availability: not written ({canonical}, the canonical deployment, has no cached spec)"
+            );
+            Ok(None)
+        }
     }
-    Ok(())
 }

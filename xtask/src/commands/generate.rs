@@ -113,7 +113,7 @@ fn parts_dir(api: Api) -> &'static str {
 
 /// Files under the parts directories that the generator did not produce
 /// (left by an older spec), relative to the root.
-fn stale_parts(generated: &Generated, root: &Path) -> Vec<String> {
+pub fn stale_parts(generated: &Generated, root: &Path) -> Vec<String> {
     let expected: std::collections::HashSet<&str> = generated
         .files
         .iter()
@@ -262,7 +262,8 @@ pub fn run(args: GenerateArgs) -> Result<()> {
     Ok(())
 }
 
-fn locked(run: &ApiRun, root: &Path) -> LockedSpec {
+/// The lock entry of a generated API.
+pub fn locked(run: &ApiRun, root: &Path) -> LockedSpec {
     let spec = &run.spec.spec;
     LockedSpec {
         source: display_relative(&spec.path, root),

@@ -70,6 +70,14 @@ impl Measured {
     }
 }
 
+/// Whether `cargo semver-checks` runs on this machine.
+pub fn semver_checks_installed() -> bool {
+    std::process::Command::new("cargo")
+        .args(["semver-checks", "--version"])
+        .output()
+        .is_ok_and(|out| out.status.success())
+}
+
 /// Runs the command: 0 with the bump on the last line, 2 on bad input or
 /// a failed build; with `--shared-releases`, 1 when a prediction is wrong.
 pub fn main(args: SemverArgs) -> ExitCode {

@@ -106,11 +106,7 @@ pub fn run(args: TestArgs) -> Result<()> {
 /// cargo-semver-checks it prints a notice and passes, except under
 /// `CI=true`.
 fn semver_agreement(root: &std::path::Path) -> Result<()> {
-    let installed = Command::new("cargo")
-        .args(["semver-checks", "--version"])
-        .output()
-        .is_ok_and(|out| out.status.success());
-    if !installed {
+    if !semver::semver_checks_installed() {
         if std::env::var("CI").is_ok_and(|v| v == "true") {
             bail!("cargo-semver-checks is not installed (CI=true): see .ci/run");
         }

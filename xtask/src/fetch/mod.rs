@@ -173,6 +173,24 @@ fn fetch_one(
     Ok(Outcome::Updated(fetched(location, &spec)))
 }
 
+/// The lock record of the spec cached for `key`, when it differs from
+/// `recorded` (a sync that refused a spec leaves it in the cache, and the
+/// next fetch finds it unchanged: the lock must still catch up).
+pub fn unrecorded(
+    cache: &Cache,
+    key: &str,
+    location: &str,
+    recorded: Option<&FetchedSpec>,
+) -> anyhow::Result<Option<FetchedSpec>> {
+    let path = cache.spec_path(key);
+    let spec = load::load_file(&path)
+        .map_err(|e| anyhow::anyhow!("cannot read the cached spec of {key}: {e}"))?;
+    Ok(match recorded {
+        Some(entry) if entry.sha256 == spec.sha256 => None,
+        _ => Some(fetched(location, &spec)),
+    })
+}
+
 fn fetched(location: &str, spec: &LoadedSpec) -> FetchedSpec {
     FetchedSpec {
         url: location.to_string(),

@@ -99,31 +99,7 @@ impl Report<'_> {
     /// The shown changes folded by origin, breaking first, then in the order
     /// they were found.
     pub fn groups(&self) -> Vec<Group<'_>> {
-        let mut groups: Vec<Group<'_>> = Vec::new();
-        let mut index: std::collections::HashMap<_, usize> = std::collections::HashMap::new();
-        for change in self.shown() {
-            let key = (change.origin.as_str(), change.kind, change.severity);
-            match index.get(&key) {
-                Some(&at) => {
-                    let group = &mut groups[at];
-                    group.both_sides |= change.direction != group.first.direction;
-                    if !group.operations.contains(&change.operation.as_str()) {
-                        group.operations.push(&change.operation);
-                    }
-                }
-                None => {
-                    index.insert(key, groups.len());
-                    groups.push(Group {
-                        first: change,
-                        operations: vec![&change.operation],
-                        both_sides: false,
-                    });
-                }
-            }
-        }
-        // Stable: within a severity, the order of discovery stays.
-        groups.sort_by_key(|g| std::cmp::Reverse(g.first.severity));
-        groups
+        groups(self.shown())
     }
 
     /// `major (0.1.0 → 0.2.0)` or `major`.
@@ -147,4 +123,34 @@ pub fn listed(items: &[&str], most: usize) -> String {
         text.push_str(&format!(" (+{} more)", items.len() - most));
     }
     text
+}
+
+/// `changes` folded by origin, kind and severity: breaking first, then in
+/// the order they were found.
+pub fn groups<'a>(changes: impl IntoIterator<Item = &'a Change>) -> Vec<Group<'a>> {
+    let mut groups: Vec<Group<'a>> = Vec::new();
+    let mut index: std::collections::HashMap<_, usize> = std::collections::HashMap::new();
+    for change in changes {
+        let key = (change.origin.as_str(), change.kind, change.severity);
+        match index.get(&key) {
+            Some(&at) => {
+                let group = &mut groups[at];
+                group.both_sides |= change.direction != group.first.direction;
+                if !group.operations.contains(&change.operation.as_str()) {
+                    group.operations.push(&change.operation);
+                }
+            }
+            None => {
+                index.insert(key, groups.len());
+                groups.push(Group {
+                    first: change,
+                    operations: vec![&change.operation],
+                    both_sides: false,
+                });
+            }
+        }
+    }
+    // Stable: within a severity, the order of discovery stays.
+    groups.sort_by_key(|g| std::cmp::Reverse(g.first.severity));
+    groups
 }
