@@ -54,6 +54,10 @@ pub enum Error {
         #[source]
         source: reqwest::Error,
     },
+    /// A search job ended without its results (cancelled by Sumo, or
+    /// force-paused past what can be split).
+    #[error("search job {id}: {message}")]
+    SearchJob { id: String, message: String },
     /// A success status whose body is not what the spec says.
     #[error("{operation}: unexpected response body (status {status}): {message}")]
     InvalidResponse {

@@ -42,6 +42,7 @@ mod lookup;
 #[cfg(feature = "organizations-management")]
 pub mod organizations;
 pub mod pagination;
+pub mod search;
 mod transport;
 #[cfg(feature = "orgs-management")]
 mod usages;
