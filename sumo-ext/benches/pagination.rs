@@ -22,77 +22,21 @@
 
 mod common;
 
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::num::NonZeroU32;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicIsize, AtomicUsize, Ordering::Relaxed};
+use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
+use common::heap::{self, ALLOCATED, ALLOCATIONS, CURRENT, PEAK};
 use common::{Answer, Server};
 use futures::TryStreamExt;
 use sumo_ext::{Credentials, Deployment, Limits, RetryPolicy, SumoClient};
 
 const PAGE_SIZE: usize = 100;
 
-/// Counts the live heap bytes of every thread but the loopback server's.
-struct Counting;
-
-static CURRENT: AtomicIsize = AtomicIsize::new(0);
-static PEAK: AtomicIsize = AtomicIsize::new(0);
-static ALLOCATED: AtomicUsize = AtomicUsize::new(0);
-static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
-
-fn grow(bytes: usize) {
-    let now = CURRENT.fetch_add(bytes as isize, Relaxed) + bytes as isize;
-    PEAK.fetch_max(now, Relaxed);
-    ALLOCATED.fetch_add(bytes, Relaxed);
-    ALLOCATIONS.fetch_add(1, Relaxed);
-}
-
-fn shrink(bytes: usize) {
-    CURRENT.fetch_sub(bytes as isize, Relaxed);
-}
-
-// SAFETY: every call is forwarded to `System` unchanged; the counters are
-// atomics, and the thread-local flag is a const-initialised `Cell` that
-// neither allocates nor has a destructor.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let p = unsafe { System.alloc(layout) };
-        if !p.is_null() && !common::on_server_thread() {
-            grow(layout.size());
-        }
-        p
-    }
-
-    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        let p = unsafe { System.alloc_zeroed(layout) };
-        if !p.is_null() && !common::on_server_thread() {
-            grow(layout.size());
-        }
-        p
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        unsafe { System.dealloc(ptr, layout) };
-        if !common::on_server_thread() {
-            shrink(layout.size());
-        }
-    }
-
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        let p = unsafe { System.realloc(ptr, layout, new_size) };
-        if !p.is_null() && !common::on_server_thread() {
-            shrink(layout.size());
-            grow(new_size);
-        }
-        p
-    }
-}
-
 #[global_allocator]
-static GLOBAL: Counting = Counting;
+static GLOBAL: heap::Counting = heap::Counting;
 
 /// The page `index` (0-based) of `total`, as Sumo sends it.
 fn page(index: usize, total: usize) -> Bytes {

@@ -45,7 +45,9 @@ fn times(messages: &[sumo_ext::search::Message]) -> Vec<i64> {
 }
 
 fn api_error(error: &Error) -> &sumo_ext::ApiError {
-    error.api().unwrap_or_else(|| panic!("not an API error: {error:?}"))
+    error
+        .api()
+        .unwrap_or_else(|| panic!("not an API error: {error:?}"))
 }
 
 #[tokio::test]
@@ -156,7 +158,11 @@ async fn messages_come_in_pages_of_at_most_the_page_size_newest_first() {
     assert_eq!(log.pages, 3, "10,000 + 10,000 + 5,000");
     assert_eq!(log.largest_limit, 10_000);
     // The fields and their types come with each message.
-    let raw = messages[0].fields().iter().find(|f| f.name == "_raw").unwrap();
+    let raw = messages[0]
+        .fields()
+        .iter()
+        .find(|f| f.name == "_raw")
+        .unwrap();
     assert_eq!(raw.field_type, FieldType::String);
     assert_eq!(fake.jobs_left(), 0);
 
@@ -177,7 +183,10 @@ async fn messages_come_in_pages_of_at_most_the_page_size_newest_first() {
         .try_fold(0, |n, _| async move { Ok(n + 1) })
         .await
         .unwrap();
-    assert_eq!((count, fake.log().pages, fake.log().largest_limit), (250, 3, 100));
+    assert_eq!(
+        (count, fake.log().pages, fake.log().largest_limit),
+        (250, 3, 100)
+    );
     assert_eq!(fake.jobs_left(), 0);
 }
 
@@ -376,12 +385,18 @@ async fn a_force_paused_search_is_split_until_every_part_completes() {
         .unwrap();
     let times = times(&messages);
     assert_eq!(times.len(), 1_000, "every message");
-    assert!(times.windows(2).all(|w| w[0] > w[1]), "in order, no duplicate");
+    assert!(
+        times.windows(2).all(|w| w[0] > w[1]),
+        "in order, no duplicate"
+    );
     assert_eq!((times[0], times[999]), (to, from));
     let ids: HashSet<_> = messages.iter().map(|m| m.get("_messageid")).collect();
     assert_eq!(ids.len(), 1_000);
     let parts = fake.log().creates - before;
-    assert!(parts >= 7, "1,000 messages at 300 a search: {parts} searches");
+    assert!(
+        parts >= 7,
+        "1,000 messages at 300 a search: {parts} searches"
+    );
     assert_eq!(fake.jobs_left(), 0);
 }
 
@@ -416,7 +431,11 @@ async fn jobs_are_deleted_however_the_reader_ends() {
 
     // A future cancelled by a timeout.
     let reading = search.clone().messages().try_collect::<Vec<_>>();
-    assert!(tokio::time::timeout(Duration::from_millis(30), reading).await.is_err());
+    assert!(
+        tokio::time::timeout(Duration::from_millis(30), reading)
+            .await
+            .is_err()
+    );
     assert_eq!(fake.settle().await, 0, "cancelled future");
 
     // An explicit delete.
@@ -455,7 +474,10 @@ async fn both_error_shapes_and_bad_input_reach_the_caller_typed() {
         .start()
         .await
         .unwrap_err();
-    assert!(api_error(&error).has_code("searchjob.unknown.timezone"), "{error}");
+    assert!(
+        api_error(&error).has_code("searchjob.unknown.timezone"),
+        "{error}"
+    );
 
     // Refused credentials: the `errors` list of the newer APIs.
     let error = client_with(&fake, "bad", RetryPolicy::none())
@@ -469,11 +491,106 @@ async fn both_error_shapes_and_bad_input_reach_the_caller_typed() {
     assert_eq!(api.status.as_u16(), 401);
     assert!(api.has_code("unauthorized"), "{error}");
     assert_eq!(api.id.as_deref(), Some("FAKE2-AUTH"));
-    assert!(!format!("{error:?}").contains("key\""), "no secret in Debug");
+    assert!(
+        !format!("{error:?}").contains("key\""),
+        "no secret in Debug"
+    );
 
     // Nothing sent without a range.
     let error = client(&fake).search("error").start().await.unwrap_err();
     assert!(matches!(error, Error::InvalidRequest { .. }), "{error:?}");
     assert!(error.to_string().contains("`from`"), "{error}");
     assert_eq!((fake.log().creates, fake.jobs_left()), (0, 0));
+}
+
+/// The `search` example, built by `cargo test` beside the test binaries
+/// (built here when this test was run alone).
+fn example_binary() -> std::path::PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    let dir = exe.parent().and_then(|deps| deps.parent()).unwrap();
+    let binary = dir.join("examples").join("search");
+    if !binary.exists() {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let status = std::process::Command::new(cargo)
+            .args(["build", "-p", "sumo-ext", "--example", "search"])
+            .status()
+            .unwrap();
+        assert!(status.success(), "cargo build --example search");
+    }
+    binary
+}
+
+#[tokio::test]
+async fn the_search_example_prints_ndjson_and_a_summary() {
+    let config = Config {
+        messages: 120,
+        ..Config::default()
+    };
+    let fake = Fake::start(config.clone()).await;
+    let (from, to) = range(&config);
+    let binary = example_binary();
+    let run = |args: Vec<String>| {
+        let binary = binary.clone();
+        let uri = fake.uri();
+        tokio::task::spawn_blocking(move || {
+            std::process::Command::new(binary)
+                .args(args)
+                .env("SUMO_ACCESS_ID", "example")
+                .env("SUMO_ACCESS_KEY", "key")
+                .env("SUMO_ENDPOINT", uri)
+                .env_remove("SUMO_DEPLOYMENT")
+                .output()
+                .unwrap()
+        })
+    };
+    let args = |extra: &[&str]| -> Vec<String> {
+        let mut args = vec![
+            "error".to_string(),
+            "--from".into(),
+            from.to_string(),
+            "--to".into(),
+            to.to_string(),
+        ];
+        args.extend(extra.iter().map(|s| s.to_string()));
+        args
+    };
+
+    let out = run(args(&[])).await.unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 120);
+    assert!(
+        lines[0]["_raw"]
+            .as_str()
+            .unwrap()
+            .contains("message number 119")
+    );
+    assert!(
+        stderr.contains("state: DONE GATHERING RESULTS, 120 messages, 2 warning(s)"),
+        "{stderr}"
+    );
+
+    let out = run(args(&["--records"])).await.unwrap();
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("not.an.aggregation"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let out = run(args(&["--time-zone", "Nowhere/Else"])).await.unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("searchjob.unknown.timezone"));
+
+    let out = run(vec!["error".into(), "--from".into(), "yesterday".into()])
+        .await
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--from"));
+    assert_eq!(fake.settle().await, 0);
 }

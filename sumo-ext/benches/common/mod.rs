@@ -2,12 +2,14 @@
 //! 127.0.0.1:0, run on its own thread (with its own single-threaded tokio
 //! runtime) inside the bench process, plus statistics helpers.
 //!
-//! The server reads request heads (no bodies: the benchmarks send GETs),
-//! asks a handler for the answer and writes it in one `write_all` with a
+//! The server reads request heads (a body is skipped by its
+//! `content-length`), asks a handler for the answer and writes it in one `write_all` with a
 //! `content-length`, so every answer costs the same few microseconds and
 //! the connection stays open.
 
 #![allow(dead_code)]
+
+pub mod heap;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -51,6 +53,9 @@ impl Answer {
 /// Gets the request target (`/v1/users?token=..`) and answers it.
 pub type Handler = Arc<dyn Fn(&str) -> Answer + Send + Sync>;
 
+/// Gets the method and the target, and answers them.
+pub type MethodHandler = Arc<dyn Fn(&str, &str) -> Answer + Send + Sync>;
+
 /// A running loopback server; it lives as long as the process.
 pub struct Server {
     pub url: String,
@@ -69,6 +74,11 @@ pub fn on_server_thread() -> bool {
 
 impl Server {
     pub fn start(handler: Handler) -> Self {
+        Self::start_with_method(Arc::new(move |_: &str, target: &str| handler(target)))
+    }
+
+    /// A server whose handler also sees the method.
+    pub fn start_with_method(handler: MethodHandler) -> Self {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
         listener.set_nonblocking(true).unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
@@ -98,7 +108,7 @@ impl Server {
     }
 }
 
-async fn serve(mut stream: TcpStream, handler: Handler) -> std::io::Result<()> {
+async fn serve(mut stream: TcpStream, handler: MethodHandler) -> std::io::Result<()> {
     stream.set_nodelay(true)?;
     let mut buf = Vec::with_capacity(4096);
     let mut out = Vec::with_capacity(64 * 1024);
@@ -116,12 +126,30 @@ async fn serve(mut stream: TcpStream, handler: Handler) -> std::io::Result<()> {
             buf.extend_from_slice(&chunk[..n]);
         };
         let head = std::str::from_utf8(&buf[..head_end]).unwrap_or("");
+        let method = head.split(' ').next().unwrap_or("GET").to_string();
         let target = head.split(' ').nth(1).unwrap_or("/").to_string();
         let close = head
             .lines()
             .any(|l| l.eq_ignore_ascii_case("connection: close"));
+        let body = head
+            .lines()
+            .find_map(|l| {
+                let (name, value) = l.split_once(':')?;
+                name.eq_ignore_ascii_case("content-length")
+                    .then(|| value.trim().parse::<usize>().ok())?
+            })
+            .unwrap_or(0);
         buf.drain(..head_end);
-        let answer = handler(&target);
+        while buf.len() < body {
+            let mut chunk = [0u8; 4096];
+            let n = stream.read(&mut chunk).await?;
+            if n == 0 {
+                return Ok(());
+            }
+            buf.extend_from_slice(&chunk[..n]);
+        }
+        buf.drain(..body);
+        let answer = handler(&method, &target);
         if !answer.delay.is_zero() {
             tokio::time::sleep(answer.delay).await;
         }
@@ -147,6 +175,7 @@ async fn serve(mut stream: TcpStream, handler: Handler) -> std::io::Result<()> {
 fn reason(status: u16) -> &'static str {
     match status {
         200 => "OK",
+        202 => "Accepted",
         404 => "Not Found",
         429 => "Too Many Requests",
         _ => "Status",

@@ -22,7 +22,7 @@ pub(crate) struct Job {
     pub(crate) url: Url,
     /// The job's own cookies: follow-up requests without them get 404.
     jar: Jar,
-    progress: Mutex<Progress>,
+    progress: Arc<Mutex<Progress>>,
     last_request: Mutex<Instant>,
     deleted: AtomicBool,
     pub(crate) poll_interval: Duration,
@@ -112,7 +112,7 @@ impl Job {
             id,
             url,
             jar,
-            progress: Mutex::new(Progress::default()),
+            progress: Arc::new(Mutex::new(Progress::default())),
             last_request: Mutex::new(Instant::now()),
             deleted: AtomicBool::new(false),
             poll_interval,
@@ -135,6 +135,11 @@ impl Job {
             .unwrap_or_else(|e| e.into_inner())
             .add(&status);
         Ok(status)
+    }
+
+    /// The progress, shared (it outlives the job).
+    pub(crate) fn progress_cell(&self) -> Arc<Mutex<Progress>> {
+        self.progress.clone()
     }
 
     pub(crate) fn progress(&self) -> Progress {

@@ -266,6 +266,18 @@ impl Search {
     }
 }
 
+/// The progress of a job, readable after the handle is gone; see
+/// [`SearchJob::watch`].
+#[derive(Debug, Clone)]
+pub struct Watch(Arc<std::sync::Mutex<Progress>>);
+
+impl Watch {
+    /// What the job's polls found so far.
+    pub fn progress(&self) -> Progress {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+}
+
 /// A search job on the server. Dropping the handle deletes the job.
 pub struct SearchJob {
     job: Arc<Job>,
@@ -307,6 +319,12 @@ impl SearchJob {
     /// What the polls found so far.
     pub fn progress(&self) -> Progress {
         self.job.progress()
+    }
+
+    /// A view of the progress that outlives the handle: read it while the
+    /// job's [`SearchJob::messages`] stream runs, or after it ended.
+    pub fn watch(&self) -> Watch {
+        Watch(self.job.progress_cell())
     }
 
     /// Messages `offset..offset + limit` (`limit` at most [`MAX_PAGE`]),

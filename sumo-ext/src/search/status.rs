@@ -160,7 +160,8 @@ impl Progress {
         self.message_count = status.message_count;
         self.record_count = status.record_count;
         self.errors.extend(status.pending_errors.iter().cloned());
-        self.warnings.extend(status.pending_warnings.iter().cloned());
+        self.warnings
+            .extend(status.pending_warnings.iter().cloned());
         self.histogram_buckets
             .extend(status.histogram_buckets.iter().cloned());
         self.polls += 1;
@@ -189,9 +190,8 @@ mod tests {
 
     #[test]
     fn progress_adds_up_what_each_poll_says_is_new() {
-        let poll = |json: &str| -> Status {
-            serde_json::from_str::<WireStatus>(json).unwrap().into()
-        };
+        let poll =
+            |json: &str| -> Status { serde_json::from_str::<WireStatus>(json).unwrap().into() };
         let mut progress = Progress::default();
         progress.add(&poll(
             r#"{"state":"GATHERING RESULTS","messageCount":5,"pendingWarnings":["slow"],

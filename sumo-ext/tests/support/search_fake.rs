@@ -159,7 +159,13 @@ impl Fake {
 
     /// The state of the only job, if there is one.
     pub fn job_state(&self) -> Option<&'static str> {
-        self.state.lock().unwrap().jobs.values().next().map(|j| j.state)
+        self.state
+            .lock()
+            .unwrap()
+            .jobs
+            .values()
+            .next()
+            .map(|j| j.state)
     }
 }
 
@@ -294,11 +300,19 @@ impl Responder {
         }
         let query = body["query"].as_str().unwrap_or("");
         if query.trim().is_empty() {
-            return legacy(400, "searchjob.no.query", "No 'query' parameter was provided.");
+            return legacy(
+                400,
+                "searchjob.no.query",
+                "No 'query' parameter was provided.",
+            );
         }
         let (start, step) = (self.config.start, self.config.step.max(1));
         let index = |t: i64| -> i64 { (t - start).div_euclid(step) };
-        let lowest = if from <= start { 0 } else { index(from - 1) + 1 };
+        let lowest = if from <= start {
+            0
+        } else {
+            index(from - 1) + 1
+        };
         let highest = index(to).min(self.config.messages as i64 - 1);
         let count = (highest - lowest + 1).max(0) as u64;
         state.next += 1;
@@ -320,7 +334,10 @@ impl Responder {
         );
         state.log.creates += 1;
         ResponseTemplate::new(202)
-            .append_header("set-cookie", format!("{cookie}; Path=/api; HttpOnly").as_str())
+            .append_header(
+                "set-cookie",
+                format!("{cookie}; Path=/api; HttpOnly").as_str(),
+            )
             .append_header("set-cookie", "AWSALB=fake; Path=/")
             .set_body_json(json!({"id": id, "link": {"rel": "self", "href": "jobs/"}}))
     }
@@ -333,15 +350,19 @@ impl Responder {
         job.polls += 1;
         let mut warnings = Vec::new();
         let mut buckets = Vec::new();
-        if job.polls > config.polls_before_start && !matches!(job.state, "DONE GATHERING RESULTS" | "FORCE PAUSED") {
+        if job.polls > config.polls_before_start
+            && !matches!(job.state, "DONE GATHERING RESULTS" | "FORCE PAUSED")
+        {
             if job.state == "NOT STARTED" {
                 warnings.push(format!("warning at poll {}", job.polls));
             }
             let before = job.found;
             job.found = (job.found + config.found_per_poll).min(job.count);
             let cap = config.force_pause_at.filter(|_| !job.aggregate);
-            buckets.push(json!({"startTimestamp": config.start + before as i64 * config.step,
-                                "length": config.step, "count": job.found - before}));
+            buckets.push(
+                json!({"startTimestamp": config.start + before as i64 * config.step,
+                                "length": config.step, "count": job.found - before}),
+            );
             job.state = match cap {
                 Some(cap) if job.found >= cap && job.count > cap => {
                     job.found = cap;
@@ -362,7 +383,11 @@ impl Responder {
             job.reported_unknown = true;
             reported = unknown.clone();
         }
-        let records = if job.aggregate && job.state == "DONE GATHERING RESULTS" { 3 } else { 0 };
+        let records = if job.aggregate && job.state == "DONE GATHERING RESULTS" {
+            3
+        } else {
+            0
+        };
         ResponseTemplate::new(200).set_body_json(json!({
             "state": reported,
             "messageCount": job.found,
@@ -380,7 +405,11 @@ impl Responder {
             return legacy(400, "searchjob.offset.missing", "Offset is missing.");
         };
         if limit == 0 || limit > 10_000 {
-            return legacy(400, "searchjob.limit.invalid", "Limit must be from 1 to 10,000.");
+            return legacy(
+                400,
+                "searchjob.limit.invalid",
+                "Limit must be from 1 to 10,000.",
+            );
         }
         state.log.pages += 1;
         state.log.largest_limit = state.log.largest_limit.max(limit);
