@@ -22,6 +22,7 @@ pub mod regional;
 #[rustfmt::skip]
 pub mod organizations;
 
+mod operation;
 mod page;
 #[doc(hidden)]
 pub mod paths;
@@ -29,5 +30,6 @@ pub mod paths;
 pub mod responses;
 mod transport;
 
+pub use operation::{Operation, Paged};
 pub use page::Page;
 pub use transport::{Hooks, Transport, TransportFuture};

@@ -42,6 +42,7 @@ mod lookup;
 #[cfg(feature = "organizations-management")]
 pub mod organizations;
 pub mod pagination;
+pub mod prelude;
 pub mod search;
 mod transport;
 #[cfg(feature = "orgs-management")]
@@ -67,14 +68,6 @@ use std::task::{Context, Poll, ready};
 use sumo_generated_client::regional::{ByteStream, ResponseValue};
 
 /// Awaits a generated call and converts its error.
-#[cfg_attr(
-    not(any(
-        feature = "orgs-management",
-        feature = "organizations-management",
-        feature = "user-management"
-    )),
-    allow(dead_code)
-)]
 pub(crate) fn call<T, F>(operation: &'static str, request: F) -> Call<F>
 where
     F: Future<Output = Result<ResponseValue<T>, GeneratedError>>,

@@ -6,7 +6,7 @@ use std::num::NonZeroU32;
 use futures::Stream;
 use sumo_generated_client::organizations::{self as orgs, types as ot};
 
-use crate::pagination::{items, pages};
+use crate::prelude::PagedExt;
 use crate::{Error, call};
 
 /// A client for the `organizations.sumologic.com` assembly, from
@@ -50,23 +50,17 @@ impl OrganizationsClient {
         status: Option<&str>,
         page_size: Option<NonZeroU32>,
     ) -> impl Stream<Item = Result<ot::ReadOrganizationResponse, Error>> + '_ {
-        let status = status.map(str::to_string);
-        items(pages(move |token: Option<String>| {
-            let mut request = self
-                .raw
-                .list_organizations()
-                .parent_deployment_id(self.parent_deployment_id.as_str());
-            if let Some(status) = &status {
-                request = request.status(status.as_str());
-            }
-            if let Some(limit) = page_size {
-                request = request.limit(crate::pagination::limit(limit));
-            }
-            if let Some(token) = token {
-                request = request.token(token);
-            }
-            call("list_organizations", request.send())
-        }))
+        let mut request = self
+            .raw
+            .list_organizations()
+            .parent_deployment_id(self.parent_deployment_id.as_str());
+        if let Some(status) = status {
+            request = request.status(status);
+        }
+        if let Some(limit) = page_size {
+            request = request.limit(crate::pagination::limit(limit));
+        }
+        request.items()
     }
 
     /// One child organization.
@@ -84,22 +78,15 @@ impl OrganizationsClient {
         &self,
         org_ids: &[&str],
     ) -> impl Stream<Item = Result<ot::BasicUsage, Error>> + '_ {
-        let ids: Vec<String> = org_ids.iter().map(|s| s.to_string()).collect();
-        items(pages(move |token: Option<String>| {
-            let ids = ids.clone();
-            async move {
-                let body: Vec<ot::ChildOrgId> = ids.into_iter().map(ot::ChildOrgId::from).collect();
-                let mut request = self
-                    .raw
-                    .get_usages()
-                    .parent_deployment_id(self.parent_deployment_id.as_str())
-                    .body(body);
-                if let Some(token) = token {
-                    request = request.token(token);
-                }
-                call("get_usages", request.send()).await
-            }
-        }))
+        let body: Vec<ot::ChildOrgId> = org_ids
+            .iter()
+            .map(|id| ot::ChildOrgId::from(id.to_string()))
+            .collect();
+        self.raw
+            .get_usages()
+            .parent_deployment_id(self.parent_deployment_id.as_str())
+            .body(body)
+            .items()
     }
 
     /// Credits usage of one child organization.

@@ -5,7 +5,7 @@ use std::num::NonZeroU32;
 use futures::Stream;
 use sumo_generated_client::regional::types::{ListUserModelsResponse, UserModel};
 
-use crate::pagination::{items, pages};
+use crate::prelude::{OperationExt, PagedExt};
 use crate::{Error, SumoClient, call};
 
 /// The users operations of a [`SumoClient`] (`client.users()`).
@@ -237,7 +237,8 @@ impl<'a> ListUsers<'a> {
         self
     }
 
-    async fn page(&self, token: Option<String>) -> Result<ListUserModelsResponse, Error> {
+    /// The generated request with the filters set.
+    fn request(&self) -> sumo_generated_client::regional::builder::ListUsers<'a> {
         let mut request = self.client.raw.list_users();
         if let Some(email) = &self.email {
             request = request.email(email.as_str());
@@ -251,27 +252,21 @@ impl<'a> ListUsers<'a> {
         if let Some(limit) = self.limit {
             request = request.limit(crate::pagination::limit(limit));
         }
-        if let Some(token) = token {
-            request = request.token(token);
-        }
-        call("list_users", request.send()).await
+        request
     }
 
     /// The first page only.
     pub async fn first_page(&self) -> Result<ListUserModelsResponse, Error> {
-        self.page(None).await
+        self.request().call().await
     }
 
     /// Every page, fetched as the stream is read.
     pub fn pages(self) -> impl Stream<Item = Result<ListUserModelsResponse, Error>> + 'a {
-        pages(move |token| {
-            let this = self.clone();
-            async move { this.page(token).await }
-        })
+        self.request().pages()
     }
 
     /// Every user, one page in memory at a time.
     pub fn stream(self) -> impl Stream<Item = Result<UserModel, Error>> + 'a {
-        items(self.pages())
+        self.request().items()
     }
 }

@@ -99,6 +99,37 @@ mod tests {
             .collect()
     }
 
+    /// Every operation's builder is an `Operation`, and the builders of the
+    /// token-paged operations with a list are `Paged`: as many as the spec
+    /// has (30 regional, 2 organizations, counted from the spec here).
+    #[test]
+    fn every_builder_is_an_operation_and_every_listed_page_is_paged() {
+        let root = workspace_root();
+        let lock = Lock::read(&root.join("openapi/lock.toml")).expect("the lock reads");
+        for (api, paged_expected) in [(apis::REGIONAL, 30), (apis::ORGANIZATIONS, 2)] {
+            let source = resolve(&lock.api[api.name].source, &root);
+            let prepared = spec::prepare(api, &source, &root).expect("the locked spec prepares");
+            let document = &prepared.spec.document;
+            let paged = super::passes::paged_operations(document).len();
+            assert_eq!(paged, paged_expected, "{}: paged operations", api.name);
+            let (_, outcomes) =
+                super::syntax_tree(document, &super::passes::all_passes()).expect("generates");
+            let outcome = outcomes
+                .iter()
+                .find(|o| o.name == "operation-impls")
+                .expect("the pass ran");
+            let operations = crate::spec::load::operation_count(document);
+            assert_eq!(outcome.report.changes, operations + paged, "{}", api.name);
+            assert!(
+                outcome.report.notes.contains(&format!(
+                    "{operations} Operation impls, {paged} of them Paged"
+                )),
+                "{:?}",
+                outcome.report.notes
+            );
+        }
+    }
+
     /// The guard over passes that match progenitor's output: on the locked
     /// specs each one must find something to change, or a progenitor
     /// upgrade has switched it off.

@@ -1432,3 +1432,178 @@ impl<'a> GetProvisioning<'a> {
         }
     }
 }
+impl<'a> crate::Operation for GetDeployments<'a> {
+    type Output = ::std::vec::Vec<types::Deployment>;
+    const NAME: &'static str = "get_deployments";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for ListOrganizations<'a> {
+    type Output = types::ListOrganizationResponse;
+    const NAME: &'static str = "list_organizations";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Paged for ListOrganizations<'a> {
+    fn with_token(self, token: ::std::string::String) -> Self {
+        self.token(token)
+    }
+}
+impl<'a> crate::Operation for CreateOrganization<'a> {
+    type Output = types::ReadOrganizationResponse;
+    const NAME: &'static str = "create_organization";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for DelinkOrg<'a> {
+    type Output = types::SuccessMessage;
+    const NAME: &'static str = "delink_org";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for GetOrganization<'a> {
+    type Output = types::ReadOrganizationResponse;
+    const NAME: &'static str = "get_organization";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for UpdateSubscription<'a> {
+    type Output = types::ReadOrganizationResponse;
+    const NAME: &'static str = "update_subscription";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for DeleteOrg<'a> {
+    type Output = types::ReadOrganizationResponse;
+    const NAME: &'static str = "delete_org";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for CreateAccessKey<'a> {
+    type Output = types::AccessKey;
+    const NAME: &'static str = "create_access_key";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for GetParentOrgDetails<'a> {
+    type Output = types::ParentUsage;
+    const NAME: &'static str = "get_parent_org_details";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for GetUsages<'a> {
+    type Output = types::ListUsagesResponse;
+    const NAME: &'static str = "get_usages";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Paged for GetUsages<'a> {
+    fn with_token(self, token: ::std::string::String) -> Self {
+        self.token(token)
+    }
+}
+impl<'a> crate::Operation for GetAllocatedCredits<'a> {
+    type Output = types::AllocatedCredits;
+    const NAME: &'static str = "get_allocated_credits";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for GetOrgUsage<'a> {
+    type Output = types::DetailedUsage;
+    const NAME: &'static str = "get_org_usage";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for GetSubdomainLoginUrl<'a> {
+    type Output = types::Subdomain;
+    const NAME: &'static str = "get_subdomain_login_url";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for GetParentOrgInfo<'a> {
+    type Output = types::ParentOrgInfo;
+    const NAME: &'static str = "get_parent_org_info";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for GetProvisioning<'a> {
+    type Output = types::Provisioning;
+    const NAME: &'static str = "get_provisioning";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}

@@ -425,3 +425,74 @@ impl<'a> DeleteAccessKey<'a> {
         }
     }
 }
+impl<'a> crate::Operation for ListAccessKeys<'a> {
+    type Output = types::PaginatedListAccessKeysResult;
+    const NAME: &'static str = "list_access_keys";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Paged for ListAccessKeys<'a> {
+    fn with_token(self, token: ::std::string::String) -> Self {
+        self.token(token)
+    }
+}
+impl<'a> crate::Operation for CreateAccessKey<'a> {
+    type Output = types::AccessKey;
+    const NAME: &'static str = "create_access_key";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for ListPersonalAccessKeys<'a> {
+    type Output = types::ListAccessKeysResult;
+    const NAME: &'static str = "list_personal_access_keys";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for ListScopes<'a> {
+    type Output = types::ScopesList;
+    const NAME: &'static str = "list_scopes";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for UpdateAccessKey<'a> {
+    type Output = types::AccessKeyPublic;
+    const NAME: &'static str = "update_access_key";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for DeleteAccessKey<'a> {
+    type Output = ();
+    const NAME: &'static str = "delete_access_key";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}

@@ -732,3 +732,135 @@ impl<'a> DeletePendingUpdateRequest<'a> {
         }
     }
 }
+impl<'a> crate::Operation for GetAccountOwner<'a> {
+    type Output = ::std::string::String;
+    const NAME: &'static str = "get_account_owner";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for GetStatus<'a> {
+    type Output = types::AccountStatusResponse;
+    const NAME: &'static str = "get_status";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for GetSubdomain<'a> {
+    type Output = types::SubdomainDefinitionResponse;
+    const NAME: &'static str = "get_subdomain";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for UpdateSubdomain<'a> {
+    type Output = types::SubdomainDefinitionResponse;
+    const NAME: &'static str = "update_subdomain";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for CreateSubdomain<'a> {
+    type Output = types::SubdomainDefinitionResponse;
+    const NAME: &'static str = "create_subdomain";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for DeleteSubdomain<'a> {
+    type Output = ();
+    const NAME: &'static str = "delete_subdomain";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for RecoverSubdomains<'a> {
+    type Output = ();
+    const NAME: &'static str = "recover_subdomains";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for ExportUsageReport<'a> {
+    type Output = types::UsageReportResponse;
+    const NAME: &'static str = "export_usage_report";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for GetStatusForReport<'a> {
+    type Output = types::UsageReportStatusResponse;
+    const NAME: &'static str = "get_status_for_report";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for GetUsageForecast<'a> {
+    type Output = types::UsageForecastResponse;
+    const NAME: &'static str = "get_usage_forecast";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for GetPendingUpdateRequest<'a> {
+    type Output = types::PendingUpdateRequest;
+    const NAME: &'static str = "get_pending_update_request";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for DeletePendingUpdateRequest<'a> {
+    type Output = ();
+    const NAME: &'static str = "delete_pending_update_request";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}

@@ -643,3 +643,91 @@ impl<'a> GetAppDetails<'a> {
         }
     }
 }
+impl<'a> crate::Operation for AsyncInstallApp<'a> {
+    type Output = types::BeginAsyncJobResponseV2;
+    const NAME: &'static str = "async_install_app";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for GetAsyncInstallAppStatus<'a> {
+    type Output = types::AsyncInstallAppJobStatus;
+    const NAME: &'static str = "get_async_install_app_status";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for AsyncUninstallApp<'a> {
+    type Output = types::BeginAsyncJobResponseV2;
+    const NAME: &'static str = "async_uninstall_app";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for GetAsyncUninstallAppStatus<'a> {
+    type Output = types::AsyncUninstallAppJobStatus;
+    const NAME: &'static str = "get_async_uninstall_app_status";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for AsyncUpgradeApp<'a> {
+    type Output = types::BeginAsyncJobResponseV2;
+    const NAME: &'static str = "async_upgrade_app";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for GetAsyncUpgradeAppStatus<'a> {
+    type Output = types::AsyncUpgradeAppJobStatus;
+    const NAME: &'static str = "get_async_upgrade_app_status";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for ListAppsV2<'a> {
+    type Output = types::ListAppsV2Response;
+    const NAME: &'static str = "list_apps_v2";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for GetAppDetails<'a> {
+    type Output = types::GetAppDetailsResponse;
+    const NAME: &'static str = "get_app_details";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}

@@ -279,3 +279,47 @@ impl<'a> GetAsyncInstallStatus<'a> {
         }
     }
 }
+impl<'a> crate::Operation for ListApps<'a> {
+    type Output = types::ListAppsResult;
+    const NAME: &'static str = "list_apps";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for GetApp<'a> {
+    type Output = types::App;
+    const NAME: &'static str = "get_app";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for InstallApp<'a> {
+    type Output = types::BeginAsyncJobResponse;
+    const NAME: &'static str = "install_app";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for GetAsyncInstallStatus<'a> {
+    type Output = types::AsyncJobStatus;
+    const NAME: &'static str = "get_async_install_status";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}

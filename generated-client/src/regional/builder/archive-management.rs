@@ -327,3 +327,52 @@ impl<'a> ListArchiveJobsCountPerSource<'a> {
         }
     }
 }
+impl<'a> crate::Operation for ListArchiveJobsBySourceId<'a> {
+    type Output = types::ListArchiveJobsResponse;
+    const NAME: &'static str = "list_archive_jobs_by_source_id";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Paged for ListArchiveJobsBySourceId<'a> {
+    fn with_token(self, token: ::std::string::String) -> Self {
+        self.token(token)
+    }
+}
+impl<'a> crate::Operation for CreateArchiveJob<'a> {
+    type Output = types::ArchiveJob;
+    const NAME: &'static str = "create_archive_job";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for DeleteArchiveJob<'a> {
+    type Output = ();
+    const NAME: &'static str = "delete_archive_job";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for ListArchiveJobsCountPerSource<'a> {
+    type Output = types::ListArchiveJobsCount;
+    const NAME: &'static str = "list_archive_jobs_count_per_source";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}

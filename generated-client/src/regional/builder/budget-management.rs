@@ -547,3 +547,90 @@ impl<'a> GetBudgetUsage<'a> {
         }
     }
 }
+impl<'a> crate::Operation for GetBudgets<'a> {
+    type Output = types::ScanBudgetList;
+    const NAME: &'static str = "get_budgets";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Paged for GetBudgets<'a> {
+    fn with_token(self, token: ::std::string::String) -> Self {
+        self.token(token)
+    }
+}
+impl<'a> crate::Operation for CreateBudget<'a> {
+    type Output = types::ScanBudget;
+    const NAME: &'static str = "create_budget";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for GetBudget<'a> {
+    type Output = types::ScanBudget;
+    const NAME: &'static str = "get_budget";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for UpdateBudget<'a> {
+    type Output = types::ScanBudget;
+    const NAME: &'static str = "update_budget";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for DeleteBudget<'a> {
+    type Output = ();
+    const NAME: &'static str = "delete_budget";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for GetBudgetUsages<'a> {
+    type Output = types::ScanBudgetUsageList;
+    const NAME: &'static str = "get_budget_usages";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Paged for GetBudgetUsages<'a> {
+    fn with_token(self, token: ::std::string::String) -> Self {
+        self.token(token)
+    }
+}
+impl<'a> crate::Operation for GetBudgetUsage<'a> {
+    type Output = types::ScanBudgetUsage;
+    const NAME: &'static str = "get_budget_usage";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}

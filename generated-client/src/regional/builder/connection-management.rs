@@ -579,3 +579,85 @@ impl<'a> DeleteConnection<'a> {
         }
     }
 }
+impl<'a> crate::Operation for ListConnections<'a> {
+    type Output = types::ListConnectionsResponse;
+    const NAME: &'static str = "list_connections";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Paged for ListConnections<'a> {
+    fn with_token(self, token: ::std::string::String) -> Self {
+        self.token(token)
+    }
+}
+impl<'a> crate::Operation for CreateConnection<'a> {
+    type Output = types::Connection;
+    const NAME: &'static str = "create_connection";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for TestConnection<'a> {
+    type Output = types::TestConnectionResponse;
+    const NAME: &'static str = "test_connection";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for GetIncidentTemplates<'a> {
+    type Output = types::GetIncidentTemplatesResponse;
+    const NAME: &'static str = "get_incident_templates";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for GetConnection<'a> {
+    type Output = types::Connection;
+    const NAME: &'static str = "get_connection";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for UpdateConnection<'a> {
+    type Output = types::Connection;
+    const NAME: &'static str = "update_connection";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for DeleteConnection<'a> {
+    type Output = ();
+    const NAME: &'static str = "delete_connection";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}

@@ -1181,3 +1181,135 @@ impl<'a> MoveItem<'a> {
         }
     }
 }
+impl<'a> crate::Operation for GetItemByPath<'a> {
+    type Output = types::Content;
+    const NAME: &'static str = "get_item_by_path";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for GetPathById<'a> {
+    type Output = types::ContentPath;
+    const NAME: &'static str = "get_path_by_id";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for BeginAsyncExport<'a> {
+    type Output = types::BeginAsyncJobResponse;
+    const NAME: &'static str = "begin_async_export";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for GetAsyncExportStatus<'a> {
+    type Output = types::AsyncJobStatus;
+    const NAME: &'static str = "get_async_export_status";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for GetAsyncExportResult<'a> {
+    type Output = types::ContentSyncDefinition;
+    const NAME: &'static str = "get_async_export_result";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for BeginAsyncImport<'a> {
+    type Output = types::BeginAsyncJobResponse;
+    const NAME: &'static str = "begin_async_import";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for GetAsyncImportStatus<'a> {
+    type Output = types::AsyncJobStatus;
+    const NAME: &'static str = "get_async_import_status";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for BeginAsyncDelete<'a> {
+    type Output = types::BeginAsyncJobResponse;
+    const NAME: &'static str = "begin_async_delete";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for GetAsyncDeleteStatus<'a> {
+    type Output = types::AsyncJobStatus;
+    const NAME: &'static str = "get_async_delete_status";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for BeginAsyncCopy<'a> {
+    type Output = types::BeginAsyncJobResponse;
+    const NAME: &'static str = "begin_async_copy";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for AsyncCopyStatus<'a> {
+    type Output = types::AsyncJobStatus;
+    const NAME: &'static str = "async_copy_status";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for MoveItem<'a> {
+    type Output = ();
+    const NAME: &'static str = "move_item";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}

@@ -358,3 +358,36 @@ impl<'a> RemoveContentPermissions<'a> {
         }
     }
 }
+impl<'a> crate::Operation for GetContentPermissions<'a> {
+    type Output = types::ContentPermissionResult;
+    const NAME: &'static str = "get_content_permissions";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for AddContentPermissions<'a> {
+    type Output = types::ContentPermissionResult;
+    const NAME: &'static str = "add_content_permissions";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for RemoveContentPermissions<'a> {
+    type Output = types::ContentPermissionResult;
+    const NAME: &'static str = "remove_content_permissions";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}

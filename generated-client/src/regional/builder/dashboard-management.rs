@@ -1343,3 +1343,200 @@ impl<'a> DeleteReportSchedule<'a> {
         }
     }
 }
+impl<'a> crate::Operation for ListDashboards<'a> {
+    type Output = types::PaginatedDashboards;
+    const NAME: &'static str = "list_dashboards";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Paged for ListDashboards<'a> {
+    fn with_token(self, token: ::std::string::String) -> Self {
+        self.token(token)
+    }
+}
+impl<'a> crate::Operation for CreateDashboard<'a> {
+    type Output = types::Dashboard;
+    const NAME: &'static str = "create_dashboard";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for GetDashboard<'a> {
+    type Output = types::Dashboard;
+    const NAME: &'static str = "get_dashboard";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for UpdateDashboard<'a> {
+    type Output = types::Dashboard;
+    const NAME: &'static str = "update_dashboard";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for DeleteDashboard<'a> {
+    type Output = ();
+    const NAME: &'static str = "delete_dashboard";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for GenerateDashboardReport<'a> {
+    type Output = types::BeginAsyncJobResponse;
+    const NAME: &'static str = "generate_dashboard_report";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for GetAsyncReportGenerationStatus<'a> {
+    type Output = types::AsyncJobStatus;
+    const NAME: &'static str = "get_async_report_generation_status";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for GetAsyncReportGenerationResult<'a> {
+    type Output = ByteStream;
+    const NAME: &'static str = "get_async_report_generation_result";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for MigrateReportToDashboard<'a> {
+    type Output = types::BeginAsyncJobResponseV2;
+    const NAME: &'static str = "migrate_report_to_dashboard";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for PreviewMigrateReportToDashboard<'a> {
+    type Output = types::MigrationPreviewResponse;
+    const NAME: &'static str = "preview_migrate_report_to_dashboard";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for GetDashboardMigrationStatus<'a> {
+    type Output = types::AsyncJobStatus;
+    const NAME: &'static str = "get_dashboard_migration_status";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for GetDashboardMigrationResult<'a> {
+    type Output = types::DashboardMigrationResult;
+    const NAME: &'static str = "get_dashboard_migration_result";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for ListReportSchedules<'a> {
+    type Output = types::PaginatedReportSchedules;
+    const NAME: &'static str = "list_report_schedules";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Paged for ListReportSchedules<'a> {
+    fn with_token(self, token: ::std::string::String) -> Self {
+        self.token(token)
+    }
+}
+impl<'a> crate::Operation for CreateScheduleReport<'a> {
+    type Output = types::ReportSchedule;
+    const NAME: &'static str = "create_schedule_report";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for GetReportSchedule<'a> {
+    type Output = types::ReportSchedule;
+    const NAME: &'static str = "get_report_schedule";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for UpdateReportSchedule<'a> {
+    type Output = types::ReportSchedule;
+    const NAME: &'static str = "update_report_schedule";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for DeleteReportSchedule<'a> {
+    type Output = ();
+    const NAME: &'static str = "delete_report_schedule";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}

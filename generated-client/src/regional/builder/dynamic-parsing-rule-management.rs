@@ -394,3 +394,63 @@ impl<'a> DeleteDynamicParsingRule<'a> {
         }
     }
 }
+impl<'a> crate::Operation for ListDynamicParsingRules<'a> {
+    type Output = types::ListDynamicRulesResponse;
+    const NAME: &'static str = "list_dynamic_parsing_rules";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Paged for ListDynamicParsingRules<'a> {
+    fn with_token(self, token: ::std::string::String) -> Self {
+        self.token(token)
+    }
+}
+impl<'a> crate::Operation for CreateDynamicParsingRule<'a> {
+    type Output = types::DynamicRule;
+    const NAME: &'static str = "create_dynamic_parsing_rule";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for GetDynamicParsingRule<'a> {
+    type Output = types::DynamicRule;
+    const NAME: &'static str = "get_dynamic_parsing_rule";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for UpdateDynamicParsingRule<'a> {
+    type Output = types::DynamicRule;
+    const NAME: &'static str = "update_dynamic_parsing_rule";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for DeleteDynamicParsingRule<'a> {
+    type Output = ();
+    const NAME: &'static str = "delete_dynamic_parsing_rule";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}

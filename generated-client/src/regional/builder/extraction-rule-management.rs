@@ -400,3 +400,63 @@ impl<'a> DeleteExtractionRule<'a> {
         }
     }
 }
+impl<'a> crate::Operation for ListExtractionRules<'a> {
+    type Output = types::ListExtractionRulesResponse;
+    const NAME: &'static str = "list_extraction_rules";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Paged for ListExtractionRules<'a> {
+    fn with_token(self, token: ::std::string::String) -> Self {
+        self.token(token)
+    }
+}
+impl<'a> crate::Operation for CreateExtractionRule<'a> {
+    type Output = types::ExtractionRule;
+    const NAME: &'static str = "create_extraction_rule";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for GetExtractionRule<'a> {
+    type Output = types::ExtractionRule;
+    const NAME: &'static str = "get_extraction_rule";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for UpdateExtractionRule<'a> {
+    type Output = types::ExtractionRule;
+    const NAME: &'static str = "update_extraction_rule";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for DeleteExtractionRule<'a> {
+    type Output = ();
+    const NAME: &'static str = "delete_extraction_rule";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}

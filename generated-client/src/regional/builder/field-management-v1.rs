@@ -591,3 +591,113 @@ impl<'a> GetFieldQuota<'a> {
         }
     }
 }
+impl<'a> crate::Operation for ListCustomFields<'a> {
+    type Output = types::ListCustomFieldsResponse;
+    const NAME: &'static str = "list_custom_fields";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for CreateField<'a> {
+    type Output = types::CustomField;
+    const NAME: &'static str = "create_field";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for GetCustomField<'a> {
+    type Output = types::CustomField;
+    const NAME: &'static str = "get_custom_field";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for DeleteField<'a> {
+    type Output = ();
+    const NAME: &'static str = "delete_field";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for EnableField<'a> {
+    type Output = ();
+    const NAME: &'static str = "enable_field";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for DisableField<'a> {
+    type Output = ();
+    const NAME: &'static str = "disable_field";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for ListDroppedFields<'a> {
+    type Output = types::ListDroppedFieldsResponse;
+    const NAME: &'static str = "list_dropped_fields";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for ListBuiltInFields<'a> {
+    type Output = types::ListBuiltinFieldsResponse;
+    const NAME: &'static str = "list_built_in_fields";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for GetBuiltInField<'a> {
+    type Output = types::BuiltinField;
+    const NAME: &'static str = "get_built_in_field";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for GetFieldQuota<'a> {
+    type Output = types::FieldQuotaUsage;
+    const NAME: &'static str = "get_field_quota";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}

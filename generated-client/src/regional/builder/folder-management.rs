@@ -777,3 +777,113 @@ impl<'a> GetAdminRecommendedFolderAsyncResult<'a> {
         }
     }
 }
+impl<'a> crate::Operation for CreateFolder<'a> {
+    type Output = types::Folder;
+    const NAME: &'static str = "create_folder";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for GetFolder<'a> {
+    type Output = types::Folder;
+    const NAME: &'static str = "get_folder";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for UpdateFolder<'a> {
+    type Output = types::Folder;
+    const NAME: &'static str = "update_folder";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for GetPersonalFolder<'a> {
+    type Output = types::Folder;
+    const NAME: &'static str = "get_personal_folder";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for GetGlobalFolderAsync<'a> {
+    type Output = types::BeginAsyncJobResponse;
+    const NAME: &'static str = "get_global_folder_async";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for GetGlobalFolderAsyncStatus<'a> {
+    type Output = types::AsyncJobStatus;
+    const NAME: &'static str = "get_global_folder_async_status";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for GetGlobalFolderAsyncResult<'a> {
+    type Output = types::ContentList;
+    const NAME: &'static str = "get_global_folder_async_result";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for GetAdminRecommendedFolderAsync<'a> {
+    type Output = types::BeginAsyncJobResponse;
+    const NAME: &'static str = "get_admin_recommended_folder_async";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for GetAdminRecommendedFolderAsyncStatus<'a> {
+    type Output = types::AsyncJobStatus;
+    const NAME: &'static str = "get_admin_recommended_folder_async_status";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for GetAdminRecommendedFolderAsyncResult<'a> {
+    type Output = types::Folder;
+    const NAME: &'static str = "get_admin_recommended_folder_async_result";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}

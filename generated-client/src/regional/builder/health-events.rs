@@ -197,3 +197,35 @@ impl<'a> ListAllHealthEventsForResources<'a> {
         }
     }
 }
+impl<'a> crate::Operation for ListAllHealthEvents<'a> {
+    type Output = types::ListHealthEventResponse;
+    const NAME: &'static str = "list_all_health_events";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Paged for ListAllHealthEvents<'a> {
+    fn with_token(self, token: ::std::string::String) -> Self {
+        self.token(token)
+    }
+}
+impl<'a> crate::Operation for ListAllHealthEventsForResources<'a> {
+    type Output = types::ListHealthEventResponse;
+    const NAME: &'static str = "list_all_health_events_for_resources";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Paged for ListAllHealthEventsForResources<'a> {
+    fn with_token(self, token: ::std::string::String) -> Self {
+        self.token(token)
+    }
+}

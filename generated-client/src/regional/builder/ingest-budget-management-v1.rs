@@ -723,3 +723,112 @@ impl<'a> RemoveCollectorFromBudget<'a> {
         }
     }
 }
+impl<'a> crate::Operation for ListIngestBudgets<'a> {
+    type Output = types::ListIngestBudgetsResponse;
+    const NAME: &'static str = "list_ingest_budgets";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Paged for ListIngestBudgets<'a> {
+    fn with_token(self, token: ::std::string::String) -> Self {
+        self.token(token)
+    }
+}
+impl<'a> crate::Operation for CreateIngestBudget<'a> {
+    type Output = types::IngestBudget;
+    const NAME: &'static str = "create_ingest_budget";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for GetIngestBudget<'a> {
+    type Output = types::IngestBudget;
+    const NAME: &'static str = "get_ingest_budget";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for UpdateIngestBudget<'a> {
+    type Output = types::IngestBudget;
+    const NAME: &'static str = "update_ingest_budget";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for DeleteIngestBudget<'a> {
+    type Output = ();
+    const NAME: &'static str = "delete_ingest_budget";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for ResetUsage<'a> {
+    type Output = ();
+    const NAME: &'static str = "reset_usage";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for GetAssignedCollectors<'a> {
+    type Output = types::ListCollectorIdentitiesResponse;
+    const NAME: &'static str = "get_assigned_collectors";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Paged for GetAssignedCollectors<'a> {
+    fn with_token(self, token: ::std::string::String) -> Self {
+        self.token(token)
+    }
+}
+impl<'a> crate::Operation for AssignCollectorToBudget<'a> {
+    type Output = types::IngestBudget;
+    const NAME: &'static str = "assign_collector_to_budget";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for RemoveCollectorFromBudget<'a> {
+    type Output = types::IngestBudget;
+    const NAME: &'static str = "remove_collector_from_budget";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}

@@ -460,3 +460,74 @@ impl<'a> ResetUsageV2<'a> {
         }
     }
 }
+impl<'a> crate::Operation for ListIngestBudgetsV2<'a> {
+    type Output = types::ListIngestBudgetsResponseV2;
+    const NAME: &'static str = "list_ingest_budgets_v2";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Paged for ListIngestBudgetsV2<'a> {
+    fn with_token(self, token: ::std::string::String) -> Self {
+        self.token(token)
+    }
+}
+impl<'a> crate::Operation for CreateIngestBudgetV2<'a> {
+    type Output = types::IngestBudgetV2;
+    const NAME: &'static str = "create_ingest_budget_v2";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for GetIngestBudgetV2<'a> {
+    type Output = types::IngestBudgetV2;
+    const NAME: &'static str = "get_ingest_budget_v2";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for UpdateIngestBudgetV2<'a> {
+    type Output = types::IngestBudgetV2;
+    const NAME: &'static str = "update_ingest_budget_v2";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for DeleteIngestBudgetV2<'a> {
+    type Output = ();
+    const NAME: &'static str = "delete_ingest_budget_v2";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for ResetUsageV2<'a> {
+    type Output = ();
+    const NAME: &'static str = "reset_usage_v2";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}

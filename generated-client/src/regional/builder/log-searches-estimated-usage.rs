@@ -275,3 +275,36 @@ impl<'a> GetLogSearchEstimatedUsageByMeteringType<'a> {
         }
     }
 }
+impl<'a> crate::Operation for GetLogSearchEstimatedUsage<'a> {
+    type Output = types::LogSearchEstimatedUsageDefinition;
+    const NAME: &'static str = "get_log_search_estimated_usage";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for GetLogSearchEstimatedUsageByTier<'a> {
+    type Output = types::LogSearchEstimatedUsageByTierDefinition;
+    const NAME: &'static str = "get_log_search_estimated_usage_by_tier";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for GetLogSearchEstimatedUsageByMeteringType<'a> {
+    type Output = types::LogSearchEstimatedUsageByMeteringTypeDefinition;
+    const NAME: &'static str = "get_log_search_estimated_usage_by_metering_type";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}

@@ -394,3 +394,63 @@ impl<'a> DeleteLogSearch<'a> {
         }
     }
 }
+impl<'a> crate::Operation for ListLogSearches<'a> {
+    type Output = types::PaginatedLogSearches;
+    const NAME: &'static str = "list_log_searches";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Paged for ListLogSearches<'a> {
+    fn with_token(self, token: ::std::string::String) -> Self {
+        self.token(token)
+    }
+}
+impl<'a> crate::Operation for CreateLogSearch<'a> {
+    type Output = types::LogSearch;
+    const NAME: &'static str = "create_log_search";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for GetLogSearch<'a> {
+    type Output = types::LogSearch;
+    const NAME: &'static str = "get_log_search";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for UpdateLogSearch<'a> {
+    type Output = types::LogSearch;
+    const NAME: &'static str = "update_log_search";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for DeleteLogSearch<'a> {
+    type Output = ();
+    const NAME: &'static str = "delete_log_search";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}

@@ -798,3 +798,123 @@ impl<'a> DeleteDataForwardingRule<'a> {
         }
     }
 }
+impl<'a> crate::Operation for GetDataForwardingBuckets<'a> {
+    type Output = types::GetDataForwardingDestinations;
+    const NAME: &'static str = "get_data_forwarding_buckets";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Paged for GetDataForwardingBuckets<'a> {
+    fn with_token(self, token: ::std::string::String) -> Self {
+        self.token(token)
+    }
+}
+impl<'a> crate::Operation for CreateDataForwardingBucket<'a> {
+    type Output = types::BucketDefinition;
+    const NAME: &'static str = "create_data_forwarding_bucket";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for GetDataForwardingDestination<'a> {
+    type Output = types::BucketDefinition;
+    const NAME: &'static str = "get_data_forwarding_destination";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for UpdateDataForwardingBucket<'a> {
+    type Output = types::BucketDefinition;
+    const NAME: &'static str = "update_data_forwarding_bucket";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for DeleteDataForwardingBucket<'a> {
+    type Output = ();
+    const NAME: &'static str = "delete_data_forwarding_bucket";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for GetRulesAndBuckets<'a> {
+    type Output = types::GetRulesAndBucketsResult;
+    const NAME: &'static str = "get_rules_and_buckets";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Paged for GetRulesAndBuckets<'a> {
+    fn with_token(self, token: ::std::string::String) -> Self {
+        self.token(token)
+    }
+}
+impl<'a> crate::Operation for CreateDataForwardingRule<'a> {
+    type Output = types::DataForwardingRule;
+    const NAME: &'static str = "create_data_forwarding_rule";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for GetDataForwardingRule<'a> {
+    type Output = types::RuleAndBucketDetail;
+    const NAME: &'static str = "get_data_forwarding_rule";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for UpdateDataForwardingRule<'a> {
+    type Output = types::DataForwardingRule;
+    const NAME: &'static str = "update_data_forwarding_rule";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for DeleteDataForwardingRule<'a> {
+    type Output = ();
+    const NAME: &'static str = "delete_data_forwarding_rule";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}

@@ -752,3 +752,102 @@ impl<'a> DeleteTableRow<'a> {
         }
     }
 }
+impl<'a> crate::Operation for CreateTable<'a> {
+    type Output = types::LookupTable;
+    const NAME: &'static str = "create_table";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for LookupTableById<'a> {
+    type Output = types::LookupTable;
+    const NAME: &'static str = "lookup_table_by_id";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for UpdateTable<'a> {
+    type Output = types::LookupTable;
+    const NAME: &'static str = "update_table";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for DeleteTable<'a> {
+    type Output = ();
+    const NAME: &'static str = "delete_table";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for UploadFile<'a> {
+    type Output = types::LookupRequestToken;
+    const NAME: &'static str = "upload_file";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for RequestJobStatus<'a> {
+    type Output = types::LookupAsyncJobStatus;
+    const NAME: &'static str = "request_job_status";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for TruncateTable<'a> {
+    type Output = types::LookupRequestToken;
+    const NAME: &'static str = "truncate_table";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for UpdateTableRow<'a> {
+    type Output = ();
+    const NAME: &'static str = "update_table_row";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for DeleteTableRow<'a> {
+    type Output = ();
+    const NAME: &'static str = "delete_table_row";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}

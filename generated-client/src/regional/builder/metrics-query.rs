@@ -86,3 +86,14 @@ impl<'a> RunMetricsQueries<'a> {
         }
     }
 }
+impl<'a> crate::Operation for RunMetricsQueries<'a> {
+    type Output = types::MetricsQueryResponse;
+    const NAME: &'static str = "run_metrics_queries";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}

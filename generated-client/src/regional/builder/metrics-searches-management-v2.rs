@@ -410,3 +410,63 @@ impl<'a> DeleteMetricsSearches<'a> {
         }
     }
 }
+impl<'a> crate::Operation for ListMetricsSearches<'a> {
+    type Output = types::PaginatedMetricsSearches;
+    const NAME: &'static str = "list_metrics_searches";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Paged for ListMetricsSearches<'a> {
+    fn with_token(self, token: ::std::string::String) -> Self {
+        self.token(token)
+    }
+}
+impl<'a> crate::Operation for CreateMetricsSearches<'a> {
+    type Output = types::MetricsSearchResponse;
+    const NAME: &'static str = "create_metrics_searches";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for GetMetricsSearches<'a> {
+    type Output = types::MetricsSearchResponse;
+    const NAME: &'static str = "get_metrics_searches";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for UpdateMetricsSearches<'a> {
+    type Output = types::MetricsSearchResponse;
+    const NAME: &'static str = "update_metrics_searches";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for DeleteMetricsSearches<'a> {
+    type Output = ();
+    const NAME: &'static str = "delete_metrics_searches";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}

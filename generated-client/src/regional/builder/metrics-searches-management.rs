@@ -311,3 +311,47 @@ impl<'a> DeleteMetricsSearch<'a> {
         }
     }
 }
+impl<'a> crate::Operation for CreateMetricsSearch<'a> {
+    type Output = types::MetricsSearchInstance;
+    const NAME: &'static str = "create_metrics_search";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for GetMetricsSearch<'a> {
+    type Output = types::MetricsSearchInstance;
+    const NAME: &'static str = "get_metrics_search";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for UpdateMetricsSearch<'a> {
+    type Output = types::MetricsSearchInstance;
+    const NAME: &'static str = "update_metrics_search";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for DeleteMetricsSearch<'a> {
+    type Output = ();
+    const NAME: &'static str = "delete_metrics_search";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}

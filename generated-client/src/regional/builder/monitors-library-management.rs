@@ -1622,3 +1622,245 @@ impl<'a> MonitorsReadPermissionSummariesByIdGroupBySubjects<'a> {
         }
     }
 }
+impl<'a> crate::Operation for GetMonitorUsageInfo<'a> {
+    type Output = types::MonitorUsageInfo;
+    const NAME: &'static str = "get_monitor_usage_info";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for DisableMonitorByIds<'a> {
+    type Output = types::DisableMonitorResponse;
+    const NAME: &'static str = "disable_monitor_by_ids";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for GetMonitorPlaybooks<'a> {
+    type Output = types::MonitorPlaybooksList;
+    const NAME: &'static str = "get_monitor_playbooks";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for GetPlaybooksDetails<'a> {
+    type Output = types::MonitorPlaybooksList;
+    const NAME: &'static str = "get_playbooks_details";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for MonitorsReadByIds<'a> {
+    type Output = types::IdToMonitorsLibraryBaseResponseMap;
+    const NAME: &'static str = "monitors_read_by_ids";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for MonitorsCreate<'a> {
+    type Output = types::MonitorsLibraryBaseResponse;
+    const NAME: &'static str = "monitors_create";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for MonitorsDeleteByIds<'a> {
+    type Output = types::IdToMonitorsLibraryBaseResponseMap;
+    const NAME: &'static str = "monitors_delete_by_ids";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for GetMonitorsLibraryRoot<'a> {
+    type Output = types::MonitorsLibraryFolderResponse;
+    const NAME: &'static str = "get_monitors_library_root";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for MonitorsGetByPath<'a> {
+    type Output = types::MonitorsLibraryBaseResponse;
+    const NAME: &'static str = "monitors_get_by_path";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for MonitorsSearch<'a> {
+    type Output = types::ListMonitorsLibraryItemWithPath;
+    const NAME: &'static str = "monitors_search";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for MonitorsReadById<'a> {
+    type Output = types::MonitorsLibraryBaseResponse;
+    const NAME: &'static str = "monitors_read_by_id";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for MonitorsUpdateById<'a> {
+    type Output = types::MonitorsLibraryBaseResponse;
+    const NAME: &'static str = "monitors_update_by_id";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for MonitorsDeleteById<'a> {
+    type Output = ();
+    const NAME: &'static str = "monitors_delete_by_id";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for GetMonitorsFullPath<'a> {
+    type Output = types::Path;
+    const NAME: &'static str = "get_monitors_full_path";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for MonitorsMove<'a> {
+    type Output = types::MonitorsLibraryBaseResponse;
+    const NAME: &'static str = "monitors_move";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for MonitorsCopy<'a> {
+    type Output = types::MonitorsLibraryBaseResponse;
+    const NAME: &'static str = "monitors_copy";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for MonitorsExportItem<'a> {
+    type Output = types::MonitorsLibraryBaseExport;
+    const NAME: &'static str = "monitors_export_item";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for MonitorsImportItem<'a> {
+    type Output = types::MonitorsLibraryBaseResponse;
+    const NAME: &'static str = "monitors_import_item";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for MonitorsReadPermissionsById<'a> {
+    type Output = types::ListPermissionsResponse;
+    const NAME: &'static str = "monitors_read_permissions_by_id";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for MonitorsSetPermissions<'a> {
+    type Output = types::PermissionStatements;
+    const NAME: &'static str = "monitors_set_permissions";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for MonitorsRevokePermissions<'a> {
+    type Output = ();
+    const NAME: &'static str = "monitors_revoke_permissions";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for MonitorsReadPermissionSummariesByIdGroupBySubjects<'a> {
+    type Output = types::PermissionSummariesBySubjects;
+    const NAME: &'static str = "monitors_read_permission_summaries_by_id_group_by_subjects";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}

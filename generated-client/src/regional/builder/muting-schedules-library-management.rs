@@ -948,3 +948,135 @@ impl<'a> MutingSchedulesImportItem<'a> {
         }
     }
 }
+impl<'a> crate::Operation for MutingSchedulesReadByIds<'a> {
+    type Output = types::IdToMutingSchedulesLibraryBaseResponseMap;
+    const NAME: &'static str = "muting_schedules_read_by_ids";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for MutingSchedulesCreate<'a> {
+    type Output = types::MutingSchedulesLibraryBaseResponse;
+    const NAME: &'static str = "muting_schedules_create";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for MutingSchedulesDeleteByIds<'a> {
+    type Output = types::IdToMutingSchedulesLibraryBaseResponseMap;
+    const NAME: &'static str = "muting_schedules_delete_by_ids";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for GetMutingSchedulesLibraryRoot<'a> {
+    type Output = types::MutingSchedulesLibraryFolderResponse;
+    const NAME: &'static str = "get_muting_schedules_library_root";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for MutingSchedulesSearch<'a> {
+    type Output = types::ListMutingSchedulesLibraryItemWithPath;
+    const NAME: &'static str = "muting_schedules_search";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for MutingSchedulesReadById<'a> {
+    type Output = types::MutingSchedulesLibraryBaseResponse;
+    const NAME: &'static str = "muting_schedules_read_by_id";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for MutingSchedulesUpdateById<'a> {
+    type Output = types::MutingSchedulesLibraryBaseResponse;
+    const NAME: &'static str = "muting_schedules_update_by_id";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for MutingSchedulesDeleteById<'a> {
+    type Output = ();
+    const NAME: &'static str = "muting_schedules_delete_by_id";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for GetMutingSchedulesFullPath<'a> {
+    type Output = types::Path;
+    const NAME: &'static str = "get_muting_schedules_full_path";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for MutingSchedulesCopy<'a> {
+    type Output = types::MutingSchedulesLibraryBaseResponse;
+    const NAME: &'static str = "muting_schedules_copy";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for MutingSchedulesExportItem<'a> {
+    type Output = types::MutingSchedulesLibraryBaseExport;
+    const NAME: &'static str = "muting_schedules_export_item";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for MutingSchedulesImportItem<'a> {
+    type Output = types::MutingSchedulesLibraryBaseResponse;
+    const NAME: &'static str = "muting_schedules_import_item";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}

@@ -88,3 +88,14 @@ impl<'a> GetChildUsages<'a> {
         }
     }
 }
+impl<'a> crate::Operation for GetChildUsages<'a> {
+    type Output = types::ChildUsageDetailsResponse;
+    const NAME: &'static str = "get_child_usages";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}

@@ -376,3 +376,69 @@ impl<'a> DeleteOfflineOtCollectors<'a> {
         }
     }
 }
+impl<'a> crate::Operation for GetPaginatedOtCollectors<'a> {
+    type Output = types::PaginatedOtCollectorsResponse;
+    const NAME: &'static str = "get_paginated_ot_collectors";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for GetOtCollector<'a> {
+    type Output = types::OtCollector;
+    const NAME: &'static str = "get_ot_collector";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for DeleteOtCollector<'a> {
+    type Output = ();
+    const NAME: &'static str = "delete_ot_collector";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for GetOtCollectorsCount<'a> {
+    type Output = types::OtCollectorCountResponse;
+    const NAME: &'static str = "get_ot_collectors_count";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for GetOtCollectorsByNames<'a> {
+    type Output = types::OtCollectorListResponse;
+    const NAME: &'static str = "get_ot_collectors_by_names";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for DeleteOfflineOtCollectors<'a> {
+    type Output = ();
+    const NAME: &'static str = "delete_offline_ot_collectors";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}

@@ -1326,3 +1326,201 @@ impl<'a> SystemParsersUnlockById<'a> {
         }
     }
 }
+impl<'a> crate::Operation for GetParsersLibraryRoot<'a> {
+    type Output = types::ParsersLibraryFolderResponse;
+    const NAME: &'static str = "get_parsers_library_root";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for ParsersReadByIds<'a> {
+    type Output = types::IdToParsersLibraryBaseResponseMap;
+    const NAME: &'static str = "parsers_read_by_ids";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for ParsersCreate<'a> {
+    type Output = types::ParsersLibraryBaseResponse;
+    const NAME: &'static str = "parsers_create";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for ParsersDeleteByIds<'a> {
+    type Output = types::IdToParsersLibraryBaseResponseMap;
+    const NAME: &'static str = "parsers_delete_by_ids";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for ParsersReadById<'a> {
+    type Output = types::ParsersLibraryBaseResponse;
+    const NAME: &'static str = "parsers_read_by_id";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for ParsersUpdateById<'a> {
+    type Output = types::ParsersLibraryBaseResponse;
+    const NAME: &'static str = "parsers_update_by_id";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for ParsersDeleteById<'a> {
+    type Output = ();
+    const NAME: &'static str = "parsers_delete_by_id";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for GetParsersFullPath<'a> {
+    type Output = types::Path;
+    const NAME: &'static str = "get_parsers_full_path";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for ParsersLockById<'a> {
+    type Output = types::ParsersLibraryBaseResponse;
+    const NAME: &'static str = "parsers_lock_by_id";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for ParsersUnlockById<'a> {
+    type Output = types::ParsersLibraryBaseResponse;
+    const NAME: &'static str = "parsers_unlock_by_id";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for ParsersMove<'a> {
+    type Output = types::ParsersLibraryBaseResponse;
+    const NAME: &'static str = "parsers_move";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for ParsersCopy<'a> {
+    type Output = types::ParsersLibraryBaseResponse;
+    const NAME: &'static str = "parsers_copy";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for ParsersExportItem<'a> {
+    type Output = types::ParsersLibraryExportBase;
+    const NAME: &'static str = "parsers_export_item";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for ParsersImportItem<'a> {
+    type Output = types::ParsersLibraryBaseResponse;
+    const NAME: &'static str = "parsers_import_item";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for ParsersGetByPath<'a> {
+    type Output = types::ParsersLibraryBaseResponse;
+    const NAME: &'static str = "parsers_get_by_path";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for ParsersSearch<'a> {
+    type Output = types::ListParsersLibraryItemWithPath;
+    const NAME: &'static str = "parsers_search";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for SystemParsersLockById<'a> {
+    type Output = types::ParsersLibraryBaseResponse;
+    const NAME: &'static str = "system_parsers_lock_by_id";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for SystemParsersUnlockById<'a> {
+    type Output = types::ParsersLibraryBaseResponse;
+    const NAME: &'static str = "system_parsers_unlock_by_id";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}

@@ -530,3 +530,85 @@ impl<'a> GetPartitionsQuota<'a> {
         }
     }
 }
+impl<'a> crate::Operation for ListPartitions<'a> {
+    type Output = types::ListPartitionsResponse;
+    const NAME: &'static str = "list_partitions";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Paged for ListPartitions<'a> {
+    fn with_token(self, token: ::std::string::String) -> Self {
+        self.token(token)
+    }
+}
+impl<'a> crate::Operation for CreatePartition<'a> {
+    type Output = types::Partition;
+    const NAME: &'static str = "create_partition";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for GetPartition<'a> {
+    type Output = types::Partition;
+    const NAME: &'static str = "get_partition";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for UpdatePartition<'a> {
+    type Output = types::Partition;
+    const NAME: &'static str = "update_partition";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for DecommissionPartition<'a> {
+    type Output = ();
+    const NAME: &'static str = "decommission_partition";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for CancelRetentionUpdate<'a> {
+    type Output = ();
+    const NAME: &'static str = "cancel_retention_update";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for GetPartitionsQuota<'a> {
+    type Output = types::PartitionsQuotaUsage;
+    const NAME: &'static str = "get_partitions_quota";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}

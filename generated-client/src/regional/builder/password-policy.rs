@@ -131,3 +131,25 @@ impl<'a> SetPasswordPolicy<'a> {
         }
     }
 }
+impl<'a> crate::Operation for GetPasswordPolicy<'a> {
+    type Output = types::PasswordPolicy;
+    const NAME: &'static str = "get_password_policy";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for SetPasswordPolicy<'a> {
+    type Output = types::PasswordPolicy;
+    const NAME: &'static str = "set_password_policy";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}

@@ -812,3 +812,135 @@ impl<'a> SetMaxUserSessionTimeoutPolicy<'a> {
         }
     }
 }
+impl<'a> crate::Operation for GetAuditPolicy<'a> {
+    type Output = types::AuditPolicy;
+    const NAME: &'static str = "get_audit_policy";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for SetAuditPolicy<'a> {
+    type Output = types::AuditPolicy;
+    const NAME: &'static str = "set_audit_policy";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for GetSearchAuditPolicy<'a> {
+    type Output = types::SearchAuditPolicy;
+    const NAME: &'static str = "get_search_audit_policy";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for SetSearchAuditPolicy<'a> {
+    type Output = types::SearchAuditPolicy;
+    const NAME: &'static str = "set_search_audit_policy";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for GetShareDashboardsOutsideOrganizationPolicy<'a> {
+    type Output = types::ShareDashboardsOutsideOrganizationPolicy;
+    const NAME: &'static str = "get_share_dashboards_outside_organization_policy";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for SetShareDashboardsOutsideOrganizationPolicy<'a> {
+    type Output = types::ShareDashboardsOutsideOrganizationPolicy;
+    const NAME: &'static str = "set_share_dashboards_outside_organization_policy";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for GetDataAccessLevelPolicy<'a> {
+    type Output = types::DataAccessLevelPolicy;
+    const NAME: &'static str = "get_data_access_level_policy";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for SetDataAccessLevelPolicy<'a> {
+    type Output = types::DataAccessLevelPolicy;
+    const NAME: &'static str = "set_data_access_level_policy";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for GetUserConcurrentSessionsLimitPolicy<'a> {
+    type Output = types::UserConcurrentSessionsLimitPolicy;
+    const NAME: &'static str = "get_user_concurrent_sessions_limit_policy";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for SetUserConcurrentSessionsLimitPolicy<'a> {
+    type Output = types::UserConcurrentSessionsLimitPolicy;
+    const NAME: &'static str = "set_user_concurrent_sessions_limit_policy";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for GetMaxUserSessionTimeoutPolicy<'a> {
+    type Output = types::MaxUserSessionTimeoutPolicy;
+    const NAME: &'static str = "get_max_user_session_timeout_policy";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for SetMaxUserSessionTimeoutPolicy<'a> {
+    type Output = types::MaxUserSessionTimeoutPolicy;
+    const NAME: &'static str = "set_max_user_session_timeout_policy";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}

@@ -589,3 +589,85 @@ impl<'a> RemoveRoleFromUserV2<'a> {
         }
     }
 }
+impl<'a> crate::Operation for ListRolesV2<'a> {
+    type Output = types::ListRoleModelsResponseV2;
+    const NAME: &'static str = "list_roles_v2";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Paged for ListRolesV2<'a> {
+    fn with_token(self, token: ::std::string::String) -> Self {
+        self.token(token)
+    }
+}
+impl<'a> crate::Operation for CreateRoleV2<'a> {
+    type Output = types::RoleModelV2;
+    const NAME: &'static str = "create_role_v2";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for GetRoleV2<'a> {
+    type Output = types::GetRoleDefinitionV2;
+    const NAME: &'static str = "get_role_v2";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for UpdateRoleV2<'a> {
+    type Output = types::RoleModelV2;
+    const NAME: &'static str = "update_role_v2";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for DeleteRoleV2<'a> {
+    type Output = ();
+    const NAME: &'static str = "delete_role_v2";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for AssignRoleToUserV2<'a> {
+    type Output = types::RoleModelV2;
+    const NAME: &'static str = "assign_role_to_user_v2";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for RemoveRoleFromUserV2<'a> {
+    type Output = ();
+    const NAME: &'static str = "remove_role_from_user_v2";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}

@@ -589,3 +589,85 @@ impl<'a> RemoveRoleFromUser<'a> {
         }
     }
 }
+impl<'a> crate::Operation for ListRoles<'a> {
+    type Output = types::ListRoleModelsResponse;
+    const NAME: &'static str = "list_roles";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Paged for ListRoles<'a> {
+    fn with_token(self, token: ::std::string::String) -> Self {
+        self.token(token)
+    }
+}
+impl<'a> crate::Operation for CreateRole<'a> {
+    type Output = types::RoleModel;
+    const NAME: &'static str = "create_role";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for GetRole<'a> {
+    type Output = types::RoleModel;
+    const NAME: &'static str = "get_role";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for UpdateRole<'a> {
+    type Output = types::RoleModel;
+    const NAME: &'static str = "update_role";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for DeleteRole<'a> {
+    type Output = ();
+    const NAME: &'static str = "delete_role";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for AssignRoleToUser<'a> {
+    type Output = types::RoleModel;
+    const NAME: &'static str = "assign_role_to_user";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for RemoveRoleFromUser<'a> {
+    type Output = ();
+    const NAME: &'static str = "remove_role_from_user";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}

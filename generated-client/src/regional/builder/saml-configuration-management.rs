@@ -683,3 +683,124 @@ impl<'a> DeleteParentOrgSamlConfig<'a> {
         }
     }
 }
+impl<'a> crate::Operation for GetIdentityProviders<'a> {
+    type Output = ::std::vec::Vec<types::SamlIdentityProvider>;
+    const NAME: &'static str = "get_identity_providers";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for CreateIdentityProvider<'a> {
+    type Output = types::SamlIdentityProvider;
+    const NAME: &'static str = "create_identity_provider";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for UpdateIdentityProvider<'a> {
+    type Output = types::SamlIdentityProvider;
+    const NAME: &'static str = "update_identity_provider";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for DeleteIdentityProvider<'a> {
+    type Output = ();
+    const NAME: &'static str = "delete_identity_provider";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for GetAllowlistedUsers<'a> {
+    type Output = ::std::vec::Vec<types::AllowlistedUserResult>;
+    const NAME: &'static str = "get_allowlisted_users";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for CreateAllowlistedUser<'a> {
+    type Output = types::AllowlistedUserResult;
+    const NAME: &'static str = "create_allowlisted_user";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for DeleteAllowlistedUser<'a> {
+    type Output = ();
+    const NAME: &'static str = "delete_allowlisted_user";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for EnableSamlLockdown<'a> {
+    type Output = ();
+    const NAME: &'static str = "enable_saml_lockdown";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for DisableSamlLockdown<'a> {
+    type Output = ();
+    const NAME: &'static str = "disable_saml_lockdown";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for GetSamlMetadata<'a> {
+    type Output = ByteStream;
+    const NAME: &'static str = "get_saml_metadata";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for DeleteParentOrgSamlConfig<'a> {
+    type Output = ();
+    const NAME: &'static str = "delete_parent_org_saml_config";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}

@@ -588,3 +588,96 @@ impl<'a> GetScheduledViewsQuota<'a> {
         }
     }
 }
+impl<'a> crate::Operation for ListScheduledViews<'a> {
+    type Output = types::ListScheduledViewsResponse;
+    const NAME: &'static str = "list_scheduled_views";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Paged for ListScheduledViews<'a> {
+    fn with_token(self, token: ::std::string::String) -> Self {
+        self.token(token)
+    }
+}
+impl<'a> crate::Operation for CreateScheduledView<'a> {
+    type Output = types::ScheduledView;
+    const NAME: &'static str = "create_scheduled_view";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for GetScheduledView<'a> {
+    type Output = types::ScheduledView;
+    const NAME: &'static str = "get_scheduled_view";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for UpdateScheduledView<'a> {
+    type Output = types::ScheduledView;
+    const NAME: &'static str = "update_scheduled_view";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for DisableScheduledView<'a> {
+    type Output = ();
+    const NAME: &'static str = "disable_scheduled_view";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for PauseScheduledView<'a> {
+    type Output = types::ScheduledView;
+    const NAME: &'static str = "pause_scheduled_view";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for StartScheduledView<'a> {
+    type Output = types::ScheduledView;
+    const NAME: &'static str = "start_scheduled_view";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for GetScheduledViewsQuota<'a> {
+    type Output = types::ScheduledViewsQuotaUsage;
+    const NAME: &'static str = "get_scheduled_views_quota";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}

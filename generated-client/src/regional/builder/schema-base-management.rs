@@ -55,3 +55,14 @@ impl<'a> GetSchemaIdentitiesGrouped<'a> {
         }
     }
 }
+impl<'a> crate::Operation for GetSchemaIdentitiesGrouped<'a> {
+    type Output = types::ListSchemaBaseTypeToVersionsResponse;
+    const NAME: &'static str = "get_schema_identities_grouped";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}

@@ -373,3 +373,69 @@ impl<'a> GetAllowlistingStatus<'a> {
         }
     }
 }
+impl<'a> crate::Operation for ListAllowlistedCidrs<'a> {
+    type Output = types::CidrList;
+    const NAME: &'static str = "list_allowlisted_cidrs";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for AddAllowlistedCidrs<'a> {
+    type Output = types::CidrList;
+    const NAME: &'static str = "add_allowlisted_cidrs";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for DeleteAllowlistedCidrs<'a> {
+    type Output = types::CidrList;
+    const NAME: &'static str = "delete_allowlisted_cidrs";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for EnableAllowlisting<'a> {
+    type Output = ();
+    const NAME: &'static str = "enable_allowlisting";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for DisableAllowlisting<'a> {
+    type Output = ();
+    const NAME: &'static str = "disable_allowlisting";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for GetAllowlistingStatus<'a> {
+    type Output = types::AllowlistingStatus;
+    const NAME: &'static str = "get_allowlisting_status";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}

@@ -52,3 +52,14 @@ impl<'a> GetServiceMap<'a> {
         }
     }
 }
+impl<'a> crate::Operation for GetServiceMap<'a> {
+    type Output = types::ServiceMapResponse;
+    const NAME: &'static str = "get_service_map";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}

@@ -1181,3 +1181,179 @@ impl<'a> SlosImportItem<'a> {
         }
     }
 }
+impl<'a> crate::Operation for Sli<'a> {
+    type Output = types::IdToSliStatusMap;
+    const NAME: &'static str = "sli";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for GetSloUsageInfo<'a> {
+    type Output = types::SloUsageInfo;
+    const NAME: &'static str = "get_slo_usage_info";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for SlosReadByIds<'a> {
+    type Output = types::IdToSlosLibraryBaseResponseMap;
+    const NAME: &'static str = "slos_read_by_ids";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for SlosCreate<'a> {
+    type Output = types::SlosLibraryBaseResponse;
+    const NAME: &'static str = "slos_create";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for SlosDeleteByIds<'a> {
+    type Output = types::IdToSlosLibraryBaseResponseMap;
+    const NAME: &'static str = "slos_delete_by_ids";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for GetSlosLibraryRoot<'a> {
+    type Output = types::SlosLibraryFolderResponse;
+    const NAME: &'static str = "get_slos_library_root";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for SlosGetByPath<'a> {
+    type Output = types::SlosLibraryBaseResponse;
+    const NAME: &'static str = "slos_get_by_path";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for SlosSearch<'a> {
+    type Output = types::ListSlosLibraryItemWithPath;
+    const NAME: &'static str = "slos_search";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for SlosReadById<'a> {
+    type Output = types::SlosLibraryBaseResponse;
+    const NAME: &'static str = "slos_read_by_id";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for SlosUpdateById<'a> {
+    type Output = types::SlosLibraryBaseResponse;
+    const NAME: &'static str = "slos_update_by_id";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for SlosDeleteById<'a> {
+    type Output = ();
+    const NAME: &'static str = "slos_delete_by_id";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for GetSlosFullPath<'a> {
+    type Output = types::Path;
+    const NAME: &'static str = "get_slos_full_path";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for SlosMove<'a> {
+    type Output = types::SlosLibraryBaseResponse;
+    const NAME: &'static str = "slos_move";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for SlosCopy<'a> {
+    type Output = types::SlosLibraryBaseResponse;
+    const NAME: &'static str = "slos_copy";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for SlosExportItem<'a> {
+    type Output = types::SlosLibraryBaseExport;
+    const NAME: &'static str = "slos_export_item";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for SlosImportItem<'a> {
+    type Output = types::SlosLibraryBaseResponse;
+    const NAME: &'static str = "slos_import_item";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}

@@ -677,3 +677,91 @@ impl<'a> UpdateSourceTemplateStatus<'a> {
         }
     }
 }
+impl<'a> crate::Operation for GetSourceTemplates<'a> {
+    type Output = types::SourceTemplateListResponse;
+    const NAME: &'static str = "get_source_templates";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for CreateSourceTemplate<'a> {
+    type Output = types::SourceTemplateDefinition;
+    const NAME: &'static str = "create_source_template";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for GetSourceTemplate<'a> {
+    type Output = types::SourceTemplateDefinition;
+    const NAME: &'static str = "get_source_template";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for UpdateSourceTemplate<'a> {
+    type Output = types::SourceTemplateDefinition;
+    const NAME: &'static str = "update_source_template";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for DeleteSourceTemplate<'a> {
+    type Output = ();
+    const NAME: &'static str = "delete_source_template";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for UpgradeSourceTemplate<'a> {
+    type Output = types::SourceTemplateDefinition;
+    const NAME: &'static str = "upgrade_source_template";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for GetLinkedSourceTemplatesUpdate<'a> {
+    type Output = types::LinkedSourceTemplatesUpdateResponse;
+    const NAME: &'static str = "get_linked_source_templates_update";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for UpdateSourceTemplateStatus<'a> {
+    type Output = types::SourceTemplateDefinition;
+    const NAME: &'static str = "update_source_template_status";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}

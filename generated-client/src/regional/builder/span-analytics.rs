@@ -772,3 +772,123 @@ impl<'a> GetSpanQueryFieldValues<'a> {
         }
     }
 }
+impl<'a> crate::Operation for CreateSpanQuery<'a> {
+    type Output = types::SpanQueryResponse;
+    const NAME: &'static str = "create_span_query";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for CancelSpanQuery<'a> {
+    type Output = ();
+    const NAME: &'static str = "cancel_span_query";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for GetSpanQueryStatus<'a> {
+    type Output = types::SpanQueryStatusResponse;
+    const NAME: &'static str = "get_span_query_status";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for PauseSpanQuery<'a> {
+    type Output = ();
+    const NAME: &'static str = "pause_span_query";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for ResumeSpanQuery<'a> {
+    type Output = ();
+    const NAME: &'static str = "resume_span_query";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for GetSpanQueryResult<'a> {
+    type Output = types::SpanQueryResultSpansResponse;
+    const NAME: &'static str = "get_span_query_result";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Paged for GetSpanQueryResult<'a> {
+    fn with_token(self, token: ::std::string::String) -> Self {
+        self.token(token)
+    }
+}
+impl<'a> crate::Operation for GetSpanQueryFacets<'a> {
+    type Output = types::SpanQueryResultFacetsResponse;
+    const NAME: &'static str = "get_span_query_facets";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for GetSpanQueryAggregates<'a> {
+    type Output = types::SpanQueryAggregateResponse;
+    const NAME: &'static str = "get_span_query_aggregates";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for GetSpanQueryFields<'a> {
+    type Output = types::SpanQueryFieldsResponse;
+    const NAME: &'static str = "get_span_query_fields";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for GetSpanQueryFieldValues<'a> {
+    type Output = types::TraceFieldValuesResponse;
+    const NAME: &'static str = "get_span_query_field_values";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Paged for GetSpanQueryFieldValues<'a> {
+    fn with_token(self, token: ::std::string::String) -> Self {
+        self.token(token)
+    }
+}

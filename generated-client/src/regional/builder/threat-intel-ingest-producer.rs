@@ -251,3 +251,36 @@ impl<'a> RemoveIndicators<'a> {
         }
     }
 }
+impl<'a> crate::Operation for UploadNormalizedIndicators<'a> {
+    type Output = ();
+    const NAME: &'static str = "upload_normalized_indicators";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for UploadStixIndicators<'a> {
+    type Output = types::UploadStixIndicatorsResponse;
+    const NAME: &'static str = "upload_stix_indicators";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for RemoveIndicators<'a> {
+    type Output = ();
+    const NAME: &'static str = "remove_indicators";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}

@@ -328,3 +328,58 @@ impl<'a> DataSourcePropertiesUpdate<'a> {
         }
     }
 }
+impl<'a> crate::Operation for DatastoreGet<'a> {
+    type Output = types::DatastoreStatusResponse;
+    const NAME: &'static str = "datastore_get";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for RemoveDatastore<'a> {
+    type Output = ();
+    const NAME: &'static str = "remove_datastore";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for RetentionPeriod<'a> {
+    type Output = types::DatastoreRetentionPeriod;
+    const NAME: &'static str = "retention_period";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for SetRetentionPeriod<'a> {
+    type Output = types::DatastoreRetentionPeriod;
+    const NAME: &'static str = "set_retention_period";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for DataSourcePropertiesUpdate<'a> {
+    type Output = ();
+    const NAME: &'static str = "data_source_properties_update";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}

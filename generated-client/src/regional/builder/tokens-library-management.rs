@@ -364,3 +364,58 @@ impl<'a> DeleteToken<'a> {
         }
     }
 }
+impl<'a> crate::Operation for ListTokens<'a> {
+    type Output = types::ListTokensBaseResponse;
+    const NAME: &'static str = "list_tokens";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for CreateToken<'a> {
+    type Output = types::TokenBaseResponse;
+    const NAME: &'static str = "create_token";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for GetToken<'a> {
+    type Output = types::TokenBaseResponse;
+    const NAME: &'static str = "get_token";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for UpdateToken<'a> {
+    type Output = types::TokenBaseResponse;
+    const NAME: &'static str = "update_token";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for DeleteToken<'a> {
+    type Output = ();
+    const NAME: &'static str = "delete_token";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}

@@ -1236,3 +1236,188 @@ impl<'a> GetSpanBillingInfo<'a> {
         }
     }
 }
+impl<'a> crate::Operation for CreateTraceQuery<'a> {
+    type Output = types::CreateTraceQueryResponse;
+    const NAME: &'static str = "create_trace_query";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for CancelTraceQuery<'a> {
+    type Output = ();
+    const NAME: &'static str = "cancel_trace_query";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for GetTraceQueryStatus<'a> {
+    type Output = types::TraceQueryStatusResponse;
+    const NAME: &'static str = "get_trace_query_status";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for GetTraceQueryResult<'a> {
+    type Output = types::TraceQueryResultResponse;
+    const NAME: &'static str = "get_trace_query_result";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Paged for GetTraceQueryResult<'a> {
+    fn with_token(self, token: ::std::string::String) -> Self {
+        self.token(token)
+    }
+}
+impl<'a> crate::Operation for GetMetrics<'a> {
+    type Output = types::TraceMetricsResponse;
+    const NAME: &'static str = "get_metrics";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for GetTraceQueryFields<'a> {
+    type Output = types::TraceFieldsResponse;
+    const NAME: &'static str = "get_trace_query_fields";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for GetTraceQueryFieldValues<'a> {
+    type Output = types::TraceFieldValuesResponse;
+    const NAME: &'static str = "get_trace_query_field_values";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Paged for GetTraceQueryFieldValues<'a> {
+    fn with_token(self, token: ::std::string::String) -> Self {
+        self.token(token)
+    }
+}
+impl<'a> crate::Operation for GetTrace<'a> {
+    type Output = types::TraceDetail;
+    const NAME: &'static str = "get_trace";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for TraceExists<'a> {
+    type Output = types::TraceExistsResponse;
+    const NAME: &'static str = "trace_exists";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for GetSpans<'a> {
+    type Output = types::TraceSpansResponse;
+    const NAME: &'static str = "get_spans";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Paged for GetSpans<'a> {
+    fn with_token(self, token: ::std::string::String) -> Self {
+        self.token(token)
+    }
+}
+impl<'a> crate::Operation for GetTraceLightEvents<'a> {
+    type Output = types::TraceLightEventsResponse;
+    const NAME: &'static str = "get_trace_light_events";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for GetCriticalPath<'a> {
+    type Output = types::CriticalPathResponse;
+    const NAME: &'static str = "get_critical_path";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Paged for GetCriticalPath<'a> {
+    fn with_token(self, token: ::std::string::String) -> Self {
+        self.token(token)
+    }
+}
+impl<'a> crate::Operation for GetCriticalPathServiceBreakdown<'a> {
+    type Output = types::CriticalPathServiceBreakdownResponse;
+    const NAME: &'static str = "get_critical_path_service_breakdown";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for GetSpan<'a> {
+    type Output = types::TraceSpanDetail;
+    const NAME: &'static str = "get_span";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for GetSpanBillingInfo<'a> {
+    type Output = types::TraceSpanBillingInfo;
+    const NAME: &'static str = "get_span_billing_info";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}

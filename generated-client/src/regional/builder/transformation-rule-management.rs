@@ -398,3 +398,63 @@ impl<'a> DeleteRule<'a> {
         }
     }
 }
+impl<'a> crate::Operation for GetTransformationRules<'a> {
+    type Output = types::TransformationRulesResponse;
+    const NAME: &'static str = "get_transformation_rules";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Paged for GetTransformationRules<'a> {
+    fn with_token(self, token: ::std::string::String) -> Self {
+        self.token(token)
+    }
+}
+impl<'a> crate::Operation for CreateRule<'a> {
+    type Output = types::TransformationRuleResponse;
+    const NAME: &'static str = "create_rule";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for GetTransformationRule<'a> {
+    type Output = types::TransformationRuleResponse;
+    const NAME: &'static str = "get_transformation_rule";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for UpdateTransformationRule<'a> {
+    type Output = types::TransformationRuleResponse;
+    const NAME: &'static str = "update_transformation_rule";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}
+impl<'a> crate::Operation for DeleteRule<'a> {
+    type Output = ();
+    const NAME: &'static str = "delete_rule";
+    fn send_request(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ResponseValue<Self::Output>, Error<ByteStream>>,
+    > + Send {
+        self.send()
+    }
+}

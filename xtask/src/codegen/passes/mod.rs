@@ -11,6 +11,7 @@ mod encoded_path_params;
 mod moved_response_headers;
 mod non_exhaustive;
 mod open_enums;
+mod operation_impls;
 mod page_impls;
 mod schemars_gate;
 mod static_headers;
@@ -20,7 +21,8 @@ pub use encoded_path_params::EncodedPathParams;
 pub use moved_response_headers::MovedResponseHeaders;
 pub use non_exhaustive::NonExhaustive;
 pub use open_enums::OpenEnums;
-pub use page_impls::PageImpls;
+pub use operation_impls::OperationImpls;
+pub use page_impls::{PageImpls, paged_operations};
 pub use schemars_gate::SchemarsGate;
 pub use static_headers::StaticHeaders;
 
@@ -65,6 +67,7 @@ pub fn all_passes() -> Vec<Box<dyn SyntaxPass>> {
         Box::new(OpenEnums),
         Box::new(NonExhaustive),
         Box::new(PageImpls),
+        Box::new(OperationImpls),
         Box::new(StaticHeaders),
         Box::new(MovedResponseHeaders),
         Box::new(EncodedPathParams),

@@ -58,6 +58,31 @@ pub struct PagedType {
 /// Names the next-page token property may have, in order of preference.
 const TOKEN_FIELDS: [&str; 4] = ["next", "nextToken", "nextPageToken", "token"];
 
+/// The operations (ids) that take a `token` query parameter and answer a
+/// recognisable page: the ones whose builders are `Paged`.
+pub fn paged_operations(document: &Value) -> Vec<String> {
+    let empty = Map::new();
+    let schemas = document
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .unwrap_or(&empty);
+    operations(document)
+        .filter(|(_, _, operation)| takes_token(operation))
+        .filter(|(_, _, operation)| page_of(operation, schemas).is_ok())
+        .map(|(_, _, operation)| operation["operationId"].as_str().unwrap_or("?").to_string())
+        .collect()
+}
+
+fn takes_token(operation: &Value) -> bool {
+    operation
+        .get("parameters")
+        .and_then(Value::as_array)
+        .is_some_and(|ps| {
+            ps.iter()
+                .any(|p| p["name"] == "token" && p["in"] == "query")
+        })
+}
+
 /// The page types of every operation that has a `token` query parameter and
 /// a `$ref` 2xx JSON body with one recognisable items array and token field.
 /// Returns them with the operations skipped (and why).
@@ -70,14 +95,7 @@ pub fn paged_types(document: &Value) -> (Vec<PagedType>, Vec<String>) {
     let mut found = BTreeMap::new();
     let mut skipped = Vec::new();
     for (_, _, operation) in operations(document) {
-        let takes_token = operation
-            .get("parameters")
-            .and_then(Value::as_array)
-            .is_some_and(|ps| {
-                ps.iter()
-                    .any(|p| p["name"] == "token" && p["in"] == "query")
-            });
-        if !takes_token {
+        if !takes_token(operation) {
             continue;
         }
         let id = operation["operationId"].as_str().unwrap_or("?");
