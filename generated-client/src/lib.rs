@@ -30,6 +30,6 @@ pub mod paths;
 pub mod responses;
 mod transport;
 
-pub use operation::{Operation, Paged};
+pub use operation::{AsyncJob, FollowUps, NoResult, Operation, Paged};
 pub use page::Page;
 pub use transport::{Hooks, Transport, TransportFuture};

@@ -54,6 +54,21 @@ pub enum Error {
         #[source]
         source: reqwest::Error,
     },
+    /// An asynchronous job answered `Failed`.
+    #[error("{operation}: job {job_id} failed: {message}")]
+    JobFailed {
+        operation: String,
+        job_id: String,
+        /// Sumo's error, as the status answer gave it.
+        message: String,
+    },
+    /// An asynchronous job was still running at the deadline.
+    #[error("{operation}: job {job_id} still running after {waited:?} (the deadline)")]
+    JobTimedOut {
+        operation: String,
+        job_id: String,
+        waited: std::time::Duration,
+    },
     /// A search job ended without its results (cancelled by Sumo, or
     /// force-paused past what can be split).
     #[error("search job {id}: {message}")]

@@ -145,3 +145,155 @@ async fn a_paged_operation_streams_pages_and_items() {
     let sizes: Vec<usize> = pages.iter().map(|p| p.data.len()).collect();
     assert_eq!(sizes, [2, 2, 1]);
 }
+
+mod jobs {
+    use std::time::Duration;
+
+    use super::client;
+    use sumo_ext::Error;
+    use sumo_ext::prelude::*;
+    use wiremock::matchers::{header, method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    const FAST: Duration = Duration::from_millis(5);
+
+    fn status(body: serde_json::Value) -> ResponseTemplate {
+        ResponseTemplate::new(200).set_body_json(body)
+    }
+
+    /// The start and two InProgress answers, then `last` for good.
+    async fn job(
+        server: &MockServer,
+        start: (&str, &str),
+        status_path: &str,
+        last: serde_json::Value,
+    ) {
+        Mock::given(method(start.0))
+            .and(path(start.1))
+            .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"id": "J1"})))
+            .expect(1)
+            .mount(server)
+            .await;
+        Mock::given(method("GET"))
+            .and(path(status_path))
+            .respond_with(status(
+                serde_json::json!({"status": "InProgress", "statusMessage": ""}),
+            ))
+            .up_to_n_times(2)
+            .with_priority(1)
+            .mount(server)
+            .await;
+        Mock::given(method("GET"))
+            .and(path(status_path))
+            .respond_with(status(last))
+            .with_priority(2)
+            .mount(server)
+            .await;
+    }
+
+    #[tokio::test]
+    async fn an_export_goes_in_progress_then_success_and_its_result_is_typed() {
+        let server = MockServer::start().await;
+        job(
+            &server,
+            ("POST", "/v2/content/C1/export"),
+            "/v2/content/C1/export/J1/status",
+            serde_json::json!({"status": "Success", "statusMessage": ""}),
+        )
+        .await;
+        Mock::given(method("GET"))
+            .and(path("/v2/content/C1/export/J1/result"))
+            .and(header("isAdminMode", "true"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({
+                "type": "FolderSyncDefinition", "name": "Exported", "description": "", "children": []
+            })))
+            .expect(1)
+            .mount(&server)
+            .await;
+        let done = client(&server)
+            .raw()
+            .begin_async_export()
+            .id("C1")
+            .is_admin_mode("true")
+            .wait(WaitOptions::default().poll_interval(FAST))
+            .await
+            .unwrap();
+        assert_eq!(done.job_id, "J1");
+        let exported = serde_json::to_value(&done.result).unwrap();
+        assert_eq!(exported["name"], "Exported");
+        let polls = server
+            .received_requests()
+            .await
+            .unwrap()
+            .iter()
+            .filter(|r| r.url.path().ends_with("/status"))
+            .count();
+        assert_eq!(polls, 3, "InProgress, InProgress, Success");
+    }
+
+    #[tokio::test]
+    async fn a_failed_job_reaches_the_caller_with_its_error() {
+        let server = MockServer::start().await;
+        job(
+            &server,
+            ("POST", "/v2/content/C1/copy"),
+            "/v2/content/C1/copy/J1/status",
+            serde_json::json!({"status": "Failed", "statusMessage": "",
+                               "error": {"code": "content:copy_failed", "message": "The folder is locked."}}),
+        )
+        .await;
+        let error = client(&server)
+            .raw()
+            .begin_async_copy()
+            .id("C1")
+            .destination_folder("F2")
+            .wait(WaitOptions::default().poll_interval(FAST))
+            .await
+            .unwrap_err();
+        let Error::JobFailed {
+            operation,
+            job_id,
+            message,
+        } = &error
+        else {
+            panic!("not JobFailed: {error:?}")
+        };
+        assert_eq!(
+            (operation.as_str(), job_id.as_str(), message.as_str()),
+            (
+                "begin_async_copy",
+                "J1",
+                "content:copy_failed: The folder is locked."
+            )
+        );
+    }
+
+    #[tokio::test]
+    async fn a_job_past_its_deadline_times_out() {
+        let server = MockServer::start().await;
+        job(
+            &server,
+            ("DELETE", "/v2/content/C1/delete"),
+            "/v2/content/C1/delete/J1/status",
+            serde_json::json!({"status": "InProgress", "statusMessage": "still deleting"}),
+        )
+        .await;
+        let error = client(&server)
+            .raw()
+            .begin_async_delete()
+            .id("C1")
+            .wait(
+                WaitOptions::default()
+                    .poll_interval(Duration::from_millis(20))
+                    .deadline(Duration::from_millis(200)),
+            )
+            .await
+            .unwrap_err();
+        let Error::JobTimedOut { job_id, waited, .. } = &error else {
+            panic!("not JobTimedOut: {error:?}")
+        };
+        assert_eq!(job_id, "J1");
+        assert!(*waited < Duration::from_secs(2), "{waited:?}");
+        assert!(error.to_string().contains("begin_async_delete"), "{error}");
+    }
+}

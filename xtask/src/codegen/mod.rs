@@ -130,6 +130,71 @@ mod tests {
         }
     }
 
+    /// The asynchronous jobs of the locked regional spec, as the generator
+    /// pairs them (listed in docs/generator.md), each with its `AsyncJob`.
+    #[test]
+    fn the_jobs_of_the_locked_spec_are_paired() {
+        let root = workspace_root();
+        let lock = Lock::read(&root.join("openapi/lock.toml")).expect("the lock reads");
+        let source = resolve(&lock.api["regional"].source, &root);
+        let prepared =
+            spec::prepare(apis::REGIONAL, &source, &root).expect("the locked spec prepares");
+        let document = &prepared.spec.document;
+        let (pairs, unpaired) = super::passes::job_pairs(document);
+        let found: Vec<(&str, &str, Option<&str>)> = pairs
+            .iter()
+            .map(|p| (p.start.as_str(), p.status.as_str(), p.result.as_deref()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("asyncInstallApp", "getAsyncInstallAppStatus", None),
+                ("asyncUninstallApp", "getAsyncUninstallAppStatus", None),
+                ("asyncUpgradeApp", "getAsyncUpgradeAppStatus", None),
+                ("beginAsyncCopy", "asyncCopyStatus", None),
+                ("beginAsyncDelete", "getAsyncDeleteStatus", None),
+                (
+                    "beginAsyncExport",
+                    "getAsyncExportStatus",
+                    Some("getAsyncExportResult")
+                ),
+                ("beginAsyncImport", "getAsyncImportStatus", None),
+                ("exportUsageReport", "getStatusForReport", None),
+                (
+                    "generateDashboardReport",
+                    "getAsyncReportGenerationStatus",
+                    Some("getAsyncReportGenerationResult")
+                ),
+                (
+                    "getAdminRecommendedFolderAsync",
+                    "getAdminRecommendedFolderAsyncStatus",
+                    Some("getAdminRecommendedFolderAsyncResult")
+                ),
+                (
+                    "getGlobalFolderAsync",
+                    "getGlobalFolderAsyncStatus",
+                    Some("getGlobalFolderAsyncResult")
+                ),
+                ("installApp", "getAsyncInstallStatus", None),
+                (
+                    "migrateReportToDashboard",
+                    "getDashboardMigrationStatus",
+                    Some("getDashboardMigrationResult")
+                ),
+                ("truncateTable", "requestJobStatus", None),
+                ("uploadFile", "requestJobStatus", None),
+            ]
+        );
+        assert!(unpaired.is_empty(), "{unpaired:?}");
+        let (_, outcomes) =
+            super::syntax_tree(document, &super::passes::all_passes()).expect("generates");
+        let jobs = outcomes
+            .iter()
+            .find(|o| o.name == "job-impls")
+            .expect("ran");
+        assert_eq!(jobs.report.changes, pairs.len(), "{:?}", jobs.report.notes);
+    }
+
     /// The guard over passes that match progenitor's output: on the locked
     /// specs each one must find something to change, or a progenitor
     /// upgrade has switched it off.
@@ -150,9 +215,10 @@ mod tests {
             );
         }
         // The organizations API has no `String` path parameters (its ids
-        // are typed newtypes); every other pass applies there too.
+        // are typed newtypes) and no asynchronous job; every other pass
+        // applies there too.
         for (name, changes) in pass_counts(apis::ORGANIZATIONS) {
-            if name != "encoded-path-params" {
+            if name != "encoded-path-params" && name != "job-impls" {
                 assert!(
                     changes > 0,
                     "pass `{name}` changed nothing in the organizations spec"

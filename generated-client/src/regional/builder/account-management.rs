@@ -864,3 +864,22 @@ impl<'a> crate::Operation for DeletePendingUpdateRequest<'a> {
         self.send()
     }
 }
+impl<'a> crate::AsyncJob for ExportUsageReport<'a> {
+    type Status = GetStatusForReport<'a>;
+    type Result = crate::NoResult;
+    fn follow_ups(&self) -> crate::FollowUps<Self::Status, Self::Result> {
+        crate::FollowUps::new(
+            {
+                #[allow(unused_mut)]
+                let mut request = GetStatusForReport::new(self.client);
+                request
+            },
+            crate::NoResult,
+            |mut request, job_id| {
+                request.job_id = Ok(job_id.to_string());
+                request
+            },
+            |request, _| request,
+        )
+    }
+}

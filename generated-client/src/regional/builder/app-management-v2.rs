@@ -731,3 +731,60 @@ impl<'a> crate::Operation for GetAppDetails<'a> {
         self.send()
     }
 }
+impl<'a> crate::AsyncJob for AsyncInstallApp<'a> {
+    type Status = GetAsyncInstallAppStatus<'a>;
+    type Result = crate::NoResult;
+    fn follow_ups(&self) -> crate::FollowUps<Self::Status, Self::Result> {
+        crate::FollowUps::new(
+            {
+                #[allow(unused_mut)]
+                let mut request = GetAsyncInstallAppStatus::new(self.client);
+                request
+            },
+            crate::NoResult,
+            |mut request, job_id| {
+                request.job_id = Ok(job_id.to_string());
+                request
+            },
+            |request, _| request,
+        )
+    }
+}
+impl<'a> crate::AsyncJob for AsyncUninstallApp<'a> {
+    type Status = GetAsyncUninstallAppStatus<'a>;
+    type Result = crate::NoResult;
+    fn follow_ups(&self) -> crate::FollowUps<Self::Status, Self::Result> {
+        crate::FollowUps::new(
+            {
+                #[allow(unused_mut)]
+                let mut request = GetAsyncUninstallAppStatus::new(self.client);
+                request
+            },
+            crate::NoResult,
+            |mut request, job_id| {
+                request.job_id = Ok(job_id.to_string());
+                request
+            },
+            |request, _| request,
+        )
+    }
+}
+impl<'a> crate::AsyncJob for AsyncUpgradeApp<'a> {
+    type Status = GetAsyncUpgradeAppStatus<'a>;
+    type Result = crate::NoResult;
+    fn follow_ups(&self) -> crate::FollowUps<Self::Status, Self::Result> {
+        crate::FollowUps::new(
+            {
+                #[allow(unused_mut)]
+                let mut request = GetAsyncUpgradeAppStatus::new(self.client);
+                request
+            },
+            crate::NoResult,
+            |mut request, job_id| {
+                request.job_id = Ok(job_id.to_string());
+                request
+            },
+            |request, _| request,
+        )
+    }
+}

@@ -323,3 +323,22 @@ impl<'a> crate::Operation for GetAsyncInstallStatus<'a> {
         self.send()
     }
 }
+impl<'a> crate::AsyncJob for InstallApp<'a> {
+    type Status = GetAsyncInstallStatus<'a>;
+    type Result = crate::NoResult;
+    fn follow_ups(&self) -> crate::FollowUps<Self::Status, Self::Result> {
+        crate::FollowUps::new(
+            {
+                #[allow(unused_mut)]
+                let mut request = GetAsyncInstallStatus::new(self.client);
+                request
+            },
+            crate::NoResult,
+            |mut request, job_id| {
+                request.job_id = Ok(job_id.to_string());
+                request
+            },
+            |request, _| request,
+        )
+    }
+}

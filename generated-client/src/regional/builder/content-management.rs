@@ -1313,3 +1313,96 @@ impl<'a> crate::Operation for MoveItem<'a> {
         self.send()
     }
 }
+impl<'a> crate::AsyncJob for BeginAsyncCopy<'a> {
+    type Status = AsyncCopyStatus<'a>;
+    type Result = crate::NoResult;
+    fn follow_ups(&self) -> crate::FollowUps<Self::Status, Self::Result> {
+        crate::FollowUps::new(
+            {
+                #[allow(unused_mut)]
+                let mut request = AsyncCopyStatus::new(self.client);
+                request.id = self.id.clone();
+                request.is_admin_mode = self.is_admin_mode.clone();
+                request
+            },
+            crate::NoResult,
+            |mut request, job_id| {
+                request.job_id = Ok(job_id.to_string());
+                request
+            },
+            |request, _| request,
+        )
+    }
+}
+impl<'a> crate::AsyncJob for BeginAsyncDelete<'a> {
+    type Status = GetAsyncDeleteStatus<'a>;
+    type Result = crate::NoResult;
+    fn follow_ups(&self) -> crate::FollowUps<Self::Status, Self::Result> {
+        crate::FollowUps::new(
+            {
+                #[allow(unused_mut)]
+                let mut request = GetAsyncDeleteStatus::new(self.client);
+                request.id = self.id.clone();
+                request.is_admin_mode = self.is_admin_mode.clone();
+                request
+            },
+            crate::NoResult,
+            |mut request, job_id| {
+                request.job_id = Ok(job_id.to_string());
+                request
+            },
+            |request, _| request,
+        )
+    }
+}
+impl<'a> crate::AsyncJob for BeginAsyncExport<'a> {
+    type Status = GetAsyncExportStatus<'a>;
+    type Result = GetAsyncExportResult<'a>;
+    fn follow_ups(&self) -> crate::FollowUps<Self::Status, Self::Result> {
+        crate::FollowUps::new(
+            {
+                #[allow(unused_mut)]
+                let mut request = GetAsyncExportStatus::new(self.client);
+                request.content_id = self.id.clone();
+                request.is_admin_mode = self.is_admin_mode.clone();
+                request
+            },
+            {
+                #[allow(unused_mut)]
+                let mut request = GetAsyncExportResult::new(self.client);
+                request.content_id = self.id.clone();
+                request.is_admin_mode = self.is_admin_mode.clone();
+                request
+            },
+            |mut request, job_id| {
+                request.job_id = Ok(job_id.to_string());
+                request
+            },
+            |mut request, job_id| {
+                request.job_id = Ok(job_id.to_string());
+                request
+            },
+        )
+    }
+}
+impl<'a> crate::AsyncJob for BeginAsyncImport<'a> {
+    type Status = GetAsyncImportStatus<'a>;
+    type Result = crate::NoResult;
+    fn follow_ups(&self) -> crate::FollowUps<Self::Status, Self::Result> {
+        crate::FollowUps::new(
+            {
+                #[allow(unused_mut)]
+                let mut request = GetAsyncImportStatus::new(self.client);
+                request.folder_id = self.folder_id.clone();
+                request.is_admin_mode = self.is_admin_mode.clone();
+                request
+            },
+            crate::NoResult,
+            |mut request, job_id| {
+                request.job_id = Ok(job_id.to_string());
+                request
+            },
+            |request, _| request,
+        )
+    }
+}

@@ -1540,3 +1540,55 @@ impl<'a> crate::Operation for DeleteReportSchedule<'a> {
         self.send()
     }
 }
+impl<'a> crate::AsyncJob for GenerateDashboardReport<'a> {
+    type Status = GetAsyncReportGenerationStatus<'a>;
+    type Result = GetAsyncReportGenerationResult<'a>;
+    fn follow_ups(&self) -> crate::FollowUps<Self::Status, Self::Result> {
+        crate::FollowUps::new(
+            {
+                #[allow(unused_mut)]
+                let mut request = GetAsyncReportGenerationStatus::new(self.client);
+                request
+            },
+            {
+                #[allow(unused_mut)]
+                let mut request = GetAsyncReportGenerationResult::new(self.client);
+                request
+            },
+            |mut request, job_id| {
+                request.job_id = Ok(job_id.to_string());
+                request
+            },
+            |mut request, job_id| {
+                request.job_id = Ok(job_id.to_string());
+                request
+            },
+        )
+    }
+}
+impl<'a> crate::AsyncJob for MigrateReportToDashboard<'a> {
+    type Status = GetDashboardMigrationStatus<'a>;
+    type Result = GetDashboardMigrationResult<'a>;
+    fn follow_ups(&self) -> crate::FollowUps<Self::Status, Self::Result> {
+        crate::FollowUps::new(
+            {
+                #[allow(unused_mut)]
+                let mut request = GetDashboardMigrationStatus::new(self.client);
+                request
+            },
+            {
+                #[allow(unused_mut)]
+                let mut request = GetDashboardMigrationResult::new(self.client);
+                request
+            },
+            |mut request, job_id| {
+                request.job_id = Ok(job_id.to_string());
+                request
+            },
+            |mut request, job_id| {
+                request.job_id = Ok(job_id.to_string());
+                request
+            },
+        )
+    }
+}

@@ -887,3 +887,55 @@ impl<'a> crate::Operation for GetAdminRecommendedFolderAsyncResult<'a> {
         self.send()
     }
 }
+impl<'a> crate::AsyncJob for GetAdminRecommendedFolderAsync<'a> {
+    type Status = GetAdminRecommendedFolderAsyncStatus<'a>;
+    type Result = GetAdminRecommendedFolderAsyncResult<'a>;
+    fn follow_ups(&self) -> crate::FollowUps<Self::Status, Self::Result> {
+        crate::FollowUps::new(
+            {
+                #[allow(unused_mut)]
+                let mut request = GetAdminRecommendedFolderAsyncStatus::new(self.client);
+                request
+            },
+            {
+                #[allow(unused_mut)]
+                let mut request = GetAdminRecommendedFolderAsyncResult::new(self.client);
+                request
+            },
+            |mut request, job_id| {
+                request.job_id = Ok(job_id.to_string());
+                request
+            },
+            |mut request, job_id| {
+                request.job_id = Ok(job_id.to_string());
+                request
+            },
+        )
+    }
+}
+impl<'a> crate::AsyncJob for GetGlobalFolderAsync<'a> {
+    type Status = GetGlobalFolderAsyncStatus<'a>;
+    type Result = GetGlobalFolderAsyncResult<'a>;
+    fn follow_ups(&self) -> crate::FollowUps<Self::Status, Self::Result> {
+        crate::FollowUps::new(
+            {
+                #[allow(unused_mut)]
+                let mut request = GetGlobalFolderAsyncStatus::new(self.client);
+                request
+            },
+            {
+                #[allow(unused_mut)]
+                let mut request = GetGlobalFolderAsyncResult::new(self.client);
+                request
+            },
+            |mut request, job_id| {
+                request.job_id = Ok(job_id.to_string());
+                request
+            },
+            |mut request, job_id| {
+                request.job_id = Ok(job_id.to_string());
+                request
+            },
+        )
+    }
+}

@@ -851,3 +851,41 @@ impl<'a> crate::Operation for DeleteTableRow<'a> {
         self.send()
     }
 }
+impl<'a> crate::AsyncJob for TruncateTable<'a> {
+    type Status = RequestJobStatus<'a>;
+    type Result = crate::NoResult;
+    fn follow_ups(&self) -> crate::FollowUps<Self::Status, Self::Result> {
+        crate::FollowUps::new(
+            {
+                #[allow(unused_mut)]
+                let mut request = RequestJobStatus::new(self.client);
+                request
+            },
+            crate::NoResult,
+            |mut request, job_id| {
+                request.job_id = Ok(job_id.to_string());
+                request
+            },
+            |request, _| request,
+        )
+    }
+}
+impl<'a> crate::AsyncJob for UploadFile<'a> {
+    type Status = RequestJobStatus<'a>;
+    type Result = crate::NoResult;
+    fn follow_ups(&self) -> crate::FollowUps<Self::Status, Self::Result> {
+        crate::FollowUps::new(
+            {
+                #[allow(unused_mut)]
+                let mut request = RequestJobStatus::new(self.client);
+                request
+            },
+            crate::NoResult,
+            |mut request, job_id| {
+                request.job_id = Ok(job_id.to_string());
+                request
+            },
+            |request, _| request,
+        )
+    }
+}

@@ -8,6 +8,7 @@
 use serde_json::Value;
 
 mod encoded_path_params;
+mod job_impls;
 mod moved_response_headers;
 mod non_exhaustive;
 mod open_enums;
@@ -18,11 +19,16 @@ mod static_headers;
 mod syntax;
 
 pub use encoded_path_params::EncodedPathParams;
+pub use job_impls::JobImpls;
+#[cfg(test)]
+pub use job_impls::job_pairs;
 pub use moved_response_headers::MovedResponseHeaders;
 pub use non_exhaustive::NonExhaustive;
 pub use open_enums::OpenEnums;
 pub use operation_impls::OperationImpls;
-pub use page_impls::{PageImpls, paged_operations};
+pub use page_impls::PageImpls;
+#[cfg(test)]
+pub use page_impls::paged_operations;
 pub use schemars_gate::SchemarsGate;
 pub use static_headers::StaticHeaders;
 
@@ -68,6 +74,7 @@ pub fn all_passes() -> Vec<Box<dyn SyntaxPass>> {
         Box::new(NonExhaustive),
         Box::new(PageImpls),
         Box::new(OperationImpls),
+        Box::new(JobImpls),
         Box::new(StaticHeaders),
         Box::new(MovedResponseHeaders),
         Box::new(EncodedPathParams),

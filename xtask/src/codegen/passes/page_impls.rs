@@ -60,6 +60,7 @@ const TOKEN_FIELDS: [&str; 4] = ["next", "nextToken", "nextPageToken", "token"];
 
 /// The operations (ids) that take a `token` query parameter and answer a
 /// recognisable page: the ones whose builders are `Paged`.
+#[cfg(test)]
 pub fn paged_operations(document: &Value) -> Vec<String> {
     let empty = Map::new();
     let schemas = document
