@@ -199,3 +199,54 @@ fn accepted_list<T>(operation: &str, result: Result<Vec<T>, sumo_ext::Error>) {
         Err(other) => panic!("{operation}: {other:?}"),
     }
 }
+
+#[path = "support/examples.rs"]
+mod examples;
+
+/// The `any_operation` example, run against Prism as an application would
+/// run it: the generic page stream, a job waited for, a failed call.
+#[cfg(all(
+    feature = "dashboard-management",
+    feature = "content-management",
+    feature = "user-management"
+))]
+#[tokio::test]
+async fn the_any_operation_example_runs_against_prism() {
+    let Some((regional, _)) = prism() else {
+        return;
+    };
+    let binary = examples::binary(
+        "any_operation",
+        &["dashboard-management", "content-management"],
+    );
+    let out = tokio::task::spawn_blocking(move || {
+        std::process::Command::new(binary)
+            .env("SUMO_ACCESS_ID", "suPRISMTEST")
+            .env("SUMO_ACCESS_KEY", "prism-key")
+            .env("SUMO_ENDPOINT", regional)
+            .env_remove("SUMO_DEPLOYMENT")
+            .output()
+            .expect("the example runs")
+    })
+    .await
+    .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stdout}\n{stderr}");
+    let count: usize = stdout
+        .lines()
+        .find_map(|l| l.strip_suffix(" dashboard(s)"))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("a dashboard count in:\n{stdout}"));
+    assert!(count > 0, "{stdout}");
+    assert!(
+        stdout
+            .lines()
+            .any(|l| l.starts_with("export job ") && l.contains(" done: ")),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("failed call: list_users: HTTP 422"),
+        "Prism refuses a page of 5,000:\n{stdout}"
+    );
+}

@@ -4,6 +4,8 @@
 //! with the split, deletion, both error shapes, bad input. Every test ends
 //! with no job left on the fake.
 
+#[path = "support/examples.rs"]
+mod examples;
 #[path = "support/search_fake.rs"]
 mod fake;
 
@@ -503,23 +505,6 @@ async fn both_error_shapes_and_bad_input_reach_the_caller_typed() {
     assert_eq!((fake.log().creates, fake.jobs_left()), (0, 0));
 }
 
-/// The `search` example, built by `cargo test` beside the test binaries
-/// (built here when this test was run alone).
-fn example_binary() -> std::path::PathBuf {
-    let exe = std::env::current_exe().unwrap();
-    let dir = exe.parent().and_then(|deps| deps.parent()).unwrap();
-    let binary = dir.join("examples").join("search");
-    if !binary.exists() {
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-        let status = std::process::Command::new(cargo)
-            .args(["build", "-p", "sumo-ext", "--example", "search"])
-            .status()
-            .unwrap();
-        assert!(status.success(), "cargo build --example search");
-    }
-    binary
-}
-
 #[tokio::test]
 async fn the_search_example_prints_ndjson_and_a_summary() {
     let config = Config {
@@ -528,7 +513,7 @@ async fn the_search_example_prints_ndjson_and_a_summary() {
     };
     let fake = Fake::start(config.clone()).await;
     let (from, to) = range(&config);
-    let binary = example_binary();
+    let binary = examples::binary("search", &[]);
     let run = |args: Vec<String>| {
         let binary = binary.clone();
         let uri = fake.uri();
