@@ -177,15 +177,20 @@ impl SumoClientBuilder {
     }
 
     /// Base URL of the organizations assembly (default from
-    /// `openapi/deployments.toml`); for tests and proxies.
-    pub fn organizations_url(mut self, url: &str) -> Result<Self, Error> {
-        let checked = Deployment::custom(url)?;
-        self.organizations_url = Some(checked.api_url().to_string());
-        Ok(self)
+    /// `openapi/deployments.toml`); for tests and proxies. [`Self::build`]
+    /// checks it as it checks a custom deployment.
+    pub fn organizations_url(mut self, url: impl Into<String>) -> Self {
+        self.organizations_url = Some(url.into());
+        self
     }
 
-    /// Builds the client.
+    /// Builds the client; fails on an unusable organizations URL or HTTP
+    /// client settings.
     pub fn build(self) -> Result<SumoClient, Error> {
+        let organizations_url = match &self.organizations_url {
+            Some(url) => Deployment::custom(url)?.api_url().to_string(),
+            None => crate::deployment::ORGANIZATIONS_URL.to_string(),
+        };
         let mut headers = reqwest::header::HeaderMap::new();
         headers.insert(
             reqwest::header::AUTHORIZATION,
@@ -216,9 +221,25 @@ impl SumoClientBuilder {
             http,
             transport,
             credentials: self.credentials,
-            organizations_url: self
-                .organizations_url
-                .unwrap_or_else(|| crate::deployment::ORGANIZATIONS_URL.to_string()),
+            organizations_url,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bad_organizations_url_fails_at_build_naming_it() {
+        let builder = SumoClient::builder(Credentials::new("suABC", "secret"))
+            .organizations_url("ftp://orgs.example");
+        let error = builder.clone().build().unwrap_err();
+        assert!(error.to_string().contains("ftp://orgs.example"), "{error}");
+        let client = builder
+            .organizations_url("http://127.0.0.1:9")
+            .build()
+            .unwrap();
+        assert_eq!(client.organizations_url, "http://127.0.0.1:9");
     }
 }

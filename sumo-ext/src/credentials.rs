@@ -66,8 +66,9 @@ impl Credentials {
 
     /// The value of an HTTP `Authorization: Basic …` header.
     pub(crate) fn basic_auth_header(&self) -> reqwest::header::HeaderValue {
-        use base64_lite::encode;
-        let token = encode(format!("{}:{}", self.access_id, self.access_key.expose()).as_bytes());
+        use base64::Engine;
+        let token = base64::engine::general_purpose::STANDARD
+            .encode(format!("{}:{}", self.access_id, self.access_key.expose()));
         let mut value = reqwest::header::HeaderValue::from_str(&format!("Basic {token}"))
             .expect("base64 is a valid header value");
         value.set_sensitive(true);
@@ -84,46 +85,6 @@ impl fmt::Debug for Credentials {
     }
 }
 
-/// Standard base64 (RFC 4648, with padding), enough for a Basic header.
-mod base64_lite {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-    pub fn encode(input: &[u8]) -> String {
-        let mut out = String::with_capacity(input.len().div_ceil(3) * 4);
-        for chunk in input.chunks(3) {
-            let b = [
-                chunk[0],
-                chunk.get(1).copied().unwrap_or(0),
-                chunk.get(2).copied().unwrap_or(0),
-            ];
-            let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-            for i in 0..4 {
-                if i <= chunk.len() {
-                    out.push(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize] as char);
-                } else {
-                    out.push('=');
-                }
-            }
-        }
-        out
-    }
-
-    #[cfg(test)]
-    #[test]
-    fn rfc4648_vectors() {
-        for (i, o) in [
-            ("", ""),
-            ("f", "Zg=="),
-            ("fo", "Zm8="),
-            ("foo", "Zm9v"),
-            ("foob", "Zm9vYg=="),
-            ("fooba", "Zm9vYmE="),
-            ("foobar", "Zm9vYmFy"),
-        ] {
-            assert_eq!(encode(i.as_bytes()), o);
-        }
-    }
-}
 
 /// The environment variables read, in order of preference.
 pub const ACCESS_ID_VARS: [&str; 2] = ["SUMO_ACCESS_ID", "SUMOLOGIC_ACCESSID"];

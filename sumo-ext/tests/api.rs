@@ -25,8 +25,7 @@ fn client(server: &MockServer) -> SumoClient {
         .deployment(Deployment::custom(&server.uri()).unwrap())
         .limits(Limits::unlimited())
         .retry(RetryPolicy::none())
-        .organizations_url(&server.uri())
-        .unwrap()
+        .organizations_url(server.uri())
         .build()
         .unwrap()
 }

@@ -35,7 +35,6 @@ fn client(regional: &str, organizations: &str) -> SumoClient {
     SumoClient::builder(Credentials::new("suPRISMTEST", "prism-key"))
         .deployment(Deployment::custom(regional).expect("Prism URL"))
         .organizations_url(organizations)
-        .expect("Prism URL")
         .limits(Limits::unlimited())
         .retry(RetryPolicy::none())
         .availability(None)
