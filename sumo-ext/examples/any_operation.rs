@@ -66,9 +66,9 @@ async fn run() -> Result<(), Error> {
         Err(error) => {
             let api = error.api();
             println!(
-                "failed call: {error}; status {}, codes {:?}, error id {}",
+                "failed call: {error}; status {}, codes [{}], error id {}",
                 error.status().map_or(0, |s| s.as_u16()),
-                api.map(|a| a.codes.clone()).unwrap_or_default(),
+                api.map(|a| a.codes().join(", ")).unwrap_or_default(),
                 api.and_then(|a| a.id.clone()).unwrap_or_else(|| "-".into())
             );
         }

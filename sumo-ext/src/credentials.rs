@@ -67,8 +67,11 @@ impl Credentials {
     /// The value of an HTTP `Authorization: Basic …` header.
     pub(crate) fn basic_auth_header(&self) -> reqwest::header::HeaderValue {
         use base64::Engine;
-        let token = base64::engine::general_purpose::STANDARD
-            .encode(format!("{}:{}", self.access_id, self.access_key.expose()));
+        let token = base64::engine::general_purpose::STANDARD.encode(format!(
+            "{}:{}",
+            self.access_id,
+            self.access_key.expose()
+        ));
         let mut value = reqwest::header::HeaderValue::from_str(&format!("Basic {token}"))
             .expect("base64 is a valid header value");
         value.set_sensitive(true);
@@ -84,7 +87,6 @@ impl fmt::Debug for Credentials {
             .finish()
     }
 }
-
 
 /// The environment variables read, in order of preference.
 pub const ACCESS_ID_VARS: [&str; 2] = ["SUMO_ACCESS_ID", "SUMOLOGIC_ACCESSID"];

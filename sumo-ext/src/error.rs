@@ -15,6 +15,7 @@ const MAX_READ: usize = 64 * 1024;
 
 /// Every failure of `sumo-ext`.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum Error {
     /// Missing or conflicting configuration.
     #[error(transparent)]
@@ -84,9 +85,25 @@ pub enum Error {
     },
 }
 
+/// One cause of an error answer, from either of Sumo's body shapes (the
+/// `errors` list of the current APIs, or the flat `code` and `message` of
+/// the older ones).
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct ErrorDetail {
+    /// `user:not_found`, `searchjob.unknown.timezone`, ...
+    pub code: String,
+    pub message: String,
+    /// More about the cause, when Sumo gives it.
+    pub detail: Option<String>,
+    /// Values the cause names (`{"id": "..."}`).
+    pub meta: serde_json::Map<String, serde_json::Value>,
+}
+
 /// An error answer of the Sumo Logic API.
 #[derive(Debug, Clone, thiserror::Error)]
 #[error("{operation}: HTTP {status}{}{}", self.summary(), self.id.as_ref().map(|id| format!(" (error id {id})")).unwrap_or_default())]
+#[non_exhaustive]
 pub struct ApiError {
     /// The operation (progenitor's name, e.g. `get_user`).
     pub operation: String,
@@ -94,10 +111,8 @@ pub struct ApiError {
     pub status: StatusCode,
     /// Sumo's error id, unique to the failed request (give it to support).
     pub id: Option<String>,
-    /// Error codes (`user:not_found`), from either body shape.
-    pub codes: Vec<String>,
-    /// Error messages, from either body shape.
-    pub messages: Vec<String>,
+    /// The causes, from either body shape.
+    pub details: Vec<ErrorDetail>,
     /// The `Retry-After` header, when present.
     pub retry_after: Option<String>,
     /// At most [`MAX_ERROR_BODY`] bytes of the raw body.
@@ -107,36 +122,38 @@ pub struct ApiError {
 }
 
 impl ApiError {
+    /// The causes' codes, in order.
+    pub fn codes(&self) -> Vec<&str> {
+        self.details.iter().map(|d| d.code.as_str()).collect()
+    }
+
+    /// The causes' messages, in order.
+    pub fn messages(&self) -> Vec<&str> {
+        self.details.iter().map(|d| d.message.as_str()).collect()
+    }
+
     fn summary(&self) -> String {
         let parts: Vec<String> = self
-            .codes
+            .details
             .iter()
-            .zip(
-                self.messages
-                    .iter()
-                    .map(Some)
-                    .chain(std::iter::repeat(None)),
-            )
-            .map(|(code, message)| match message {
-                Some(m) if !m.is_empty() => format!("{code}: {m}"),
-                _ => code.clone(),
+            .map(|d| match (d.code.is_empty(), d.message.is_empty()) {
+                (false, false) => format!("{}: {}", d.code, d.message),
+                (false, true) => d.code.clone(),
+                (true, _) => d.message.clone(),
             })
+            .filter(|p| !p.is_empty())
             .collect();
-        if parts.is_empty() {
-            match self.messages.first() {
-                Some(m) => format!(": {m}"),
-                None if !self.body.is_empty() => {
-                    let text = String::from_utf8_lossy(&self.body[..self.body.len().min(200)])
-                        .split_whitespace()
-                        .collect::<Vec<_>>()
-                        .join(" ");
-                    format!(": {text}")
-                }
-                None => String::new(),
-            }
-        } else {
-            format!(": {}", parts.join("; "))
+        if !parts.is_empty() {
+            return format!(": {}", parts.join("; "));
         }
+        if self.body.is_empty() {
+            return String::new();
+        }
+        let text = String::from_utf8_lossy(&self.body[..self.body.len().min(200)])
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        format!(": {text}")
     }
 
     /// Builds the error from a status and (possibly partial) body bytes.
@@ -147,18 +164,21 @@ impl ApiError {
         body: &[u8],
         body_truncated: bool,
     ) -> Self {
-        let (mut codes, mut messages, mut id) = (Vec::new(), Vec::new(), None);
+        let (mut details, mut id) = (Vec::new(), None);
         if let Ok(parsed) = serde_json::from_slice::<ErrorResponse>(body) {
             id = parsed.id;
-            for e in parsed.errors {
-                codes.push(e.code);
-                messages.push(e.message);
-            }
-            if let Some(code) = parsed.code {
-                codes.push(code);
-            }
-            if let Some(message) = parsed.message {
-                messages.push(message);
+            details.extend(parsed.errors.into_iter().map(|e| ErrorDetail {
+                code: e.code,
+                message: e.message,
+                detail: e.detail,
+                meta: e.meta,
+            }));
+            if parsed.code.is_some() || parsed.message.is_some() {
+                details.push(ErrorDetail {
+                    code: parsed.code.unwrap_or_default(),
+                    message: parsed.message.unwrap_or_default(),
+                    ..ErrorDetail::default()
+                });
             }
         }
         let kept = body.len().min(MAX_ERROR_BODY);
@@ -166,8 +186,7 @@ impl ApiError {
             operation: operation.to_string(),
             status,
             id,
-            codes,
-            messages,
+            details,
             retry_after,
             body: Bytes::copy_from_slice(&body[..kept]),
             body_truncated: body_truncated || kept < body.len(),
@@ -176,7 +195,7 @@ impl ApiError {
 
     /// Whether any error code equals `code`.
     pub fn has_code(&self, code: &str) -> bool {
-        self.codes.iter().any(|c| c == code)
+        self.details.iter().any(|d| d.code == code)
     }
 }
 
@@ -312,8 +331,8 @@ mod tests {
         let current = br#"{"id":"IUUQI-DGH5I-TJ045","errors":[{"code":"user:not_found","message":"User not found."}]}"#;
         let e = ApiError::from_parts("get_user", StatusCode::NOT_FOUND, None, current, false);
         assert_eq!(e.id.as_deref(), Some("IUUQI-DGH5I-TJ045"));
-        assert_eq!(e.codes, ["user:not_found"]);
-        assert_eq!(e.messages, ["User not found."]);
+        assert_eq!(e.codes(), ["user:not_found"]);
+        assert_eq!(e.messages(), ["User not found."]);
         assert_eq!(
             e.to_string(),
             "get_user: HTTP 404 Not Found: user:not_found: User not found. (error id IUUQI-DGH5I-TJ045)"
@@ -327,14 +346,26 @@ mod tests {
             legacy,
             false,
         );
-        assert_eq!(e.codes, ["internal.error"]);
-        assert_eq!(e.messages, ["Internal server error."]);
+        assert_eq!(e.codes(), ["internal.error"]);
+        assert_eq!(e.messages(), ["Internal server error."]);
         assert_eq!(e.id.as_deref(), Some("Q2ZFU"));
 
         let html = b"<html><body>502 Bad Gateway</body></html>";
         let e = ApiError::from_parts("list_users", StatusCode::BAD_GATEWAY, None, html, false);
-        assert!(e.codes.is_empty());
+        assert!(e.codes().is_empty());
         assert!(e.to_string().contains("502 Bad Gateway</body>"), "{e}");
+    }
+
+    #[test]
+    fn each_cause_keeps_its_detail_and_meta() {
+        let body = br#"{"id":"X1","errors":[{"code":"a:b","message":"First.","detail":"More.","meta":{"id":"7"}},{"code":"c:d","message":"Second."}]}"#;
+        let e = ApiError::from_parts("op", StatusCode::BAD_REQUEST, None, body, false);
+        assert_eq!(e.details.len(), 2);
+        assert_eq!(e.details[0].detail.as_deref(), Some("More."));
+        assert_eq!(e.details[0].meta["id"], "7");
+        assert_eq!(e.codes(), ["a:b", "c:d"]);
+        assert_eq!(e.messages(), ["First.", "Second."]);
+        assert!(e.to_string().contains("a:b: First.; c:d: Second."), "{e}");
     }
 
     #[test]

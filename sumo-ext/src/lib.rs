@@ -54,7 +54,7 @@ pub use availability::Availability;
 pub use client::{SumoClient, SumoClientBuilder};
 pub use credentials::{ConfigError, Credentials, EnvConfig, Secret};
 pub use deployment::{Deployment, DeploymentError};
-pub use error::{ApiError, Error};
+pub use error::{ApiError, Error, ErrorDetail};
 #[cfg(feature = "lookup-management")]
 pub use lookup::UploadOptions;
 #[cfg(feature = "organizations-management")]

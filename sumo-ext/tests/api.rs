@@ -197,7 +197,7 @@ async fn invalid_arguments_name_the_operation() {
     let api = err.api().unwrap_or_else(|| panic!("an API error: {err}"));
     assert_eq!(api.operation, "create_user");
     assert_eq!(api.status.as_u16(), 400);
-    assert_eq!(api.codes, ["user:invalid_first_name"]);
+    assert_eq!(api.codes(), ["user:invalid_first_name"]);
     let err = c
         .child_org_usages(
             NaiveDate::from_ymd_opt(2024, 2, 1).unwrap(),

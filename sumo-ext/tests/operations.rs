@@ -71,7 +71,7 @@ async fn any_operation_returns_its_body_or_a_typed_error_for_both_shapes() {
     };
     assert_eq!(api.operation, "get_dashboard");
     assert_eq!(api.status.as_u16(), 404);
-    assert_eq!(api.codes, ["dashboard:not_found"]);
+    assert_eq!(api.codes(), ["dashboard:not_found"]);
     assert_eq!(api.id.as_deref(), Some("8TMKF-P2EBH-3UL8Q"));
     assert!(
         error.to_string().starts_with("get_dashboard: HTTP 404"),
@@ -81,8 +81,8 @@ async fn any_operation_returns_its_body_or_a_typed_error_for_both_shapes() {
     let error = client.raw().list_partitions().call().await.unwrap_err();
     let api = error.api().expect("an API error");
     assert_eq!(api.operation, "list_partitions");
-    assert_eq!(api.codes, ["internal.error"]);
-    assert_eq!(api.messages, ["Internal server error."]);
+    assert_eq!(api.codes(), ["internal.error"]);
+    assert_eq!(api.messages(), ["Internal server error."]);
     assert_eq!(api.id.as_deref(), Some("Q2ZFU-7TEST"));
 }
 

@@ -298,8 +298,8 @@ async fn both_error_shapes_and_html() {
     let api = e.api().unwrap();
     assert_eq!(api.status.as_u16(), 404);
     assert_eq!(api.id.as_deref(), Some("IUUQI-DGH5I-TJ045"));
-    assert_eq!(api.codes, ["user:not_found"]);
-    assert_eq!(api.messages, ["User not found."]);
+    assert_eq!(api.codes(), ["user:not_found"]);
+    assert_eq!(api.messages(), ["User not found."]);
     assert!(api.has_code("user:not_found"));
     assert_eq!(
         e.to_string(),
@@ -309,13 +309,13 @@ async fn both_error_shapes_and_html() {
     let e = c.users().get("legacy").await.unwrap_err();
     let api = e.api().unwrap();
     assert_eq!(api.status.as_u16(), 500);
-    assert_eq!(api.codes, ["internal.error"]);
+    assert_eq!(api.codes(), ["internal.error"]);
     assert_eq!(api.id.as_deref(), Some("Q2ZFU-QEAQ8"));
 
     let e = c.users().get("proxy").await.unwrap_err();
     let api = e.api().unwrap();
     assert_eq!(api.status.as_u16(), 502);
-    assert!(api.codes.is_empty());
+    assert!(api.codes().is_empty());
     assert_eq!(api.body.len(), sumo_ext::error::MAX_ERROR_BODY);
     assert!(api.body_truncated);
     assert!(api.body.starts_with(b"<html>"));
