@@ -12,7 +12,7 @@ use sumo_ext::SumoClient;
 #[tokio::main]
 async fn main() -> Result<(), sumo_ext::Error> {
     let client = SumoClient::from_env()?;
-    let orgs = client.organizations_management();
+    let orgs = client.organizations();
     let parent = orgs.parent_org().await?;
     println!("parent organization: {parent:?}");
     let mut children = std::pin::pin!(orgs.list(Some("Active"), None));
@@ -25,7 +25,7 @@ async fn main() -> Result<(), sumo_ext::Error> {
     }
     let end = chrono::Utc::now().date_naive();
     let start = end - chrono::Days::new(30);
-    let usage = client.child_org_usages(start, end).await?;
+    let usage = client.child_orgs().usages(start, end).await?;
     println!(
         "{} child usage records from {start} to {end}",
         usage.data.len()

@@ -121,7 +121,7 @@ impl SumoClient {
     /// assembly's own deployment, US2; see
     /// [`OrganizationsClient::with_parent_deployment`](crate::OrganizationsClient::with_parent_deployment)).
     #[cfg(feature = "organizations-management")]
-    pub fn organizations_management(&self) -> crate::organizations::OrganizationsClient {
+    pub fn organizations(&self) -> crate::organizations::OrganizationsClient {
         crate::organizations::OrganizationsClient::new(
             sumo_generated_client::organizations::Client::new_with_client(
                 &self.organizations_url,
@@ -135,6 +135,15 @@ impl SumoClient {
             .code()
             .to_ascii_lowercase(),
         )
+    }
+}
+
+impl SumoClient {
+    /// The organizations client.
+    #[cfg(feature = "organizations-management")]
+    #[deprecated(note = "use `client.organizations()`")]
+    pub fn organizations_management(&self) -> crate::organizations::OrganizationsClient {
+        self.organizations()
     }
 }
 

@@ -60,6 +60,8 @@ pub use lookup::UploadOptions;
 #[cfg(feature = "organizations-management")]
 pub use organizations::OrganizationsClient;
 pub use transport::{Limits, RetryPolicy};
+#[cfg(feature = "orgs-management")]
+pub use usages::ChildOrgs;
 
 use std::future::Future;
 use std::pin::Pin;

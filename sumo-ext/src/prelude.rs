@@ -1,7 +1,7 @@
 //! Every generated operation the sumo-ext way: `use sumo_ext::prelude::*;`.
 //!
 //! - [`OperationExt::call`] sends any builder of `client.raw()` (or of
-//!   `client.organizations_management()`'s client) and returns its body or a
+//!   `client.organizations()`'s client) and returns its body or a
 //!   [`crate::Error`] with the operation's name, the status, Sumo's codes and
 //!   the error id.
 //! - [`PagedExt::pages`] and [`PagedExt::items`] stream any `token`-paged

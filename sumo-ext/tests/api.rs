@@ -199,7 +199,8 @@ async fn invalid_arguments_name_the_operation() {
     assert_eq!(api.status.as_u16(), 400);
     assert_eq!(api.codes(), ["user:invalid_first_name"]);
     let err = c
-        .child_org_usages(
+        .child_orgs()
+        .usages(
             NaiveDate::from_ymd_opt(2024, 2, 1).unwrap(),
             NaiveDate::from_ymd_opt(2024, 1, 1).unwrap(),
         )
@@ -253,7 +254,7 @@ async fn organizations_send_parent_deployment_id() {
         .await;
 
     let c = client(&server);
-    let orgs = c.organizations_management();
+    let orgs = c.organizations();
     assert_eq!(orgs.parent_deployment_id(), "us2");
     let ids: Vec<String> = orgs
         .list(None, None)
@@ -263,7 +264,8 @@ async fn organizations_send_parent_deployment_id() {
         .unwrap();
     assert_eq!(ids.len(), 3);
     let usage = c
-        .child_org_usages(
+        .child_orgs()
+        .usages(
             NaiveDate::from_ymd_opt(2024, 1, 1).unwrap(),
             NaiveDate::from_ymd_opt(2024, 1, 31).unwrap(),
         )

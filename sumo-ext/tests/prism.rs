@@ -146,7 +146,8 @@ async fn every_organizations_call_is_accepted_by_prism() {
     };
     let c = client(&regional, &organizations);
     let usage = c
-        .child_org_usages(
+        .child_orgs()
+        .usages(
             NaiveDate::from_ymd_opt(2024, 1, 1).unwrap(),
             NaiveDate::from_ymd_opt(2024, 1, 31).unwrap(),
         )
@@ -154,7 +155,7 @@ async fn every_organizations_call_is_accepted_by_prism() {
         .expect("get_child_usages (regional)");
     let _ = usage.data;
 
-    let orgs = c.organizations_management();
+    let orgs = c.organizations();
     assert_eq!(orgs.parent_deployment_id(), "us2");
     accepted_list(
         "list_organizations",
