@@ -131,10 +131,11 @@ fn main() {
     let client = |access_id: &str| {
         SumoClient::builder(Credentials::new(access_id, common::ACCESS_KEY))
             .deployment(deployment.clone())
-            .limits(Limits {
-                requests_per_second: RATE as u32,
-                max_concurrent: 10,
-            })
+            .limits(
+                Limits::default()
+                    .requests_per_second(RATE as u32)
+                    .max_concurrent(10),
+            )
             .retry(RetryPolicy::default())
             .build()
             .unwrap()

@@ -123,10 +123,7 @@ impl Clients {
                 .deployment(deployment)
                 // The default limits but the rate: 4 per second would make
                 // this a benchmark of the limiter (see benches/limiter.rs).
-                .limits(Limits {
-                    requests_per_second: 0,
-                    ..Limits::default()
-                })
+                .limits(Limits::default().requests_per_second(0))
                 .retry(RetryPolicy::default())
                 .build()
                 .unwrap();

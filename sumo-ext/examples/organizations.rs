@@ -15,7 +15,8 @@ async fn main() -> Result<(), sumo_ext::Error> {
     let orgs = client.organizations();
     let parent = orgs.parent_org().await?;
     println!("parent organization: {parent:?}");
-    let mut children = std::pin::pin!(orgs.list(Some("Active"), None));
+    let mut children =
+        std::pin::pin!(orgs.list(Some(sumo_ext::organizations::OrgStatus::Active), None));
     while let Some(org) = children.try_next().await? {
         println!(
             "{}\t{}",

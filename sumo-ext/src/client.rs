@@ -128,12 +128,7 @@ impl SumoClient {
                 self.http.clone(),
                 Hooks::new(self.transport.clone()),
             ),
-            match self.deployment() {
-                d if d.is_custom() => Deployment::organizations_home(),
-                d => d.clone(),
-            }
-            .code()
-            .to_ascii_lowercase(),
+            self.deployment(),
         )
     }
 }

@@ -99,6 +99,7 @@ pub const ENDPOINT_VARS: [&str; 2] = ["SUMO_ENDPOINT", "SUMOLOGIC_BASE_URL"];
 
 /// What the environment says: credentials and where to send them.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct EnvConfig {
     /// Access ID and key.
     pub credentials: Credentials,
@@ -108,6 +109,7 @@ pub struct EnvConfig {
 
 /// A missing or conflicting setting, naming the variables.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum ConfigError {
     /// A required setting is absent.
     #[error("missing {what}: set {}", vars.join(" or "))]

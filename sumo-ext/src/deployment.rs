@@ -203,6 +203,7 @@ impl FromStr for Deployment {
 
 /// Why a deployment or endpoint was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum DeploymentError {
     /// Not a code of the table.
     #[error("unknown Sumo Logic deployment `{input}` (known: {known}; or give an https URL)")]

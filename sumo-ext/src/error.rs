@@ -32,7 +32,7 @@ pub enum Error {
     /// The account lives on another deployment (301 `moved`).
     #[error("{operation}: the account is on another deployment ({location})")]
     Moved {
-        operation: String,
+        operation: &'static str,
         location: String,
         /// The deployment at `location`, when it is one of the table.
         deployment: Option<crate::Deployment>,
@@ -41,24 +41,27 @@ pub enum Error {
     /// was sent.
     #[error("operation `{operation}` is not available on deployment {deployment}")]
     Unavailable {
-        operation: String,
+        operation: &'static str,
         deployment: String,
     },
     /// The request could not be built from the arguments.
     #[error("{operation}: invalid request: {message}")]
-    InvalidRequest { operation: String, message: String },
+    InvalidRequest {
+        operation: &'static str,
+        message: String,
+    },
     /// The request could not be sent or its answer not read (connection,
     /// timeout, TLS), after the retries the policy allows.
     #[error("{operation}: request failed: {source}")]
     Transport {
-        operation: String,
+        operation: &'static str,
         #[source]
         source: reqwest::Error,
     },
     /// An asynchronous job answered `Failed`.
     #[error("{operation}: job {job_id} failed: {message}")]
     JobFailed {
-        operation: String,
+        operation: &'static str,
         job_id: String,
         /// Sumo's error, as the status answer gave it.
         message: String,
@@ -66,7 +69,7 @@ pub enum Error {
     /// An asynchronous job was still running at the deadline.
     #[error("{operation}: job {job_id} still running after {waited:?} (the deadline)")]
     JobTimedOut {
-        operation: String,
+        operation: &'static str,
         job_id: String,
         waited: std::time::Duration,
     },
@@ -77,7 +80,7 @@ pub enum Error {
     /// A success status whose body is not what the spec says.
     #[error("{operation}: unexpected response body (status {status}): {message}")]
     InvalidResponse {
-        operation: String,
+        operation: &'static str,
         status: u16,
         message: String,
         /// At most [`MAX_ERROR_BODY`] bytes of the body.
@@ -106,7 +109,7 @@ pub struct ErrorDetail {
 #[non_exhaustive]
 pub struct ApiError {
     /// The operation (progenitor's name, e.g. `get_user`).
-    pub operation: String,
+    pub operation: &'static str,
     /// HTTP status.
     pub status: StatusCode,
     /// Sumo's error id, unique to the failed request (give it to support).
@@ -158,7 +161,7 @@ impl ApiError {
 
     /// Builds the error from a status and (possibly partial) body bytes.
     pub fn from_parts(
-        operation: &str,
+        operation: &'static str,
         status: StatusCode,
         retry_after: Option<String>,
         body: &[u8],
@@ -183,7 +186,7 @@ impl ApiError {
         }
         let kept = body.len().min(MAX_ERROR_BODY);
         ApiError {
-            operation: operation.to_string(),
+            operation,
             status,
             id,
             details,
@@ -219,7 +222,7 @@ impl Error {
 
     /// Converts an error of the generated client.
     pub async fn from_generated(
-        operation: &str,
+        operation: &'static str,
         error: sumo_generated_client::regional::Error<ByteStream>,
     ) -> Self {
         use sumo_generated_client::regional::Error as G;
@@ -237,28 +240,20 @@ impl Error {
                 )))
             }
             G::UnexpectedResponse(response) => Self::from_response(operation, response).await,
-            G::InvalidRequest(message) => Error::InvalidRequest {
-                operation: operation.to_string(),
-                message,
-            },
+            G::InvalidRequest(message) => Error::InvalidRequest { operation, message },
             G::Custom(message) => match crate::availability::parse_refusal(&message) {
-                Some((op, deployment)) => Error::Unavailable {
-                    operation: op,
+                // The refusal names the operation this call sent.
+                Some((_, deployment)) => Error::Unavailable {
+                    operation,
                     deployment,
                 },
-                None => Error::InvalidRequest {
-                    operation: operation.to_string(),
-                    message,
-                },
+                None => Error::InvalidRequest { operation, message },
             },
             G::CommunicationError(source)
             | G::InvalidUpgrade(source)
-            | G::ResponseBodyError(source) => Error::Transport {
-                operation: operation.to_string(),
-                source,
-            },
+            | G::ResponseBodyError(source) => Error::Transport { operation, source },
             G::InvalidResponsePayload(body, e) => Error::InvalidResponse {
-                operation: operation.to_string(),
+                operation,
                 status: 200,
                 message: e.to_string(),
                 body: body.slice(..body.len().min(MAX_ERROR_BODY)),
@@ -267,13 +262,13 @@ impl Error {
     }
 
     /// Converts a raw response that is not a success (`301` → [`Error::Moved`]).
-    pub async fn from_response(operation: &str, response: reqwest::Response) -> Self {
+    pub async fn from_response(operation: &'static str, response: reqwest::Response) -> Self {
         let status = response.status();
         if status.is_redirection() {
             let location =
                 header(response.headers(), reqwest::header::LOCATION).unwrap_or_default();
             return Error::Moved {
-                operation: operation.to_string(),
+                operation,
                 deployment: crate::Deployment::from_location(&location),
                 location,
             };

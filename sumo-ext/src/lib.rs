@@ -58,7 +58,7 @@ pub use error::{ApiError, Error, ErrorDetail};
 #[cfg(feature = "lookup-management")]
 pub use lookup::UploadOptions;
 #[cfg(feature = "organizations-management")]
-pub use organizations::OrganizationsClient;
+pub use organizations::{OrgStatus, OrganizationsClient};
 pub use transport::{Limits, RetryPolicy};
 #[cfg(feature = "orgs-management")]
 pub use usages::ChildOrgs;

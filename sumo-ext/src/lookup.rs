@@ -31,18 +31,18 @@ impl SumoClient {
         use sumo_generated_client::Transport as _;
         self.transport.check(OPERATION).map_err(
             |message| match crate::availability::parse_refusal(&message) {
-                Some((operation, deployment)) => Error::Unavailable {
-                    operation,
+                Some((_, deployment)) => Error::Unavailable {
+                    operation: OPERATION,
                     deployment,
                 },
                 None => Error::InvalidRequest {
-                    operation: OPERATION.into(),
+                    operation: OPERATION,
                     message,
                 },
             },
         )?;
         let invalid = |message: String| Error::InvalidRequest {
-            operation: OPERATION.into(),
+            operation: OPERATION,
             message,
         };
         let mut url = url::Url::parse(self.deployment().api_url())
@@ -78,7 +78,7 @@ impl SumoClient {
             .send(&self.http, request, OPERATION)
             .await
             .map_err(|source| Error::Transport {
-                operation: OPERATION.into(),
+                operation: OPERATION,
                 source,
             })?;
         if !response.status().is_success() {
@@ -86,11 +86,11 @@ impl SumoClient {
         }
         let status = response.status().as_u16();
         let bytes = response.bytes().await.map_err(|source| Error::Transport {
-            operation: OPERATION.into(),
+            operation: OPERATION,
             source,
         })?;
         serde_json::from_slice(&bytes).map_err(|e| Error::InvalidResponse {
-            operation: OPERATION.into(),
+            operation: OPERATION,
             status,
             message: e.to_string(),
             body: bytes.slice(..bytes.len().min(crate::error::MAX_ERROR_BODY)),

@@ -9,8 +9,37 @@ use sumo_generated_client::organizations::{self as orgs, types as ot};
 use crate::prelude::PagedExt;
 use crate::{Error, call};
 
+/// The `parentDeploymentId` of calls from `deployment`: its code in lower
+/// case; for a custom endpoint, that of the assembly's own deployment (US2).
+fn parent_deployment_id(deployment: &crate::Deployment) -> String {
+    let deployment = if deployment.is_custom() {
+        crate::Deployment::organizations_home()
+    } else {
+        deployment.clone()
+    };
+    deployment.code().to_ascii_lowercase()
+}
+
+/// The status of a child organization, to filter [`OrganizationsClient::list`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum OrgStatus {
+    Active,
+    Inactive,
+}
+
+impl OrgStatus {
+    /// The value Sumo takes (`Active`, `Inactive`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OrgStatus::Active => "Active",
+            OrgStatus::Inactive => "Inactive",
+        }
+    }
+}
+
 /// A client for the `organizations.sumologic.com` assembly, from
-/// [`SumoClient::organizations_management`](crate::SumoClient::organizations_management). Every call sends the
+/// [`SumoClient::organizations`](crate::SumoClient::organizations). Every call sends the
 /// `parentDeploymentId` header: the caller's deployment, in lower case.
 #[derive(Debug, Clone)]
 pub struct OrganizationsClient {
@@ -19,10 +48,11 @@ pub struct OrganizationsClient {
 }
 
 impl OrganizationsClient {
-    pub(crate) fn new(raw: orgs::Client, parent_deployment_id: String) -> Self {
+    /// A client whose calls name `deployment` as their parent.
+    pub(crate) fn new(raw: orgs::Client, deployment: &crate::Deployment) -> Self {
         Self {
             raw,
-            parent_deployment_id,
+            parent_deployment_id: parent_deployment_id(deployment),
         }
     }
 
@@ -34,7 +64,7 @@ impl OrganizationsClient {
 
     /// The same client sending `deployment` as `parentDeploymentId`.
     pub fn with_parent_deployment(mut self, deployment: &crate::Deployment) -> Self {
-        self.parent_deployment_id = deployment.code().to_ascii_lowercase();
+        self.parent_deployment_id = parent_deployment_id(deployment);
         self
     }
 
@@ -43,11 +73,11 @@ impl OrganizationsClient {
         &self.parent_deployment_id
     }
 
-    /// Child organizations, optionally only those with `status` (`Active`,
-    /// `Inactive`), as a stream.
+    /// Child organizations, optionally only those with `status`, as a
+    /// stream.
     pub fn list(
         &self,
-        status: Option<&str>,
+        status: Option<OrgStatus>,
         page_size: Option<NonZeroU32>,
     ) -> impl Stream<Item = Result<ot::ReadOrganizationResponse, Error>> + '_ {
         let mut request = self
@@ -55,7 +85,7 @@ impl OrganizationsClient {
             .list_organizations()
             .parent_deployment_id(self.parent_deployment_id.as_str());
         if let Some(status) = status {
-            request = request.status(status);
+            request = request.status(status.as_str());
         }
         if let Some(limit) = page_size {
             request = request.limit(crate::pagination::limit(limit));

@@ -171,7 +171,7 @@ mod tests {
             match t {
                 None => Ok(P(vec![1], Some("x"))),
                 Some(_) => Err(Error::InvalidRequest {
-                    operation: "op".into(),
+                    operation: "op",
                     message: "boom".into(),
                 }),
             }

@@ -175,7 +175,7 @@ where
                 }
                 job::State::Failed(message) => {
                     return Err(Error::JobFailed {
-                        operation: J::NAME.into(),
+                        operation: J::NAME,
                         job_id,
                         message,
                     });
@@ -184,7 +184,7 @@ where
             }
             if started_at.elapsed() + options.poll_interval > options.deadline {
                 return Err(Error::JobTimedOut {
-                    operation: J::NAME.into(),
+                    operation: J::NAME,
                     job_id,
                     waited: started_at.elapsed(),
                 });
@@ -207,7 +207,10 @@ mod job {
     }
 
     /// The job id of a start answer (`id`, or `jobId`).
-    pub(super) fn id<T: serde::Serialize>(operation: &str, started: &T) -> Result<String, Error> {
+    pub(super) fn id<T: serde::Serialize>(
+        operation: &'static str,
+        started: &T,
+    ) -> Result<String, Error> {
         let value = serde_json::to_value(started).unwrap_or(Value::Null);
         value
             .get("id")
@@ -215,7 +218,7 @@ mod job {
             .and_then(Value::as_str)
             .map(str::to_string)
             .ok_or_else(|| Error::InvalidResponse {
-                operation: operation.into(),
+                operation,
                 status: 200,
                 message: "the answer names no job id (`id` or `jobId`)".into(),
                 body: bytes::Bytes::from(value.to_string()),

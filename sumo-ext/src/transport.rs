@@ -20,6 +20,7 @@ use crate::{Availability, Deployment};
 /// not idempotent (POST) are retried only where the server cannot have
 /// acted: 429 and failures to connect.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct RetryPolicy {
     /// Attempts in all, the first included (1 disables retries).
     pub max_attempts: u32,
@@ -48,6 +49,24 @@ impl RetryPolicy {
         }
     }
 
+    /// Attempts in all, the first included (1 disables retries).
+    pub fn max_attempts(mut self, attempts: u32) -> Self {
+        self.max_attempts = attempts;
+        self
+    }
+
+    /// Delay before the first retry; doubled each time.
+    pub fn initial_backoff(mut self, delay: Duration) -> Self {
+        self.initial_backoff = delay;
+        self
+    }
+
+    /// Upper bound of one delay (also caps `Retry-After`).
+    pub fn max_backoff(mut self, delay: Duration) -> Self {
+        self.max_backoff = delay;
+        self
+    }
+
     /// Full-jitter exponential backoff before retry number `retry` (1-based).
     fn backoff(&self, retry: u32) -> Duration {
         let exp = self
@@ -61,6 +80,7 @@ impl RetryPolicy {
 
 /// Sumo Logic's documented limits, enforced on the client side.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct Limits {
     /// Requests per second, per user (Sumo: 4), as the server counts them:
     /// a request holds its place in the window from its start and, once its
@@ -86,6 +106,18 @@ impl Limits {
             requests_per_second: 0,
             max_concurrent: 0,
         }
+    }
+
+    /// Requests per second (`0` = unlimited).
+    pub fn requests_per_second(mut self, rate: u32) -> Self {
+        self.requests_per_second = rate;
+        self
+    }
+
+    /// Requests in flight (`0` = unlimited).
+    pub fn max_concurrent(mut self, count: u32) -> Self {
+        self.max_concurrent = count;
+        self
     }
 }
 

@@ -39,7 +39,7 @@ impl ChildOrgs<'_> {
     ) -> Result<ChildUsageDetailsResponse, Error> {
         if end < start {
             return Err(Error::InvalidRequest {
-                operation: "get_child_usages".into(),
+                operation: "get_child_usages",
                 message: format!("the end date {end} is before the start date {start}"),
             });
         }

@@ -259,7 +259,7 @@ mod jobs {
             panic!("not JobFailed: {error:?}")
         };
         assert_eq!(
-            (operation.as_str(), job_id.as_str(), message.as_str()),
+            (*operation, job_id.as_str(), message.as_str()),
             (
                 "begin_async_copy",
                 "J1",

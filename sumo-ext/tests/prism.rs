@@ -159,10 +159,13 @@ async fn every_organizations_call_is_accepted_by_prism() {
     assert_eq!(orgs.parent_deployment_id(), "us2");
     accepted_list(
         "list_organizations",
-        orgs.list(Some("Active"), Some(10.try_into().unwrap()))
-            .take(20)
-            .try_collect::<Vec<_>>()
-            .await,
+        orgs.list(
+            Some(sumo_ext::organizations::OrgStatus::Active),
+            Some(10.try_into().unwrap()),
+        )
+        .take(20)
+        .try_collect::<Vec<_>>()
+        .await,
     );
     // The spec's example organization id.
     let org_id = "us2-00000000FF42A0C3".to_string();

@@ -273,11 +273,10 @@ async fn a_429_on_create_is_retried_within_the_policy() {
     };
     let fake = Fake::start(config.clone()).await;
     let (from, to) = range(&config);
-    let retrying = RetryPolicy {
-        max_attempts: 3,
-        initial_backoff: Duration::from_millis(1),
-        max_backoff: Duration::from_millis(10),
-    };
+    let retrying = RetryPolicy::default()
+        .max_attempts(3)
+        .initial_backoff(Duration::from_millis(1))
+        .max_backoff(Duration::from_millis(10));
     let count = client_with(&fake, "search-tests", retrying)
         .search("error")
         .from(from)

@@ -24,11 +24,10 @@ fn user(id: &str, email: &str) -> serde_json::Value {
 }
 
 fn fast_retries() -> RetryPolicy {
-    RetryPolicy {
-        max_attempts: 3,
-        initial_backoff: Duration::from_millis(10),
-        max_backoff: Duration::from_secs(5),
-    }
+    RetryPolicy::default()
+        .max_attempts(3)
+        .initial_backoff(Duration::from_millis(10))
+        .max_backoff(Duration::from_secs(5))
 }
 
 /// A client for `server` with its own access id (so limiters are not shared
@@ -136,11 +135,12 @@ async fn connection_refused_is_retried_then_reported() {
     let c = SumoClient::builder(Credentials::new("conn-refused", KEY))
         .deployment(Deployment::custom(&url).unwrap())
         .limits(Limits::unlimited())
-        .retry(RetryPolicy {
-            max_attempts: 3,
-            initial_backoff: Duration::from_millis(100),
-            max_backoff: Duration::from_secs(1),
-        })
+        .retry(
+            RetryPolicy::default()
+                .max_attempts(3)
+                .initial_backoff(Duration::from_millis(100))
+                .max_backoff(Duration::from_secs(1)),
+        )
         .build()
         .unwrap();
     let started = Instant::now();
@@ -152,7 +152,7 @@ async fn connection_refused_is_retried_then_reported() {
     );
     match &err {
         Error::Transport { operation, source } => {
-            assert_eq!(operation, "unlock_user");
+            assert_eq!(*operation, "unlock_user");
             assert!(source.is_connect(), "{source:?}");
         }
         other => panic!("expected a transport error, got {other:?}"),
@@ -243,10 +243,7 @@ async fn no_more_than_ten_in_flight() {
         )
         .mount(&server)
         .await;
-    let limits = Limits {
-        requests_per_second: 0,
-        max_concurrent: 10,
-    };
+    let limits = Limits::default().requests_per_second(0).max_concurrent(10);
     let run = |n: usize, access_id: &'static str| {
         let c = client(&server, access_id, limits, RetryPolicy::none());
         async move {
@@ -476,7 +473,7 @@ async fn unavailable_operations_fail_before_sending() {
             operation,
             deployment,
         } => {
-            assert_eq!(operation, "get_user");
+            assert_eq!(*operation, "get_user");
             assert_eq!(deployment, "FED");
         }
         other => panic!("expected Unavailable, got {other:?}"),

@@ -32,7 +32,7 @@ pub(crate) struct Job {
 pub(crate) fn jobs_url(client: &SumoClient) -> Result<Url, Error> {
     let base = client.deployment().api_url().trim_end_matches('/');
     Url::parse(&format!("{base}/v1/search/jobs")).map_err(|e| Error::InvalidRequest {
-        operation: "search_create".into(),
+        operation: "search_create",
         message: format!("cannot make the search jobs URL from {base}: {e}"),
     })
 }
@@ -62,7 +62,7 @@ pub(crate) async fn send(
         .header(reqwest::header::ACCEPT, "application/json")
         .build()
         .map_err(|e| Error::InvalidRequest {
-            operation: operation.into(),
+            operation,
             message: e.to_string(),
         })?;
     let response = client
@@ -70,7 +70,7 @@ pub(crate) async fn send(
         .send(&client.http, request, operation)
         .await
         .map_err(|source| Error::Transport {
-            operation: operation.into(),
+            operation,
             source,
         })?;
     jar.set_cookies(&mut response.headers().get_all(SET_COOKIE).iter(), url);
@@ -79,7 +79,7 @@ pub(crate) async fn send(
         return Err(Error::from_response(operation, response).await);
     }
     let body = response.bytes().await.map_err(|source| Error::Transport {
-        operation: operation.into(),
+        operation,
         source,
     })?;
     Ok((status, body))
@@ -92,7 +92,7 @@ pub(crate) fn parse<T: serde::de::DeserializeOwned>(
     body: &Bytes,
 ) -> Result<T, Error> {
     serde_json::from_slice(body).map_err(|e| Error::InvalidResponse {
-        operation: operation.into(),
+        operation,
         status: status.as_u16(),
         message: e.to_string(),
         body: body.slice(..body.len().min(crate::error::MAX_ERROR_BODY)),
@@ -159,7 +159,7 @@ impl Job {
         let mut url = self.url.clone();
         url.path_segments_mut()
             .map_err(|()| Error::InvalidRequest {
-                operation: kind.operation().into(),
+                operation: kind.operation(),
                 message: format!("{} cannot take a path", self.url),
             })?
             .push(kind.segment());

@@ -190,7 +190,7 @@ impl Search {
 
     fn range(&self) -> Result<(SearchTime, SearchTime), Error> {
         let missing = |what: &str| Error::InvalidRequest {
-            operation: "search_create".into(),
+            operation: "search_create",
             message: format!("a search needs `{what}`"),
         };
         Ok((
@@ -215,7 +215,7 @@ impl Search {
             auto_parsing_mode: self.auto_parsing,
         };
         let body = serde_json::to_vec(&body).map_err(|e| Error::InvalidRequest {
-            operation: "search_create".into(),
+            operation: "search_create",
             message: e.to_string(),
         })?;
         let jobs = job::jobs_url(&self.client)?;
@@ -233,7 +233,7 @@ impl Search {
         let mut url = jobs.clone();
         url.path_segments_mut()
             .map_err(|()| Error::InvalidRequest {
-                operation: "search_create".into(),
+                operation: "search_create",
                 message: format!("{jobs} cannot take a path"),
             })?
             .push(&created.id);

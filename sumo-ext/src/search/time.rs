@@ -29,7 +29,7 @@ impl SearchTime {
         DateTime::parse_from_rfc3339(text)
             .map(SearchTime::from)
             .map_err(|e| Error::InvalidRequest {
-                operation: "search".into(),
+                operation: "search",
                 message: format!(
                     "`{text}` is neither epoch milliseconds nor an RFC 3339 date-time: {e}"
                 ),
