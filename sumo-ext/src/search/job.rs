@@ -69,19 +69,16 @@ pub(crate) async fn send(
         .transport
         .send(&client.http, request, operation)
         .await
-        .map_err(|source| Error::Transport {
-            operation,
-            source,
-        })?;
+        .map_err(|source| Error::Transport { operation, source })?;
     jar.set_cookies(&mut response.headers().get_all(SET_COOKIE).iter(), url);
     let status = response.status();
     if !status.is_success() {
         return Err(Error::from_response(operation, response).await);
     }
-    let body = response.bytes().await.map_err(|source| Error::Transport {
-        operation,
-        source,
-    })?;
+    let body = response
+        .bytes()
+        .await
+        .map_err(|source| Error::Transport { operation, source })?;
     Ok((status, body))
 }
 
