@@ -29,7 +29,7 @@ use crate::diff::input::{self, Loaded};
 use crate::diff::semver::Bump;
 use crate::fsutil::workspace_root;
 use crate::naming::feature_name;
-use crate::spec::load::operations;
+use crate::spec::load::{LoadedSpec, operations};
 
 /// The pinned cargo-semver-checks (`.ci/run` installs it).
 pub const SEMVER_CHECKS_VERSION: &str = "0.51.0";
@@ -168,7 +168,17 @@ pub fn measure(old: &str, new: &str, root: &Path) -> Result<Verdict> {
     let (old_spec, new_spec) = (load("OLD", old)?, load("NEW", new)?);
     // One diff: it chooses the features and makes the prediction.
     let diff = crate::diff::diff(&old_spec.spec.document, &new_spec.spec.document);
-    let features = changed_features(&diff, &old_spec.spec.document, &new_spec.spec.document);
+    measure_loaded(&old_spec.spec, &new_spec.spec, &diff, root)
+}
+
+/// [`measure`] of specs already loaded and compared (`sync` has both).
+pub fn measure_loaded(
+    old_spec: &LoadedSpec,
+    new_spec: &LoadedSpec,
+    diff: &Diff,
+    root: &Path,
+) -> Result<Verdict> {
+    let features = changed_features(diff, &old_spec.document, &new_spec.document);
     let predicted =
         match crate::diff::semver::required(diff.changes.iter().map(|c| c.rust.bump)).generated {
             Bump::Major => Measured::Major,
@@ -177,7 +187,7 @@ pub fn measure(old: &str, new: &str, root: &Path) -> Result<Verdict> {
         };
     let organizations = locked_organizations(root)?;
     let work = root.join(WORK);
-    let sides = [("old", &old_spec), ("new", &new_spec)];
+    let sides = [("old", old_spec), ("new", new_spec)];
     // Both generate before anything is built: a spec that does not
     // generate fails fast.
     let mut generated = Vec::new();
@@ -189,7 +199,7 @@ pub fn measure(old: &str, new: &str, root: &Path) -> Result<Verdict> {
         ];
         generated.push(
             generate_all(&sources, root, Scope::CrateOnly, &[])
-                .with_context(|| format!("{} does not generate", loaded.input))?,
+                .with_context(|| format!("{} does not generate", loaded.path.display()))?,
         );
     }
     let mut docs = Vec::new();
@@ -227,11 +237,11 @@ pub fn measure(old: &str, new: &str, root: &Path) -> Result<Verdict> {
 
 /// A file the generator can read for `loaded`: its own, or its document
 /// written as JSON to `scratch` (a URL, a deployment code).
-fn spec_file(loaded: &Loaded, scratch: &Path) -> Result<PathBuf> {
-    if loaded.spec.path.is_file() {
-        return Ok(loaded.spec.path.clone());
+fn spec_file(loaded: &LoadedSpec, scratch: &Path) -> Result<PathBuf> {
+    if loaded.path.is_file() {
+        return Ok(loaded.path.clone());
     }
-    let text = serde_json::to_string(&loaded.spec.document)?;
+    let text = serde_json::to_string(&loaded.document)?;
     crate::fsutil::write_atomically(scratch, text.as_bytes())?;
     Ok(scratch.to_path_buf())
 }

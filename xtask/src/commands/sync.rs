@@ -256,14 +256,18 @@ fn changes_code(staged: &Staged, root: &Path) -> bool {
 
 /// The bump of the release and how it was found.
 fn measure_bump(updates: &[ApiUpdate], root: &Path, predict: bool) -> Result<(Bump, String)> {
+    // The largest bump `cargo xtask diff` predicts for the changed specs
+    // that `keep` selects.
+    let predict_for = |keep: &dyn Fn(&ApiUpdate) -> bool| {
+        updates
+            .iter()
+            .filter(|u| u.changed() && keep(u))
+            .map(|u| required(u.diff.changes.iter().map(|c| c.rust.bump)).generated)
+            .max()
+            .unwrap_or_default()
+    };
     // Any new spec changes at least the generated docs: a patch at least.
-    let predicted = updates
-        .iter()
-        .filter(|u| u.changed())
-        .map(|u| required(u.diff.changes.iter().map(|c| c.rust.bump)).generated)
-        .max()
-        .unwrap_or_default()
-        .max(Bump::Patch);
+    let predicted = predict_for(&|_| true).max(Bump::Patch);
     let regional = updates.iter().find(|u| u.api == "regional" && u.changed());
     let Some(regional) = regional else {
         return Ok((predicted, "predicted by `cargo xtask diff`".into()));
@@ -285,26 +289,17 @@ fn measure_bump(updates: &[ApiUpdate], root: &Path, predict: bool) -> Result<(Bu
         ));
     }
     println!("sync: measuring the bump with cargo-semver-checks");
-    let verdict = semver::measure(
-        &regional.old.path.display().to_string(),
-        &regional.new.path.display().to_string(),
-        root,
-    )
-    .context(
-        "cannot measure the bump; nothing was written (--predict-bump skips the measurement)",
-    )?;
+    let verdict = semver::measure_loaded(&regional.old, &regional.new, &regional.diff, root)
+        .context(
+            "cannot measure the bump; nothing was written (--predict-bump skips the measurement)",
+        )?;
     let measured = match verdict.bump {
         Measured::Major => Bump::Major,
         Measured::Minor => Bump::Minor,
         Measured::Patch => Bump::Patch,
     };
     // The organizations API is not measured: its prediction still counts.
-    let others = updates
-        .iter()
-        .filter(|u| u.api != "regional" && u.changed())
-        .map(|u| required(u.diff.changes.iter().map(|c| c.rust.bump)).generated)
-        .max()
-        .unwrap_or_default();
+    let others = predict_for(&|u| u.api != "regional");
     Ok((
         measured.max(others),
         format!(

@@ -183,12 +183,15 @@ pub fn unrecorded(
     recorded: Option<&FetchedSpec>,
 ) -> anyhow::Result<Option<FetchedSpec>> {
     let path = cache.spec_path(key);
-    let spec = load::load_file(&path)
+    let bytes = std::fs::read(&path)
         .map_err(|e| anyhow::anyhow!("cannot read the cached spec of {key}: {e}"))?;
-    Ok(match recorded {
-        Some(entry) if entry.sha256 == spec.sha256 => None,
-        _ => Some(fetched(location, &spec)),
-    })
+    // The usual case, a lock in step with its cache, needs no parse.
+    if recorded.is_some_and(|entry| entry.sha256 == load::sha256_hex(&bytes)) {
+        return Ok(None);
+    }
+    let spec = load::load_bytes(&path, &bytes)
+        .map_err(|e| anyhow::anyhow!("cannot read the cached spec of {key}: {e}"))?;
+    Ok(Some(fetched(location, &spec)))
 }
 
 fn fetched(location: &str, spec: &LoadedSpec) -> FetchedSpec {

@@ -104,13 +104,14 @@ pub fn extension_entry(
 /// by origin, breaking first. Returns whether anything was written.
 fn changes(out: &mut String, updates: &[ApiUpdate], scope: &Scope<'_>) -> bool {
     let mut wrote = false;
+    // Each update's operations and their features, read once.
+    let reaches: Vec<Reach> = updates.iter().map(Reach::of).collect();
     for (title, kind) in [
         ("Operations added", Kind::OperationAdded),
         ("Operations removed", Kind::OperationRemoved),
     ] {
         let mut lines = Vec::new();
-        for update in updates {
-            let reach = Reach::of(update);
+        for (update, reach) in updates.iter().zip(&reaches) {
             let list = match kind {
                 Kind::OperationAdded => &update.diff.operations.added,
                 _ => &update.diff.operations.removed,
@@ -132,8 +133,7 @@ fn changes(out: &mut String, updates: &[ApiUpdate], scope: &Scope<'_>) -> bool {
         ("Other changes", Severity::Info),
     ] {
         let mut lines = Vec::new();
-        for update in updates {
-            let reach = Reach::of(update);
+        for (update, reach) in updates.iter().zip(&reaches) {
             let shown = update.diff.changes.iter().filter(|c| shown(c, severity));
             for group in groups(shown) {
                 let operations: Vec<&str> = group
