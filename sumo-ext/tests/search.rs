@@ -15,7 +15,7 @@ use std::time::Duration;
 
 use fake::{Config, Fake};
 use futures::{StreamExt, TryStreamExt};
-use sumo_ext::search::{FieldType, State};
+use sumo_ext::search::{FieldType, Search, State};
 use sumo_ext::{Credentials, Deployment, Error, Limits, RetryPolicy, SumoClient};
 
 const FAST: Duration = Duration::from_millis(5);
@@ -41,6 +41,12 @@ fn range(config: &Config) -> (i64, i64) {
     )
 }
 
+/// A search of the whole data set of `config`, polled every 5 ms.
+fn search(client: &SumoClient, config: &Config) -> Search {
+    let (from, to) = range(config);
+    client.search("error").from(from).to(to).poll_interval(FAST)
+}
+
 /// `_messagetime` of each message, in stream order.
 fn times(messages: &[sumo_ext::search::Message]) -> Vec<i64> {
     messages.iter().map(|m| m.message_time().unwrap()).collect()
@@ -62,15 +68,7 @@ async fn the_job_goes_through_its_states_and_progress_adds_up() {
         ..Config::default()
     };
     let fake = Fake::start(config.clone()).await;
-    let (from, to) = range(&config);
-    let job = client(&fake)
-        .search("error")
-        .from(from)
-        .to(to)
-        .poll_interval(FAST)
-        .start()
-        .await
-        .unwrap();
+    let job = search(&client(&fake), &config).start().await.unwrap();
     let mut states = Vec::new();
     loop {
         let status = job.poll().await.unwrap();
@@ -109,14 +107,7 @@ async fn the_job_goes_through_its_states_and_progress_adds_up() {
 async fn follow_ups_carry_the_jobs_cookies() {
     let config = Config::default();
     let fake = Fake::start(config.clone()).await;
-    let (from, to) = range(&config);
-    let job = client(&fake)
-        .search("error")
-        .from(from)
-        .to(to)
-        .start()
-        .await
-        .unwrap();
+    let job = search(&client(&fake), &config).start().await.unwrap();
     // Without the cookie, the fake answers as Sumo does.
     let plain = reqwest::Client::new()
         .get(format!("{}/v1/search/jobs/{}", fake.uri(), job.id()))
@@ -142,12 +133,8 @@ async fn messages_come_in_pages_of_at_most_the_page_size_newest_first() {
         ..Config::default()
     };
     let fake = Fake::start(config.clone()).await;
-    let (from, to) = range(&config);
-    let messages: Vec<_> = client(&fake)
-        .search("error")
-        .from(from)
-        .to(to)
-        .poll_interval(FAST)
+    let (_, to) = range(&config);
+    let messages: Vec<_> = search(&client(&fake), &config)
         .messages()
         .try_collect()
         .await
@@ -175,11 +162,7 @@ async fn messages_come_in_pages_of_at_most_the_page_size_newest_first() {
         ..Config::default()
     })
     .await;
-    let count = client(&fake)
-        .search("error")
-        .from(from)
-        .to(to)
-        .poll_interval(FAST)
+    let count = search(&client(&fake), &config)
         .page_size(NonZeroU32::new(100).unwrap())
         .messages()
         .try_fold(0, |n, _| async move { Ok(n + 1) })
@@ -200,13 +183,9 @@ async fn messages_are_read_while_the_job_gathers() {
         ..Config::default()
     };
     let fake = Fake::start(config.clone()).await;
-    let (from, to) = range(&config);
+    let (_, to) = range(&config);
     let mut stream = Box::pin(
-        client(&fake)
-            .search("error")
-            .from(from)
-            .to(to)
-            .poll_interval(FAST)
+        search(&client(&fake), &config)
             .page_size(NonZeroU32::new(50).unwrap())
             .messages(),
     );
@@ -249,11 +228,7 @@ async fn records_of_an_aggregate_query_come_once_it_is_done() {
     assert_eq!(fake.jobs_left(), 0);
 
     // A non-aggregate query has no records: Sumo's error, typed.
-    let error = client(&fake)
-        .search("error")
-        .from(from)
-        .to(to)
-        .poll_interval(FAST)
+    let error = search(&client(&fake), &config)
         .records()
         .try_collect::<Vec<_>>()
         .await
@@ -272,16 +247,11 @@ async fn a_429_on_create_is_retried_within_the_policy() {
         ..Config::default()
     };
     let fake = Fake::start(config.clone()).await;
-    let (from, to) = range(&config);
     let retrying = RetryPolicy::default()
         .max_attempts(3)
         .initial_backoff(Duration::from_millis(1))
         .max_backoff(Duration::from_millis(10));
-    let count = client_with(&fake, "search-tests", retrying)
-        .search("error")
-        .from(from)
-        .to(to)
-        .poll_interval(FAST)
+    let count = search(&client_with(&fake, "search-tests", retrying), &config)
         .messages()
         .try_fold(0, |n, _| async move { Ok(n + 1) })
         .await
@@ -291,14 +261,8 @@ async fn a_429_on_create_is_retried_within_the_policy() {
     assert_eq!(fake.jobs_left(), 0);
 
     // Past the policy, the 429 reaches the caller with Sumo's code.
-    let fake = Fake::start(config).await;
-    let error = client(&fake)
-        .search("error")
-        .from(from)
-        .to(to)
-        .start()
-        .await
-        .unwrap_err();
+    let fake = Fake::start(config.clone()).await;
+    let error = search(&client(&fake), &config).start().await.unwrap_err();
     assert_eq!(error.status().map(|s| s.as_u16()), Some(429));
     assert!(api_error(&error).has_code("rate.limit.exceeded"), "{error}");
     assert_eq!(fake.jobs_left(), 0);
@@ -313,13 +277,7 @@ async fn a_slow_reader_is_kept_alive_and_an_unpolled_job_is_cancelled() {
         ..Config::default()
     };
     let fake = Fake::start(config.clone()).await;
-    let (from, to) = range(&config);
-    let search = client(&fake)
-        .search("error")
-        .from(from)
-        .to(to)
-        .poll_interval(FAST)
-        .page_size(NonZeroU32::new(10).unwrap());
+    let search = search(&client(&fake), &config).page_size(NonZeroU32::new(10).unwrap());
 
     // A reader that sleeps 1 s between pages: the handle polls meanwhile.
     let job = search
@@ -363,11 +321,7 @@ async fn a_force_paused_search_is_split_until_every_part_completes() {
     };
     let fake = Fake::start(config.clone()).await;
     let (from, to) = range(&config);
-    let search = client(&fake)
-        .search("error")
-        .from(from)
-        .to(to)
-        .poll_interval(FAST);
+    let search = search(&client(&fake), &config);
 
     // Without the split: FORCE PAUSED, and the 300 messages Sumo kept.
     let job = search.start().await.unwrap();
@@ -409,13 +363,7 @@ async fn jobs_are_deleted_however_the_reader_ends() {
         ..Config::default()
     };
     let fake = Fake::start(config.clone()).await;
-    let (from, to) = range(&config);
-    let search = client(&fake)
-        .search("error")
-        .from(from)
-        .to(to)
-        .poll_interval(FAST)
-        .page_size(NonZeroU32::new(10).unwrap());
+    let search = search(&client(&fake), &config).page_size(NonZeroU32::new(10).unwrap());
 
     // The handle dropped.
     let job = search.start().await.unwrap();
@@ -467,10 +415,7 @@ async fn both_error_shapes_and_bad_input_reach_the_caller_typed() {
     assert!(error.to_string().contains("search_create"), "{error}");
 
     // An unknown time zone.
-    let error = client(&fake)
-        .search("error")
-        .from(from)
-        .to(to)
+    let error = search(&client(&fake), &config)
         .time_zone("Mars/Olympus_Mons")
         .start()
         .await
@@ -481,10 +426,7 @@ async fn both_error_shapes_and_bad_input_reach_the_caller_typed() {
     );
 
     // Refused credentials: the `errors` list of the newer APIs.
-    let error = client_with(&fake, "bad", RetryPolicy::none())
-        .search("error")
-        .from(from)
-        .to(to)
+    let error = search(&client_with(&fake, "bad", RetryPolicy::none()), &config)
         .start()
         .await
         .unwrap_err();

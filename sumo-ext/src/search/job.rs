@@ -11,7 +11,7 @@ use reqwest::{Method, StatusCode};
 use url::Url;
 
 use super::results::{Row, WirePage};
-use super::status::{Progress, Status, WireStatus};
+use super::status::{Progress, State, Status, WireStatus};
 use crate::{Error, SumoClient};
 
 /// A search job on the server, and the handle's settings.
@@ -82,6 +82,29 @@ pub(crate) async fn send(
     Ok((status, body))
 }
 
+/// `DELETE`s the job at `url`; a job already gone (404: cancelled by Sumo,
+/// or deleted) counts as deleted.
+async fn delete(client: &SumoClient, jar: &Jar, url: &Url) -> Result<(), Error> {
+    match send(client, jar, Method::DELETE, url, None, "search_delete").await {
+        Ok(_) => Ok(()),
+        Err(e) if e.status() == Some(StatusCode::NOT_FOUND) => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
+/// `url` with one more path segment.
+pub(crate) fn child(url: &Url, segment: &str, operation: &'static str) -> Result<Url, Error> {
+    let mut child = url.clone();
+    child
+        .path_segments_mut()
+        .map_err(|()| Error::InvalidRequest {
+            operation,
+            message: format!("{url} cannot take a path"),
+        })?
+        .push(segment);
+    Ok(child)
+}
+
 /// Parses a JSON answer, or says what is wrong with it.
 pub(crate) fn parse<T: serde::de::DeserializeOwned>(
     operation: &'static str,
@@ -139,6 +162,17 @@ impl Job {
         self.progress.clone()
     }
 
+    /// The latest state and counts, without copying the lists of errors,
+    /// warnings and buckets (the readers ask for them at every page).
+    pub(crate) fn counts(&self) -> (State, u64, u64) {
+        let progress = self.progress.lock().unwrap_or_else(|e| e.into_inner());
+        (
+            progress.state.clone(),
+            progress.message_count,
+            progress.record_count,
+        )
+    }
+
     pub(crate) fn progress(&self) -> Progress {
         self.progress
             .lock()
@@ -153,13 +187,7 @@ impl Job {
         offset: u64,
         limit: u32,
     ) -> Result<Vec<Row>, Error> {
-        let mut url = self.url.clone();
-        url.path_segments_mut()
-            .map_err(|()| Error::InvalidRequest {
-                operation: kind.operation(),
-                message: format!("{} cannot take a path", self.url),
-            })?
-            .push(kind.segment());
+        let mut url = child(&self.url, kind.segment(), kind.operation())?;
         url.query_pairs_mut()
             .append_pair("offset", &offset.to_string())
             .append_pair("limit", &limit.to_string());
@@ -174,20 +202,7 @@ impl Job {
         if self.deleted.swap(true, Ordering::SeqCst) {
             return Ok(());
         }
-        match send(
-            &self.client,
-            &self.jar,
-            Method::DELETE,
-            &self.url,
-            None,
-            "search_delete",
-        )
-        .await
-        {
-            Ok(_) => Ok(()),
-            Err(e) if e.status() == Some(StatusCode::NOT_FOUND) => Ok(()),
-            Err(e) => Err(e),
-        }
+        delete(&self.client, &self.jar, &self.url).await
     }
 
     fn is_deleted(&self) -> bool {
@@ -212,12 +227,11 @@ impl Drop for Job {
         let jar = std::mem::take(&mut self.jar);
         let id = std::mem::take(&mut self.id);
         runtime.spawn(async move {
-            let result = send(&client, &jar, Method::DELETE, &url, None, "search_delete").await;
-            match result {
-                Err(e) if e.status() != Some(StatusCode::NOT_FOUND) => {
+            match delete(&client, &jar, &url).await {
+                Ok(()) => tracing::debug!(job = %id, "dropped search job deleted"),
+                Err(e) => {
                     tracing::warn!(job = %id, error = %e, "cannot delete a dropped search job")
                 }
-                _ => tracing::debug!(job = %id, "dropped search job deleted"),
             }
         });
     }

@@ -230,13 +230,7 @@ impl Search {
         )
         .await?;
         let created: Created = job::parse("search_create", status, &answer)?;
-        let mut url = jobs.clone();
-        url.path_segments_mut()
-            .map_err(|()| Error::InvalidRequest {
-                operation: "search_create",
-                message: format!("{jobs} cannot take a path"),
-            })?
-            .push(&created.id);
+        let url = job::child(&jobs, &created.id, "search_create")?;
         let job = Arc::new(Job::new(
             self.client.clone(),
             created.id,

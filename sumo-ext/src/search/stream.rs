@@ -94,12 +94,12 @@ impl Reader {
     /// The next page, polling until the job has one; `None` at the end.
     async fn next_page(&mut self, job: &Job) -> Result<Option<Vec<Row>>, Error> {
         loop {
-            let progress = job.progress();
-            let done = progress.state.is_final();
+            let (state, messages, records) = job.counts();
+            let done = state.is_final();
             let available = match self.kind {
-                Kind::Messages => progress.message_count,
+                Kind::Messages => messages,
                 // Records change while the job gathers: read them at the end.
-                Kind::Records if done => progress.record_count,
+                Kind::Records if done => records,
                 Kind::Records => 0,
             };
             if self.polled && self.offset < available {
@@ -119,7 +119,7 @@ impl Reader {
                 let rows = job.page(self.kind, 0, 1).await?;
                 return Ok((!rows.is_empty()).then_some(rows));
             } else if self.polled && done {
-                return match progress.state {
+                return match state {
                     State::Cancelled => Err(Error::SearchJob {
                         id: job.id.clone(),
                         message: format!(
