@@ -16,6 +16,11 @@ pub trait Operation: Sized {
     /// The operation's name, as the transport and the errors give it
     /// (`list_users`).
     const NAME: &'static str;
+    /// The HTTP method, upper case (`GET`).
+    const METHOD: &'static str;
+    /// The path template of the spec (`/v1/users/{id}`), after the API's
+    /// base URL.
+    const PATH: &'static str;
     /// Sends the request (the builder's own `send`).
     fn send_request(
         self,
@@ -86,6 +91,10 @@ pub struct NoResult;
 impl Operation for NoResult {
     type Output = ();
     const NAME: &'static str = "no_result";
+    /// Sends nothing.
+    const METHOD: &'static str = "";
+    /// Sends nothing.
+    const PATH: &'static str = "";
     fn send_request(
         self,
     ) -> impl Future<Output = Result<ResponseValue<()>, Error<ByteStream>>> + Send {

@@ -409,3 +409,6 @@ pub mod builder {
 pub mod prelude {
     pub use self::super::Client;
 }
+/// Typed [httpmock](https://docs.rs/httpmock) mocks of every operation (progenitor's generator), compiled with the `mock` feature and the operation's API area.
+#[cfg(feature = "mock")]
+pub mod mock;

@@ -7,6 +7,10 @@
 pub trait Page {
     /// What the page lists.
     type Item;
+    /// The JSON field holding the items (`data`).
+    const ITEMS_FIELD: &'static str;
+    /// The JSON field holding the next page's token (`next`).
+    const NEXT_FIELD: &'static str;
     /// The token of the next page; `None` on the last page.
     fn next_token(&self) -> Option<&str>;
     /// The page's items.

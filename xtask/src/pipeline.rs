@@ -1,12 +1,14 @@
 //! One API from spec file to generated files, in one straight line:
 //!
 //! ```text
-//! spec file ─ spec::prepare ─▶ normalized spec ─ codegen::syntax_tree ─▶ syn::File
-//!   (load, overlay,             (serde_json)       (progenitor once,        │
-//!    normalize passes)                              syntax passes)          │
+//! spec file ─ spec::prepare ─▶ normalized spec ─ codegen::syntax_tree ─▶ syn::File ×2
+//!   (load, overlay,             (serde_json)       (progenitor once:        │
+//!    normalize passes)                              client through the      │
+//!                                                   syntax passes, mocks)   │
 //!                               conformance::calls ◀── reads the builders ──┤
 //!                                                                           ▼
-//!                               files ◀─ codegen::emit (feature plan, split, print)
+//!                               files ◀─ codegen::emit (feature plan, split of
+//!                                                       client and mocks, print)
 //! ```
 //!
 //! Pure apart from reading the spec and overlay: nothing is written.
@@ -48,16 +50,16 @@ pub fn run(
     let spec = spec::prepare(api, spec_path, root)?;
     let started = Instant::now();
     let document = &spec.spec.document;
-    let (tree, passes) = codegen::syntax_tree(document, passes).with_context(|| {
+    let trees = codegen::syntax_tree(document, api.module, passes).with_context(|| {
         format!(
             "generating the {} client from {}",
             api.name,
             spec_path.display()
         )
     })?;
-    let calls = conformance::calls(api, document, &tree)?;
+    let calls = conformance::calls(api, document, &trees.client)?;
     let generated = Instant::now();
-    let module = codegen::emit(tree, passes, document, api.module);
+    let module = codegen::emit(trees, document, api.module);
     Ok(ApiRun {
         api,
         spec,

@@ -1,6 +1,7 @@
 //! The code generation stage: progenitor once per API ([`progenitor`]), one
-//! syntax tree through the [`passes`], then the per-tag features applied
-//! and the tree split into files ([`features`]) and printed ([`mod@print`]).
+//! syntax tree through the [`passes`] and one of typed mocks, then the
+//! per-tag features applied and both trees split into files ([`features`])
+//! and printed ([`mod@print`]).
 
 pub mod features;
 pub mod passes;
@@ -18,7 +19,8 @@ pub struct GeneratedModule {
     /// `src/<module>.rs`.
     pub text: String,
     /// The files split out of it, relative to the module's directory
-    /// (`types/user-management.rs`), each with its header.
+    /// (`types/user-management.rs`), each with its header; the mocks'
+    /// module (`mock.rs`) and its parts (`mock/user-management.rs`) too.
     pub parts: Vec<(String, String)>,
     /// What each syntax pass changed.
     pub passes: Vec<SyntaxOutcome>,
@@ -40,41 +42,69 @@ impl GeneratedModule {
     }
 }
 
-/// progenitor's module for the normalized `document`, through `passes`
-/// ([`passes::all_passes`]).
-pub fn syntax_tree(
-    document: &Value,
-    passes: &[Box<dyn SyntaxPass>],
-) -> anyhow::Result<(syn::File, Vec<SyntaxOutcome>)> {
-    let mut file = progenitor::generate(document)?;
-    let context = passes::Context { document };
-    let outcomes = passes::run_all(passes, &mut file, &context);
-    Ok((file, outcomes))
+/// The syntax trees of one API, as [`syntax_tree`] leaves them.
+pub struct Trees {
+    /// The client module, through the syntax passes.
+    pub client: syn::File,
+    /// progenitor's mocks of its operations, through the mock passes.
+    pub mocks: syn::File,
+    /// What each syntax pass changed.
+    pub passes: Vec<SyntaxOutcome>,
 }
 
-/// The tree of `module` (as [`syntax_tree`] left it) gated by the spec's
-/// features, split into files and printed.
-pub fn emit(
-    mut file: syn::File,
-    passes: Vec<SyntaxOutcome>,
+/// progenitor's module `module` for the normalized `document`, through
+/// `passes` ([`passes::all_passes`]), and its mocks.
+pub fn syntax_tree(
     document: &Value,
     module: &str,
-) -> GeneratedModule {
+    passes: &[Box<dyn SyntaxPass>],
+) -> anyhow::Result<Trees> {
+    let progenitor::Generated {
+        mut client,
+        mut mocks,
+    } = progenitor::generate(document, module)?;
+    let context = passes::Context { document };
+    let outcomes = passes::run_all(passes, &mut client, &mut mocks, &context);
+    Ok(Trees {
+        client,
+        mocks,
+        passes: outcomes,
+    })
+}
+
+/// The trees of `module` (as [`syntax_tree`] left them) gated by the
+/// spec's features, split into files and printed.
+pub fn emit(trees: Trees, document: &Value, module: &str) -> GeneratedModule {
+    let Trees {
+        client: mut file,
+        mocks,
+        passes,
+    } = trees;
     let features = SpecFeatures::from_spec(document);
     let plan = Plan::build(&file, &features);
+    let mocks = features::mocks::split(mocks, &file, &plan);
     let split = features::split::split(&mut file, &plan, module);
+    file.items.push(features::mocks::declaration());
     let text = print::file(&file);
-    let parts = split
+    let mock_dir = format!("{module}/mock");
+    let mut parts: Vec<(String, String)> = split
         .parts
         .into_iter()
         .map(|part| (part.path.clone(), print::part(part, module)))
         .collect();
+    parts.push(("mock.rs".to_string(), print::file(&mocks.root)));
+    parts.extend(
+        mocks
+            .parts
+            .into_iter()
+            .map(|part| (part.path.clone(), print::part(part, &mock_dir))),
+    );
     GeneratedModule {
         text,
         parts,
         passes,
         features,
-        cfg_gated: split.gated,
+        cfg_gated: split.gated + mocks.gated,
     }
 }
 
@@ -90,10 +120,14 @@ mod tests {
         let lock = Lock::read(&root.join("openapi/lock.toml")).expect("the lock reads");
         let source = resolve(&lock.api[api.name].source, &root);
         let prepared = spec::prepare(api, &source, &root).expect("the locked spec prepares");
-        let (_, outcomes) =
-            super::syntax_tree(&prepared.spec.document, &super::passes::all_passes())
-                .expect("generates");
-        outcomes
+        let trees = super::syntax_tree(
+            &prepared.spec.document,
+            api.module,
+            &super::passes::all_passes(),
+        )
+        .expect("generates");
+        trees
+            .passes
             .iter()
             .map(|o| (o.name, o.report.changes))
             .collect()
@@ -112,9 +146,10 @@ mod tests {
             let document = &prepared.spec.document;
             let paged = super::passes::paged_operations(document).len();
             assert_eq!(paged, paged_expected, "{}: paged operations", api.name);
-            let (_, outcomes) =
-                super::syntax_tree(document, &super::passes::all_passes()).expect("generates");
-            let outcome = outcomes
+            let trees = super::syntax_tree(document, api.module, &super::passes::all_passes())
+                .expect("generates");
+            let outcome = trees
+                .passes
                 .iter()
                 .find(|o| o.name == "operation-impls")
                 .expect("the pass ran");
@@ -186,9 +221,14 @@ mod tests {
             ]
         );
         assert!(unpaired.is_empty(), "{unpaired:?}");
-        let (_, outcomes) =
-            super::syntax_tree(document, &super::passes::all_passes()).expect("generates");
-        let jobs = outcomes
+        let trees = super::syntax_tree(
+            document,
+            apis::REGIONAL.module,
+            &super::passes::all_passes(),
+        )
+        .expect("generates");
+        let jobs = trees
+            .passes
             .iter()
             .find(|o| o.name == "job-impls")
             .expect("ran");
@@ -215,10 +255,11 @@ mod tests {
             );
         }
         // The organizations API has no `String` path parameters (its ids
-        // are typed newtypes) and no asynchronous job; every other pass
-        // applies there too.
+        // are typed newtypes), no asynchronous job and no array query
+        // parameter; every other pass applies there too.
+        let not_in_organizations = ["encoded-path-params", "job-impls", "mock-array-queries"];
         for (name, changes) in pass_counts(apis::ORGANIZATIONS) {
-            if name != "encoded-path-params" && name != "job-impls" {
+            if !not_in_organizations.contains(&name) {
                 assert!(
                     changes > 0,
                     "pass `{name}` changed nothing in the organizations spec"

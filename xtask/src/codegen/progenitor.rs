@@ -1,5 +1,6 @@
 //! progenitor, run once per API: the normalized spec in, the generated
-//! module out as one syntax tree.
+//! module out as one syntax tree, with the typed httpmock mocks of its
+//! operations (`Generator::httpmock`) as a second.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
@@ -8,9 +9,19 @@ use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagSt
 use serde::Deserialize;
 use serde_json::Value;
 
-/// Generates the client module for one normalized spec. A panic inside
-/// progenitor or typify is an error, and its default report is silenced.
-pub fn generate(document: &Value) -> Result<syn::File> {
+/// What progenitor generates for one spec.
+pub struct Generated {
+    /// The client module (`src/<module>.rs`).
+    pub client: syn::File,
+    /// The mocks of its operations: `operations::{Op}When`/`{Op}Then` and
+    /// `MockServerExt`, naming the client's types through `crate::<module>`.
+    pub mocks: syn::File,
+}
+
+/// Generates the client module `module` for one normalized spec, and its
+/// mocks. A panic inside progenitor or typify is an error, and its default
+/// report is silenced.
+pub fn generate(document: &Value, module: &str) -> Result<Generated> {
     let spec = openapiv3::OpenAPI::deserialize(document)
         .context("the normalized spec does not match the OpenAPI 3.0 model")?;
     let mut settings = GenerationSettings::new();
@@ -24,10 +35,19 @@ pub fn generate(document: &Value) -> Result<syn::File> {
         // and tracing there, for every operation.
         .with_inner_type(quote::quote!(crate::Hooks))
         .with_hooks(HooksMode::Expected);
-    let tokens = quietly(|| Generator::new(&settings).generate_tokens(&spec))
+    // One generator for both: the mocks name the types the client's run
+    // registered.
+    let mut generator = Generator::new(&settings);
+    let tokens = quietly(|| generator.generate_tokens(&spec))
         .and_then(|result| result.map_err(|e| anyhow!("{e}")))
         .context("progenitor rejected the spec")?;
-    syn::parse2(tokens).context("progenitor produced code that does not parse")
+    let client = syn::parse2(tokens).context("progenitor produced code that does not parse")?;
+    let crate_path = format!("crate::{module}");
+    let tokens = quietly(|| generator.httpmock(&spec, &crate_path))
+        .and_then(|result| result.map_err(|e| anyhow!("{e}")))
+        .context("progenitor's httpmock generator rejected the spec")?;
+    let mocks = syn::parse2(tokens).context("progenitor produced mocks that do not parse")?;
+    Ok(Generated { client, mocks })
 }
 
 /// Runs `f` with the default panic report silenced, turning a panic into an
@@ -56,7 +76,7 @@ mod tests {
     #[test]
     fn a_spec_progenitor_rejects_is_an_error() {
         let not_openapi = serde_json::json!({"openapi": 3});
-        let Err(error) = generate(&not_openapi) else {
+        let Err(error) = generate(&not_openapi, "regional") else {
             panic!("not a spec")
         };
         assert!(

@@ -1435,6 +1435,8 @@ impl<'a> GetProvisioning<'a> {
 impl<'a> crate::Operation for GetDeployments<'a> {
     type Output = ::std::vec::Vec<types::Deployment>;
     const NAME: &'static str = "get_deployments";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/deployments";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -1446,6 +1448,8 @@ impl<'a> crate::Operation for GetDeployments<'a> {
 impl<'a> crate::Operation for ListOrganizations<'a> {
     type Output = types::ListOrganizationResponse;
     const NAME: &'static str = "list_organizations";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/organizations";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -1462,6 +1466,8 @@ impl<'a> crate::Paged for ListOrganizations<'a> {
 impl<'a> crate::Operation for CreateOrganization<'a> {
     type Output = types::ReadOrganizationResponse;
     const NAME: &'static str = "create_organization";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/v1/organizations";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -1473,6 +1479,8 @@ impl<'a> crate::Operation for CreateOrganization<'a> {
 impl<'a> crate::Operation for DelinkOrg<'a> {
     type Output = types::SuccessMessage;
     const NAME: &'static str = "delink_org";
+    const METHOD: &'static str = "PUT";
+    const PATH: &'static str = "/v1/organizations/delink";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -1484,6 +1492,8 @@ impl<'a> crate::Operation for DelinkOrg<'a> {
 impl<'a> crate::Operation for GetOrganization<'a> {
     type Output = types::ReadOrganizationResponse;
     const NAME: &'static str = "get_organization";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/organizations/{orgId}";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -1495,6 +1505,8 @@ impl<'a> crate::Operation for GetOrganization<'a> {
 impl<'a> crate::Operation for UpdateSubscription<'a> {
     type Output = types::ReadOrganizationResponse;
     const NAME: &'static str = "update_subscription";
+    const METHOD: &'static str = "PUT";
+    const PATH: &'static str = "/v1/organizations/{orgId}";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -1506,6 +1518,8 @@ impl<'a> crate::Operation for UpdateSubscription<'a> {
 impl<'a> crate::Operation for DeleteOrg<'a> {
     type Output = types::ReadOrganizationResponse;
     const NAME: &'static str = "delete_org";
+    const METHOD: &'static str = "DELETE";
+    const PATH: &'static str = "/v1/organizations/{orgId}";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -1517,6 +1531,8 @@ impl<'a> crate::Operation for DeleteOrg<'a> {
 impl<'a> crate::Operation for CreateAccessKey<'a> {
     type Output = types::AccessKey;
     const NAME: &'static str = "create_access_key";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/v1/organizations/{orgId}/accessKey";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -1528,6 +1544,8 @@ impl<'a> crate::Operation for CreateAccessKey<'a> {
 impl<'a> crate::Operation for GetParentOrgDetails<'a> {
     type Output = types::ParentUsage;
     const NAME: &'static str = "get_parent_org_details";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/organizations/usages";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -1539,6 +1557,8 @@ impl<'a> crate::Operation for GetParentOrgDetails<'a> {
 impl<'a> crate::Operation for GetUsages<'a> {
     type Output = types::ListUsagesResponse;
     const NAME: &'static str = "get_usages";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/v1/organizations/usages";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -1555,6 +1575,8 @@ impl<'a> crate::Paged for GetUsages<'a> {
 impl<'a> crate::Operation for GetAllocatedCredits<'a> {
     type Output = types::AllocatedCredits;
     const NAME: &'static str = "get_allocated_credits";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/organizations/allocatedCredits";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -1566,6 +1588,8 @@ impl<'a> crate::Operation for GetAllocatedCredits<'a> {
 impl<'a> crate::Operation for GetOrgUsage<'a> {
     type Output = types::DetailedUsage;
     const NAME: &'static str = "get_org_usage";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/organizations/usages/{orgId}";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -1577,6 +1601,8 @@ impl<'a> crate::Operation for GetOrgUsage<'a> {
 impl<'a> crate::Operation for GetSubdomainLoginUrl<'a> {
     type Output = types::Subdomain;
     const NAME: &'static str = "get_subdomain_login_url";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/organizations/{orgId}/subdomainLoginUrl";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -1588,6 +1614,8 @@ impl<'a> crate::Operation for GetSubdomainLoginUrl<'a> {
 impl<'a> crate::Operation for GetParentOrgInfo<'a> {
     type Output = types::ParentOrgInfo;
     const NAME: &'static str = "get_parent_org_info";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/organizations/parentOrg";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -1599,6 +1627,8 @@ impl<'a> crate::Operation for GetParentOrgInfo<'a> {
 impl<'a> crate::Operation for GetProvisioning<'a> {
     type Output = types::Provisioning;
     const NAME: &'static str = "get_provisioning";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/organizations/provisioning/{orgId}";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<

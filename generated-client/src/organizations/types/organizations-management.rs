@@ -1106,6 +1106,8 @@ impl ::std::str::FromStr for SuccessMessage {
 }
 impl crate::Page for ListOrganizationResponse {
     type Item = ReadOrganizationResponse;
+    const ITEMS_FIELD: &'static str = "data";
+    const NEXT_FIELD: &'static str = "next";
     fn next_token(&self) -> ::std::option::Option<&str> {
         self.next.as_deref().filter(|token| !token.is_empty())
     }
@@ -1115,6 +1117,8 @@ impl crate::Page for ListOrganizationResponse {
 }
 impl crate::Page for ListUsagesResponse {
     type Item = BasicUsage;
+    const ITEMS_FIELD: &'static str = "data";
+    const NEXT_FIELD: &'static str = "next";
     fn next_token(&self) -> ::std::option::Option<&str> {
         self.next.as_deref().filter(|token| !token.is_empty())
     }

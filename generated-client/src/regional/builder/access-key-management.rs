@@ -428,6 +428,8 @@ impl<'a> DeleteAccessKey<'a> {
 impl<'a> crate::Operation for ListAccessKeys<'a> {
     type Output = types::PaginatedListAccessKeysResult;
     const NAME: &'static str = "list_access_keys";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/accessKeys";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -444,6 +446,8 @@ impl<'a> crate::Paged for ListAccessKeys<'a> {
 impl<'a> crate::Operation for CreateAccessKey<'a> {
     type Output = types::AccessKey;
     const NAME: &'static str = "create_access_key";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/v1/accessKeys";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -455,6 +459,8 @@ impl<'a> crate::Operation for CreateAccessKey<'a> {
 impl<'a> crate::Operation for ListPersonalAccessKeys<'a> {
     type Output = types::ListAccessKeysResult;
     const NAME: &'static str = "list_personal_access_keys";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/accessKeys/personal";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -466,6 +472,8 @@ impl<'a> crate::Operation for ListPersonalAccessKeys<'a> {
 impl<'a> crate::Operation for ListScopes<'a> {
     type Output = types::ScopesList;
     const NAME: &'static str = "list_scopes";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/accessKeys/scopes";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -477,6 +485,8 @@ impl<'a> crate::Operation for ListScopes<'a> {
 impl<'a> crate::Operation for UpdateAccessKey<'a> {
     type Output = types::AccessKeyPublic;
     const NAME: &'static str = "update_access_key";
+    const METHOD: &'static str = "PUT";
+    const PATH: &'static str = "/v1/accessKeys/{id}";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -488,6 +498,8 @@ impl<'a> crate::Operation for UpdateAccessKey<'a> {
 impl<'a> crate::Operation for DeleteAccessKey<'a> {
     type Output = ();
     const NAME: &'static str = "delete_access_key";
+    const METHOD: &'static str = "DELETE";
+    const PATH: &'static str = "/v1/accessKeys/{id}";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<

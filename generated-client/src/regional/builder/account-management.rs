@@ -735,6 +735,8 @@ impl<'a> DeletePendingUpdateRequest<'a> {
 impl<'a> crate::Operation for GetAccountOwner<'a> {
     type Output = ::std::string::String;
     const NAME: &'static str = "get_account_owner";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/account/accountOwner";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -746,6 +748,8 @@ impl<'a> crate::Operation for GetAccountOwner<'a> {
 impl<'a> crate::Operation for GetStatus<'a> {
     type Output = types::AccountStatusResponse;
     const NAME: &'static str = "get_status";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/account/status";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -757,6 +761,8 @@ impl<'a> crate::Operation for GetStatus<'a> {
 impl<'a> crate::Operation for GetSubdomain<'a> {
     type Output = types::SubdomainDefinitionResponse;
     const NAME: &'static str = "get_subdomain";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/account/subdomain";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -768,6 +774,8 @@ impl<'a> crate::Operation for GetSubdomain<'a> {
 impl<'a> crate::Operation for UpdateSubdomain<'a> {
     type Output = types::SubdomainDefinitionResponse;
     const NAME: &'static str = "update_subdomain";
+    const METHOD: &'static str = "PUT";
+    const PATH: &'static str = "/v1/account/subdomain";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -779,6 +787,8 @@ impl<'a> crate::Operation for UpdateSubdomain<'a> {
 impl<'a> crate::Operation for CreateSubdomain<'a> {
     type Output = types::SubdomainDefinitionResponse;
     const NAME: &'static str = "create_subdomain";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/v1/account/subdomain";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -790,6 +800,8 @@ impl<'a> crate::Operation for CreateSubdomain<'a> {
 impl<'a> crate::Operation for DeleteSubdomain<'a> {
     type Output = ();
     const NAME: &'static str = "delete_subdomain";
+    const METHOD: &'static str = "DELETE";
+    const PATH: &'static str = "/v1/account/subdomain";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -801,6 +813,8 @@ impl<'a> crate::Operation for DeleteSubdomain<'a> {
 impl<'a> crate::Operation for RecoverSubdomains<'a> {
     type Output = ();
     const NAME: &'static str = "recover_subdomains";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/v1/account/subdomain/recover";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -812,6 +826,8 @@ impl<'a> crate::Operation for RecoverSubdomains<'a> {
 impl<'a> crate::Operation for ExportUsageReport<'a> {
     type Output = types::UsageReportResponse;
     const NAME: &'static str = "export_usage_report";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/v1/account/usage/report";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -823,6 +839,8 @@ impl<'a> crate::Operation for ExportUsageReport<'a> {
 impl<'a> crate::Operation for GetStatusForReport<'a> {
     type Output = types::UsageReportStatusResponse;
     const NAME: &'static str = "get_status_for_report";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/account/usage/report/{jobId}/status";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -834,6 +852,8 @@ impl<'a> crate::Operation for GetStatusForReport<'a> {
 impl<'a> crate::Operation for GetUsageForecast<'a> {
     type Output = types::UsageForecastResponse;
     const NAME: &'static str = "get_usage_forecast";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/account/usageForecast";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -845,6 +865,8 @@ impl<'a> crate::Operation for GetUsageForecast<'a> {
 impl<'a> crate::Operation for GetPendingUpdateRequest<'a> {
     type Output = types::PendingUpdateRequest;
     const NAME: &'static str = "get_pending_update_request";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/plan/pendingUpdateRequest";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -856,6 +878,8 @@ impl<'a> crate::Operation for GetPendingUpdateRequest<'a> {
 impl<'a> crate::Operation for DeletePendingUpdateRequest<'a> {
     type Output = ();
     const NAME: &'static str = "delete_pending_update_request";
+    const METHOD: &'static str = "DELETE";
+    const PATH: &'static str = "/v1/plan/pendingUpdateRequest";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<

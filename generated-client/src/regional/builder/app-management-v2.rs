@@ -646,6 +646,8 @@ impl<'a> GetAppDetails<'a> {
 impl<'a> crate::Operation for AsyncInstallApp<'a> {
     type Output = types::BeginAsyncJobResponseV2;
     const NAME: &'static str = "async_install_app";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/v2/apps/{uuid}/install";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -657,6 +659,8 @@ impl<'a> crate::Operation for AsyncInstallApp<'a> {
 impl<'a> crate::Operation for GetAsyncInstallAppStatus<'a> {
     type Output = types::AsyncInstallAppJobStatus;
     const NAME: &'static str = "get_async_install_app_status";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v2/apps/install/{jobId}/status";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -668,6 +672,8 @@ impl<'a> crate::Operation for GetAsyncInstallAppStatus<'a> {
 impl<'a> crate::Operation for AsyncUninstallApp<'a> {
     type Output = types::BeginAsyncJobResponseV2;
     const NAME: &'static str = "async_uninstall_app";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/v2/apps/{uuid}/uninstall";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -679,6 +685,8 @@ impl<'a> crate::Operation for AsyncUninstallApp<'a> {
 impl<'a> crate::Operation for GetAsyncUninstallAppStatus<'a> {
     type Output = types::AsyncUninstallAppJobStatus;
     const NAME: &'static str = "get_async_uninstall_app_status";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v2/apps/uninstall/{jobId}/status";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -690,6 +698,8 @@ impl<'a> crate::Operation for GetAsyncUninstallAppStatus<'a> {
 impl<'a> crate::Operation for AsyncUpgradeApp<'a> {
     type Output = types::BeginAsyncJobResponseV2;
     const NAME: &'static str = "async_upgrade_app";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/v2/apps/{uuid}/upgrade";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -701,6 +711,8 @@ impl<'a> crate::Operation for AsyncUpgradeApp<'a> {
 impl<'a> crate::Operation for GetAsyncUpgradeAppStatus<'a> {
     type Output = types::AsyncUpgradeAppJobStatus;
     const NAME: &'static str = "get_async_upgrade_app_status";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v2/apps/upgrade/{jobId}/status";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -712,6 +724,8 @@ impl<'a> crate::Operation for GetAsyncUpgradeAppStatus<'a> {
 impl<'a> crate::Operation for ListAppsV2<'a> {
     type Output = types::ListAppsV2Response;
     const NAME: &'static str = "list_apps_v2";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v2/apps";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -723,6 +737,8 @@ impl<'a> crate::Operation for ListAppsV2<'a> {
 impl<'a> crate::Operation for GetAppDetails<'a> {
     type Output = types::GetAppDetailsResponse;
     const NAME: &'static str = "get_app_details";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v2/apps/{uuid}/details";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<

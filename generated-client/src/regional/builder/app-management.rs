@@ -282,6 +282,8 @@ impl<'a> GetAsyncInstallStatus<'a> {
 impl<'a> crate::Operation for ListApps<'a> {
     type Output = types::ListAppsResult;
     const NAME: &'static str = "list_apps";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/apps";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -293,6 +295,8 @@ impl<'a> crate::Operation for ListApps<'a> {
 impl<'a> crate::Operation for GetApp<'a> {
     type Output = types::App;
     const NAME: &'static str = "get_app";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/apps/{uuid}";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -304,6 +308,8 @@ impl<'a> crate::Operation for GetApp<'a> {
 impl<'a> crate::Operation for InstallApp<'a> {
     type Output = types::BeginAsyncJobResponse;
     const NAME: &'static str = "install_app";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/v1/apps/{uuid}/install";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -315,6 +321,8 @@ impl<'a> crate::Operation for InstallApp<'a> {
 impl<'a> crate::Operation for GetAsyncInstallStatus<'a> {
     type Output = types::AsyncJobStatus;
     const NAME: &'static str = "get_async_install_status";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/apps/install/{jobId}/status";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<

@@ -330,6 +330,8 @@ impl<'a> ListArchiveJobsCountPerSource<'a> {
 impl<'a> crate::Operation for ListArchiveJobsBySourceId<'a> {
     type Output = types::ListArchiveJobsResponse;
     const NAME: &'static str = "list_archive_jobs_by_source_id";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/archive/{sourceId}/jobs";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -346,6 +348,8 @@ impl<'a> crate::Paged for ListArchiveJobsBySourceId<'a> {
 impl<'a> crate::Operation for CreateArchiveJob<'a> {
     type Output = types::ArchiveJob;
     const NAME: &'static str = "create_archive_job";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/v1/archive/{sourceId}/jobs";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -357,6 +361,8 @@ impl<'a> crate::Operation for CreateArchiveJob<'a> {
 impl<'a> crate::Operation for DeleteArchiveJob<'a> {
     type Output = ();
     const NAME: &'static str = "delete_archive_job";
+    const METHOD: &'static str = "DELETE";
+    const PATH: &'static str = "/v1/archive/{sourceId}/jobs/{id}";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -368,6 +374,8 @@ impl<'a> crate::Operation for DeleteArchiveJob<'a> {
 impl<'a> crate::Operation for ListArchiveJobsCountPerSource<'a> {
     type Output = types::ListArchiveJobsCount;
     const NAME: &'static str = "list_archive_jobs_count_per_source";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/archive/jobs/count";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<

@@ -550,6 +550,8 @@ impl<'a> GetBudgetUsage<'a> {
 impl<'a> crate::Operation for GetBudgets<'a> {
     type Output = types::ScanBudgetList;
     const NAME: &'static str = "get_budgets";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/budgets";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -566,6 +568,8 @@ impl<'a> crate::Paged for GetBudgets<'a> {
 impl<'a> crate::Operation for CreateBudget<'a> {
     type Output = types::ScanBudget;
     const NAME: &'static str = "create_budget";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/v1/budgets";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -577,6 +581,8 @@ impl<'a> crate::Operation for CreateBudget<'a> {
 impl<'a> crate::Operation for GetBudget<'a> {
     type Output = types::ScanBudget;
     const NAME: &'static str = "get_budget";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/budgets/{budgetId}";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -588,6 +594,8 @@ impl<'a> crate::Operation for GetBudget<'a> {
 impl<'a> crate::Operation for UpdateBudget<'a> {
     type Output = types::ScanBudget;
     const NAME: &'static str = "update_budget";
+    const METHOD: &'static str = "PUT";
+    const PATH: &'static str = "/v1/budgets/{budgetId}";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -599,6 +607,8 @@ impl<'a> crate::Operation for UpdateBudget<'a> {
 impl<'a> crate::Operation for DeleteBudget<'a> {
     type Output = ();
     const NAME: &'static str = "delete_budget";
+    const METHOD: &'static str = "DELETE";
+    const PATH: &'static str = "/v1/budgets/{budgetId}";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -610,6 +620,8 @@ impl<'a> crate::Operation for DeleteBudget<'a> {
 impl<'a> crate::Operation for GetBudgetUsages<'a> {
     type Output = types::ScanBudgetUsageList;
     const NAME: &'static str = "get_budget_usages";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/budgets/usage";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -626,6 +638,8 @@ impl<'a> crate::Paged for GetBudgetUsages<'a> {
 impl<'a> crate::Operation for GetBudgetUsage<'a> {
     type Output = types::ScanBudgetUsage;
     const NAME: &'static str = "get_budget_usage";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/budgets/{budgetId}/usage";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<

@@ -582,6 +582,8 @@ impl<'a> DeleteConnection<'a> {
 impl<'a> crate::Operation for ListConnections<'a> {
     type Output = types::ListConnectionsResponse;
     const NAME: &'static str = "list_connections";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/connections";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -598,6 +600,8 @@ impl<'a> crate::Paged for ListConnections<'a> {
 impl<'a> crate::Operation for CreateConnection<'a> {
     type Output = types::Connection;
     const NAME: &'static str = "create_connection";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/v1/connections";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -609,6 +613,8 @@ impl<'a> crate::Operation for CreateConnection<'a> {
 impl<'a> crate::Operation for TestConnection<'a> {
     type Output = types::TestConnectionResponse;
     const NAME: &'static str = "test_connection";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/v1/connections/test";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -620,6 +626,8 @@ impl<'a> crate::Operation for TestConnection<'a> {
 impl<'a> crate::Operation for GetIncidentTemplates<'a> {
     type Output = types::GetIncidentTemplatesResponse;
     const NAME: &'static str = "get_incident_templates";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/v1/connections/incidentTemplates";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -631,6 +639,8 @@ impl<'a> crate::Operation for GetIncidentTemplates<'a> {
 impl<'a> crate::Operation for GetConnection<'a> {
     type Output = types::Connection;
     const NAME: &'static str = "get_connection";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/connections/{id}";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -642,6 +652,8 @@ impl<'a> crate::Operation for GetConnection<'a> {
 impl<'a> crate::Operation for UpdateConnection<'a> {
     type Output = types::Connection;
     const NAME: &'static str = "update_connection";
+    const METHOD: &'static str = "PUT";
+    const PATH: &'static str = "/v1/connections/{id}";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -653,6 +665,8 @@ impl<'a> crate::Operation for UpdateConnection<'a> {
 impl<'a> crate::Operation for DeleteConnection<'a> {
     type Output = ();
     const NAME: &'static str = "delete_connection";
+    const METHOD: &'static str = "DELETE";
+    const PATH: &'static str = "/v1/connections/{id}";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<

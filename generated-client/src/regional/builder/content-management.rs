@@ -1184,6 +1184,8 @@ impl<'a> MoveItem<'a> {
 impl<'a> crate::Operation for GetItemByPath<'a> {
     type Output = types::Content;
     const NAME: &'static str = "get_item_by_path";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v2/content/path";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -1195,6 +1197,8 @@ impl<'a> crate::Operation for GetItemByPath<'a> {
 impl<'a> crate::Operation for GetPathById<'a> {
     type Output = types::ContentPath;
     const NAME: &'static str = "get_path_by_id";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v2/content/{contentId}/path";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -1206,6 +1210,8 @@ impl<'a> crate::Operation for GetPathById<'a> {
 impl<'a> crate::Operation for BeginAsyncExport<'a> {
     type Output = types::BeginAsyncJobResponse;
     const NAME: &'static str = "begin_async_export";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/v2/content/{id}/export";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -1217,6 +1223,8 @@ impl<'a> crate::Operation for BeginAsyncExport<'a> {
 impl<'a> crate::Operation for GetAsyncExportStatus<'a> {
     type Output = types::AsyncJobStatus;
     const NAME: &'static str = "get_async_export_status";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v2/content/{contentId}/export/{jobId}/status";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -1228,6 +1236,8 @@ impl<'a> crate::Operation for GetAsyncExportStatus<'a> {
 impl<'a> crate::Operation for GetAsyncExportResult<'a> {
     type Output = types::ContentSyncDefinition;
     const NAME: &'static str = "get_async_export_result";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v2/content/{contentId}/export/{jobId}/result";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -1239,6 +1249,8 @@ impl<'a> crate::Operation for GetAsyncExportResult<'a> {
 impl<'a> crate::Operation for BeginAsyncImport<'a> {
     type Output = types::BeginAsyncJobResponse;
     const NAME: &'static str = "begin_async_import";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/v2/content/folders/{folderId}/import";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -1250,6 +1262,8 @@ impl<'a> crate::Operation for BeginAsyncImport<'a> {
 impl<'a> crate::Operation for GetAsyncImportStatus<'a> {
     type Output = types::AsyncJobStatus;
     const NAME: &'static str = "get_async_import_status";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v2/content/folders/{folderId}/import/{jobId}/status";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -1261,6 +1275,8 @@ impl<'a> crate::Operation for GetAsyncImportStatus<'a> {
 impl<'a> crate::Operation for BeginAsyncDelete<'a> {
     type Output = types::BeginAsyncJobResponse;
     const NAME: &'static str = "begin_async_delete";
+    const METHOD: &'static str = "DELETE";
+    const PATH: &'static str = "/v2/content/{id}/delete";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -1272,6 +1288,8 @@ impl<'a> crate::Operation for BeginAsyncDelete<'a> {
 impl<'a> crate::Operation for GetAsyncDeleteStatus<'a> {
     type Output = types::AsyncJobStatus;
     const NAME: &'static str = "get_async_delete_status";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v2/content/{id}/delete/{jobId}/status";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -1283,6 +1301,8 @@ impl<'a> crate::Operation for GetAsyncDeleteStatus<'a> {
 impl<'a> crate::Operation for BeginAsyncCopy<'a> {
     type Output = types::BeginAsyncJobResponse;
     const NAME: &'static str = "begin_async_copy";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/v2/content/{id}/copy";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -1294,6 +1314,8 @@ impl<'a> crate::Operation for BeginAsyncCopy<'a> {
 impl<'a> crate::Operation for AsyncCopyStatus<'a> {
     type Output = types::AsyncJobStatus;
     const NAME: &'static str = "async_copy_status";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v2/content/{id}/copy/{jobId}/status";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -1305,6 +1327,8 @@ impl<'a> crate::Operation for AsyncCopyStatus<'a> {
 impl<'a> crate::Operation for MoveItem<'a> {
     type Output = ();
     const NAME: &'static str = "move_item";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/v2/content/{id}/move";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<

@@ -361,6 +361,8 @@ impl<'a> RemoveContentPermissions<'a> {
 impl<'a> crate::Operation for GetContentPermissions<'a> {
     type Output = types::ContentPermissionResult;
     const NAME: &'static str = "get_content_permissions";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v2/content/{id}/permissions";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -372,6 +374,8 @@ impl<'a> crate::Operation for GetContentPermissions<'a> {
 impl<'a> crate::Operation for AddContentPermissions<'a> {
     type Output = types::ContentPermissionResult;
     const NAME: &'static str = "add_content_permissions";
+    const METHOD: &'static str = "PUT";
+    const PATH: &'static str = "/v2/content/{id}/permissions/add";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -383,6 +387,8 @@ impl<'a> crate::Operation for AddContentPermissions<'a> {
 impl<'a> crate::Operation for RemoveContentPermissions<'a> {
     type Output = types::ContentPermissionResult;
     const NAME: &'static str = "remove_content_permissions";
+    const METHOD: &'static str = "PUT";
+    const PATH: &'static str = "/v2/content/{id}/permissions/remove";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<

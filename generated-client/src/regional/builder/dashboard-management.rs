@@ -1346,6 +1346,8 @@ impl<'a> DeleteReportSchedule<'a> {
 impl<'a> crate::Operation for ListDashboards<'a> {
     type Output = types::PaginatedDashboards;
     const NAME: &'static str = "list_dashboards";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v2/dashboards";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -1362,6 +1364,8 @@ impl<'a> crate::Paged for ListDashboards<'a> {
 impl<'a> crate::Operation for CreateDashboard<'a> {
     type Output = types::Dashboard;
     const NAME: &'static str = "create_dashboard";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/v2/dashboards";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -1373,6 +1377,8 @@ impl<'a> crate::Operation for CreateDashboard<'a> {
 impl<'a> crate::Operation for GetDashboard<'a> {
     type Output = types::Dashboard;
     const NAME: &'static str = "get_dashboard";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v2/dashboards/{id}";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -1384,6 +1390,8 @@ impl<'a> crate::Operation for GetDashboard<'a> {
 impl<'a> crate::Operation for UpdateDashboard<'a> {
     type Output = types::Dashboard;
     const NAME: &'static str = "update_dashboard";
+    const METHOD: &'static str = "PUT";
+    const PATH: &'static str = "/v2/dashboards/{id}";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -1395,6 +1403,8 @@ impl<'a> crate::Operation for UpdateDashboard<'a> {
 impl<'a> crate::Operation for DeleteDashboard<'a> {
     type Output = ();
     const NAME: &'static str = "delete_dashboard";
+    const METHOD: &'static str = "DELETE";
+    const PATH: &'static str = "/v2/dashboards/{id}";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -1406,6 +1416,8 @@ impl<'a> crate::Operation for DeleteDashboard<'a> {
 impl<'a> crate::Operation for GenerateDashboardReport<'a> {
     type Output = types::BeginAsyncJobResponse;
     const NAME: &'static str = "generate_dashboard_report";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/v2/dashboards/reportJobs";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -1417,6 +1429,8 @@ impl<'a> crate::Operation for GenerateDashboardReport<'a> {
 impl<'a> crate::Operation for GetAsyncReportGenerationStatus<'a> {
     type Output = types::AsyncJobStatus;
     const NAME: &'static str = "get_async_report_generation_status";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v2/dashboards/reportJobs/{jobId}/status";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -1428,6 +1442,8 @@ impl<'a> crate::Operation for GetAsyncReportGenerationStatus<'a> {
 impl<'a> crate::Operation for GetAsyncReportGenerationResult<'a> {
     type Output = ByteStream;
     const NAME: &'static str = "get_async_report_generation_result";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v2/dashboards/reportJobs/{jobId}/result";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -1439,6 +1455,8 @@ impl<'a> crate::Operation for GetAsyncReportGenerationResult<'a> {
 impl<'a> crate::Operation for MigrateReportToDashboard<'a> {
     type Output = types::BeginAsyncJobResponseV2;
     const NAME: &'static str = "migrate_report_to_dashboard";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/v2/dashboards/migrate";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -1450,6 +1468,8 @@ impl<'a> crate::Operation for MigrateReportToDashboard<'a> {
 impl<'a> crate::Operation for PreviewMigrateReportToDashboard<'a> {
     type Output = types::MigrationPreviewResponse;
     const NAME: &'static str = "preview_migrate_report_to_dashboard";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/v2/dashboards/migrate/preview";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -1461,6 +1481,8 @@ impl<'a> crate::Operation for PreviewMigrateReportToDashboard<'a> {
 impl<'a> crate::Operation for GetDashboardMigrationStatus<'a> {
     type Output = types::AsyncJobStatus;
     const NAME: &'static str = "get_dashboard_migration_status";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v2/dashboards/migrate/{jobId}/status";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -1472,6 +1494,8 @@ impl<'a> crate::Operation for GetDashboardMigrationStatus<'a> {
 impl<'a> crate::Operation for GetDashboardMigrationResult<'a> {
     type Output = types::DashboardMigrationResult;
     const NAME: &'static str = "get_dashboard_migration_result";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v2/dashboards/migrate/{jobId}/result";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -1483,6 +1507,8 @@ impl<'a> crate::Operation for GetDashboardMigrationResult<'a> {
 impl<'a> crate::Operation for ListReportSchedules<'a> {
     type Output = types::PaginatedReportSchedules;
     const NAME: &'static str = "list_report_schedules";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/dashboards/reportSchedules";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -1499,6 +1525,8 @@ impl<'a> crate::Paged for ListReportSchedules<'a> {
 impl<'a> crate::Operation for CreateScheduleReport<'a> {
     type Output = types::ReportSchedule;
     const NAME: &'static str = "create_schedule_report";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/v1/dashboards/reportSchedules";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -1510,6 +1538,8 @@ impl<'a> crate::Operation for CreateScheduleReport<'a> {
 impl<'a> crate::Operation for GetReportSchedule<'a> {
     type Output = types::ReportSchedule;
     const NAME: &'static str = "get_report_schedule";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/dashboards/reportSchedules/{scheduleId}";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -1521,6 +1551,8 @@ impl<'a> crate::Operation for GetReportSchedule<'a> {
 impl<'a> crate::Operation for UpdateReportSchedule<'a> {
     type Output = types::ReportSchedule;
     const NAME: &'static str = "update_report_schedule";
+    const METHOD: &'static str = "PUT";
+    const PATH: &'static str = "/v1/dashboards/reportSchedules/{scheduleId}";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -1532,6 +1564,8 @@ impl<'a> crate::Operation for UpdateReportSchedule<'a> {
 impl<'a> crate::Operation for DeleteReportSchedule<'a> {
     type Output = ();
     const NAME: &'static str = "delete_report_schedule";
+    const METHOD: &'static str = "DELETE";
+    const PATH: &'static str = "/v1/dashboards/reportSchedules/{scheduleId}";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<

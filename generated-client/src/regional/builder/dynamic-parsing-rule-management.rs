@@ -397,6 +397,8 @@ impl<'a> DeleteDynamicParsingRule<'a> {
 impl<'a> crate::Operation for ListDynamicParsingRules<'a> {
     type Output = types::ListDynamicRulesResponse;
     const NAME: &'static str = "list_dynamic_parsing_rules";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/dynamicParsingRules";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -413,6 +415,8 @@ impl<'a> crate::Paged for ListDynamicParsingRules<'a> {
 impl<'a> crate::Operation for CreateDynamicParsingRule<'a> {
     type Output = types::DynamicRule;
     const NAME: &'static str = "create_dynamic_parsing_rule";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/v1/dynamicParsingRules";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -424,6 +428,8 @@ impl<'a> crate::Operation for CreateDynamicParsingRule<'a> {
 impl<'a> crate::Operation for GetDynamicParsingRule<'a> {
     type Output = types::DynamicRule;
     const NAME: &'static str = "get_dynamic_parsing_rule";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/dynamicParsingRules/{id}";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -435,6 +441,8 @@ impl<'a> crate::Operation for GetDynamicParsingRule<'a> {
 impl<'a> crate::Operation for UpdateDynamicParsingRule<'a> {
     type Output = types::DynamicRule;
     const NAME: &'static str = "update_dynamic_parsing_rule";
+    const METHOD: &'static str = "PUT";
+    const PATH: &'static str = "/v1/dynamicParsingRules/{id}";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -446,6 +454,8 @@ impl<'a> crate::Operation for UpdateDynamicParsingRule<'a> {
 impl<'a> crate::Operation for DeleteDynamicParsingRule<'a> {
     type Output = ();
     const NAME: &'static str = "delete_dynamic_parsing_rule";
+    const METHOD: &'static str = "DELETE";
+    const PATH: &'static str = "/v1/dynamicParsingRules/{id}";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<

@@ -403,6 +403,8 @@ impl<'a> DeleteExtractionRule<'a> {
 impl<'a> crate::Operation for ListExtractionRules<'a> {
     type Output = types::ListExtractionRulesResponse;
     const NAME: &'static str = "list_extraction_rules";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/extractionRules";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -419,6 +421,8 @@ impl<'a> crate::Paged for ListExtractionRules<'a> {
 impl<'a> crate::Operation for CreateExtractionRule<'a> {
     type Output = types::ExtractionRule;
     const NAME: &'static str = "create_extraction_rule";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/v1/extractionRules";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -430,6 +434,8 @@ impl<'a> crate::Operation for CreateExtractionRule<'a> {
 impl<'a> crate::Operation for GetExtractionRule<'a> {
     type Output = types::ExtractionRule;
     const NAME: &'static str = "get_extraction_rule";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/extractionRules/{id}";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -441,6 +447,8 @@ impl<'a> crate::Operation for GetExtractionRule<'a> {
 impl<'a> crate::Operation for UpdateExtractionRule<'a> {
     type Output = types::ExtractionRule;
     const NAME: &'static str = "update_extraction_rule";
+    const METHOD: &'static str = "PUT";
+    const PATH: &'static str = "/v1/extractionRules/{id}";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -452,6 +460,8 @@ impl<'a> crate::Operation for UpdateExtractionRule<'a> {
 impl<'a> crate::Operation for DeleteExtractionRule<'a> {
     type Output = ();
     const NAME: &'static str = "delete_extraction_rule";
+    const METHOD: &'static str = "DELETE";
+    const PATH: &'static str = "/v1/extractionRules/{id}";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<

@@ -594,6 +594,8 @@ impl<'a> GetFieldQuota<'a> {
 impl<'a> crate::Operation for ListCustomFields<'a> {
     type Output = types::ListCustomFieldsResponse;
     const NAME: &'static str = "list_custom_fields";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/fields";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -605,6 +607,8 @@ impl<'a> crate::Operation for ListCustomFields<'a> {
 impl<'a> crate::Operation for CreateField<'a> {
     type Output = types::CustomField;
     const NAME: &'static str = "create_field";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/v1/fields";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -616,6 +620,8 @@ impl<'a> crate::Operation for CreateField<'a> {
 impl<'a> crate::Operation for GetCustomField<'a> {
     type Output = types::CustomField;
     const NAME: &'static str = "get_custom_field";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/fields/{id}";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -627,6 +633,8 @@ impl<'a> crate::Operation for GetCustomField<'a> {
 impl<'a> crate::Operation for DeleteField<'a> {
     type Output = ();
     const NAME: &'static str = "delete_field";
+    const METHOD: &'static str = "DELETE";
+    const PATH: &'static str = "/v1/fields/{id}";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -638,6 +646,8 @@ impl<'a> crate::Operation for DeleteField<'a> {
 impl<'a> crate::Operation for EnableField<'a> {
     type Output = ();
     const NAME: &'static str = "enable_field";
+    const METHOD: &'static str = "PUT";
+    const PATH: &'static str = "/v1/fields/{id}/enable";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -649,6 +659,8 @@ impl<'a> crate::Operation for EnableField<'a> {
 impl<'a> crate::Operation for DisableField<'a> {
     type Output = ();
     const NAME: &'static str = "disable_field";
+    const METHOD: &'static str = "DELETE";
+    const PATH: &'static str = "/v1/fields/{id}/disable";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -660,6 +672,8 @@ impl<'a> crate::Operation for DisableField<'a> {
 impl<'a> crate::Operation for ListDroppedFields<'a> {
     type Output = types::ListDroppedFieldsResponse;
     const NAME: &'static str = "list_dropped_fields";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/fields/dropped";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -671,6 +685,8 @@ impl<'a> crate::Operation for ListDroppedFields<'a> {
 impl<'a> crate::Operation for ListBuiltInFields<'a> {
     type Output = types::ListBuiltinFieldsResponse;
     const NAME: &'static str = "list_built_in_fields";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/fields/builtin";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -682,6 +698,8 @@ impl<'a> crate::Operation for ListBuiltInFields<'a> {
 impl<'a> crate::Operation for GetBuiltInField<'a> {
     type Output = types::BuiltinField;
     const NAME: &'static str = "get_built_in_field";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/fields/builtin/{id}";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -693,6 +711,8 @@ impl<'a> crate::Operation for GetBuiltInField<'a> {
 impl<'a> crate::Operation for GetFieldQuota<'a> {
     type Output = types::FieldQuotaUsage;
     const NAME: &'static str = "get_field_quota";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/fields/quota";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<

@@ -780,6 +780,8 @@ impl<'a> GetAdminRecommendedFolderAsyncResult<'a> {
 impl<'a> crate::Operation for CreateFolder<'a> {
     type Output = types::Folder;
     const NAME: &'static str = "create_folder";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/v2/content/folders";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -791,6 +793,8 @@ impl<'a> crate::Operation for CreateFolder<'a> {
 impl<'a> crate::Operation for GetFolder<'a> {
     type Output = types::Folder;
     const NAME: &'static str = "get_folder";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v2/content/folders/{id}";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -802,6 +806,8 @@ impl<'a> crate::Operation for GetFolder<'a> {
 impl<'a> crate::Operation for UpdateFolder<'a> {
     type Output = types::Folder;
     const NAME: &'static str = "update_folder";
+    const METHOD: &'static str = "PUT";
+    const PATH: &'static str = "/v2/content/folders/{id}";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -813,6 +819,8 @@ impl<'a> crate::Operation for UpdateFolder<'a> {
 impl<'a> crate::Operation for GetPersonalFolder<'a> {
     type Output = types::Folder;
     const NAME: &'static str = "get_personal_folder";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v2/content/folders/personal";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -824,6 +832,8 @@ impl<'a> crate::Operation for GetPersonalFolder<'a> {
 impl<'a> crate::Operation for GetGlobalFolderAsync<'a> {
     type Output = types::BeginAsyncJobResponse;
     const NAME: &'static str = "get_global_folder_async";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v2/content/folders/global";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -835,6 +845,8 @@ impl<'a> crate::Operation for GetGlobalFolderAsync<'a> {
 impl<'a> crate::Operation for GetGlobalFolderAsyncStatus<'a> {
     type Output = types::AsyncJobStatus;
     const NAME: &'static str = "get_global_folder_async_status";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v2/content/folders/global/{jobId}/status";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -846,6 +858,8 @@ impl<'a> crate::Operation for GetGlobalFolderAsyncStatus<'a> {
 impl<'a> crate::Operation for GetGlobalFolderAsyncResult<'a> {
     type Output = types::ContentList;
     const NAME: &'static str = "get_global_folder_async_result";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v2/content/folders/global/{jobId}/result";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -857,6 +871,8 @@ impl<'a> crate::Operation for GetGlobalFolderAsyncResult<'a> {
 impl<'a> crate::Operation for GetAdminRecommendedFolderAsync<'a> {
     type Output = types::BeginAsyncJobResponse;
     const NAME: &'static str = "get_admin_recommended_folder_async";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v2/content/folders/adminRecommended";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -868,6 +884,8 @@ impl<'a> crate::Operation for GetAdminRecommendedFolderAsync<'a> {
 impl<'a> crate::Operation for GetAdminRecommendedFolderAsyncStatus<'a> {
     type Output = types::AsyncJobStatus;
     const NAME: &'static str = "get_admin_recommended_folder_async_status";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v2/content/folders/adminRecommended/{jobId}/status";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -879,6 +897,8 @@ impl<'a> crate::Operation for GetAdminRecommendedFolderAsyncStatus<'a> {
 impl<'a> crate::Operation for GetAdminRecommendedFolderAsyncResult<'a> {
     type Output = types::Folder;
     const NAME: &'static str = "get_admin_recommended_folder_async_result";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v2/content/folders/adminRecommended/{jobId}/result";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<

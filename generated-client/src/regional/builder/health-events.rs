@@ -200,6 +200,8 @@ impl<'a> ListAllHealthEventsForResources<'a> {
 impl<'a> crate::Operation for ListAllHealthEvents<'a> {
     type Output = types::ListHealthEventResponse;
     const NAME: &'static str = "list_all_health_events";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/healthEvents";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -216,6 +218,8 @@ impl<'a> crate::Paged for ListAllHealthEvents<'a> {
 impl<'a> crate::Operation for ListAllHealthEventsForResources<'a> {
     type Output = types::ListHealthEventResponse;
     const NAME: &'static str = "list_all_health_events_for_resources";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/v1/healthEvents/resources";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<

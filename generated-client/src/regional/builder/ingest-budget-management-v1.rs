@@ -726,6 +726,8 @@ impl<'a> RemoveCollectorFromBudget<'a> {
 impl<'a> crate::Operation for ListIngestBudgets<'a> {
     type Output = types::ListIngestBudgetsResponse;
     const NAME: &'static str = "list_ingest_budgets";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/ingestBudgets";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -742,6 +744,8 @@ impl<'a> crate::Paged for ListIngestBudgets<'a> {
 impl<'a> crate::Operation for CreateIngestBudget<'a> {
     type Output = types::IngestBudget;
     const NAME: &'static str = "create_ingest_budget";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/v1/ingestBudgets";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -753,6 +757,8 @@ impl<'a> crate::Operation for CreateIngestBudget<'a> {
 impl<'a> crate::Operation for GetIngestBudget<'a> {
     type Output = types::IngestBudget;
     const NAME: &'static str = "get_ingest_budget";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/ingestBudgets/{id}";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -764,6 +770,8 @@ impl<'a> crate::Operation for GetIngestBudget<'a> {
 impl<'a> crate::Operation for UpdateIngestBudget<'a> {
     type Output = types::IngestBudget;
     const NAME: &'static str = "update_ingest_budget";
+    const METHOD: &'static str = "PUT";
+    const PATH: &'static str = "/v1/ingestBudgets/{id}";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -775,6 +783,8 @@ impl<'a> crate::Operation for UpdateIngestBudget<'a> {
 impl<'a> crate::Operation for DeleteIngestBudget<'a> {
     type Output = ();
     const NAME: &'static str = "delete_ingest_budget";
+    const METHOD: &'static str = "DELETE";
+    const PATH: &'static str = "/v1/ingestBudgets/{id}";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -786,6 +796,8 @@ impl<'a> crate::Operation for DeleteIngestBudget<'a> {
 impl<'a> crate::Operation for ResetUsage<'a> {
     type Output = ();
     const NAME: &'static str = "reset_usage";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/v1/ingestBudgets/{id}/usage/reset";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -797,6 +809,8 @@ impl<'a> crate::Operation for ResetUsage<'a> {
 impl<'a> crate::Operation for GetAssignedCollectors<'a> {
     type Output = types::ListCollectorIdentitiesResponse;
     const NAME: &'static str = "get_assigned_collectors";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/ingestBudgets/{id}/collectors";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -813,6 +827,8 @@ impl<'a> crate::Paged for GetAssignedCollectors<'a> {
 impl<'a> crate::Operation for AssignCollectorToBudget<'a> {
     type Output = types::IngestBudget;
     const NAME: &'static str = "assign_collector_to_budget";
+    const METHOD: &'static str = "PUT";
+    const PATH: &'static str = "/v1/ingestBudgets/{id}/collectors/{collectorId}";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -824,6 +840,8 @@ impl<'a> crate::Operation for AssignCollectorToBudget<'a> {
 impl<'a> crate::Operation for RemoveCollectorFromBudget<'a> {
     type Output = types::IngestBudget;
     const NAME: &'static str = "remove_collector_from_budget";
+    const METHOD: &'static str = "DELETE";
+    const PATH: &'static str = "/v1/ingestBudgets/{id}/collectors/{collectorId}";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<

@@ -463,6 +463,8 @@ impl<'a> ResetUsageV2<'a> {
 impl<'a> crate::Operation for ListIngestBudgetsV2<'a> {
     type Output = types::ListIngestBudgetsResponseV2;
     const NAME: &'static str = "list_ingest_budgets_v2";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v2/ingestBudgets";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -479,6 +481,8 @@ impl<'a> crate::Paged for ListIngestBudgetsV2<'a> {
 impl<'a> crate::Operation for CreateIngestBudgetV2<'a> {
     type Output = types::IngestBudgetV2;
     const NAME: &'static str = "create_ingest_budget_v2";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/v2/ingestBudgets";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -490,6 +494,8 @@ impl<'a> crate::Operation for CreateIngestBudgetV2<'a> {
 impl<'a> crate::Operation for GetIngestBudgetV2<'a> {
     type Output = types::IngestBudgetV2;
     const NAME: &'static str = "get_ingest_budget_v2";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v2/ingestBudgets/{id}";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -501,6 +507,8 @@ impl<'a> crate::Operation for GetIngestBudgetV2<'a> {
 impl<'a> crate::Operation for UpdateIngestBudgetV2<'a> {
     type Output = types::IngestBudgetV2;
     const NAME: &'static str = "update_ingest_budget_v2";
+    const METHOD: &'static str = "PUT";
+    const PATH: &'static str = "/v2/ingestBudgets/{id}";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -512,6 +520,8 @@ impl<'a> crate::Operation for UpdateIngestBudgetV2<'a> {
 impl<'a> crate::Operation for DeleteIngestBudgetV2<'a> {
     type Output = ();
     const NAME: &'static str = "delete_ingest_budget_v2";
+    const METHOD: &'static str = "DELETE";
+    const PATH: &'static str = "/v2/ingestBudgets/{id}";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -523,6 +533,8 @@ impl<'a> crate::Operation for DeleteIngestBudgetV2<'a> {
 impl<'a> crate::Operation for ResetUsageV2<'a> {
     type Output = ();
     const NAME: &'static str = "reset_usage_v2";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/v2/ingestBudgets/{id}/usage/reset";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<

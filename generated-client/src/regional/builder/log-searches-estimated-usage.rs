@@ -278,6 +278,8 @@ impl<'a> GetLogSearchEstimatedUsageByMeteringType<'a> {
 impl<'a> crate::Operation for GetLogSearchEstimatedUsage<'a> {
     type Output = types::LogSearchEstimatedUsageDefinition;
     const NAME: &'static str = "get_log_search_estimated_usage";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/v1/logSearches/estimatedUsage";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -289,6 +291,8 @@ impl<'a> crate::Operation for GetLogSearchEstimatedUsage<'a> {
 impl<'a> crate::Operation for GetLogSearchEstimatedUsageByTier<'a> {
     type Output = types::LogSearchEstimatedUsageByTierDefinition;
     const NAME: &'static str = "get_log_search_estimated_usage_by_tier";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/v1/logSearches/estimatedUsageByTier";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -300,6 +304,8 @@ impl<'a> crate::Operation for GetLogSearchEstimatedUsageByTier<'a> {
 impl<'a> crate::Operation for GetLogSearchEstimatedUsageByMeteringType<'a> {
     type Output = types::LogSearchEstimatedUsageByMeteringTypeDefinition;
     const NAME: &'static str = "get_log_search_estimated_usage_by_metering_type";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/v1/logSearches/estimatedUsageByMeteringType";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<

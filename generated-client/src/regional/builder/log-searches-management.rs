@@ -397,6 +397,8 @@ impl<'a> DeleteLogSearch<'a> {
 impl<'a> crate::Operation for ListLogSearches<'a> {
     type Output = types::PaginatedLogSearches;
     const NAME: &'static str = "list_log_searches";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/logSearches";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -413,6 +415,8 @@ impl<'a> crate::Paged for ListLogSearches<'a> {
 impl<'a> crate::Operation for CreateLogSearch<'a> {
     type Output = types::LogSearch;
     const NAME: &'static str = "create_log_search";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/v1/logSearches";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -424,6 +428,8 @@ impl<'a> crate::Operation for CreateLogSearch<'a> {
 impl<'a> crate::Operation for GetLogSearch<'a> {
     type Output = types::LogSearch;
     const NAME: &'static str = "get_log_search";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/logSearches/{id}";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -435,6 +441,8 @@ impl<'a> crate::Operation for GetLogSearch<'a> {
 impl<'a> crate::Operation for UpdateLogSearch<'a> {
     type Output = types::LogSearch;
     const NAME: &'static str = "update_log_search";
+    const METHOD: &'static str = "PUT";
+    const PATH: &'static str = "/v1/logSearches/{id}";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -446,6 +454,8 @@ impl<'a> crate::Operation for UpdateLogSearch<'a> {
 impl<'a> crate::Operation for DeleteLogSearch<'a> {
     type Output = ();
     const NAME: &'static str = "delete_log_search";
+    const METHOD: &'static str = "DELETE";
+    const PATH: &'static str = "/v1/logSearches/{id}";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<

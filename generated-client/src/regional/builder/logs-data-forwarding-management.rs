@@ -801,6 +801,8 @@ impl<'a> DeleteDataForwardingRule<'a> {
 impl<'a> crate::Operation for GetDataForwardingBuckets<'a> {
     type Output = types::GetDataForwardingDestinations;
     const NAME: &'static str = "get_data_forwarding_buckets";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/logsDataForwarding/destinations";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -817,6 +819,8 @@ impl<'a> crate::Paged for GetDataForwardingBuckets<'a> {
 impl<'a> crate::Operation for CreateDataForwardingBucket<'a> {
     type Output = types::BucketDefinition;
     const NAME: &'static str = "create_data_forwarding_bucket";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/v1/logsDataForwarding/destinations";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -828,6 +832,8 @@ impl<'a> crate::Operation for CreateDataForwardingBucket<'a> {
 impl<'a> crate::Operation for GetDataForwardingDestination<'a> {
     type Output = types::BucketDefinition;
     const NAME: &'static str = "get_data_forwarding_destination";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/logsDataForwarding/destinations/{id}";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -839,6 +845,8 @@ impl<'a> crate::Operation for GetDataForwardingDestination<'a> {
 impl<'a> crate::Operation for UpdateDataForwardingBucket<'a> {
     type Output = types::BucketDefinition;
     const NAME: &'static str = "update_data_forwarding_bucket";
+    const METHOD: &'static str = "PUT";
+    const PATH: &'static str = "/v1/logsDataForwarding/destinations/{id}";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -850,6 +858,8 @@ impl<'a> crate::Operation for UpdateDataForwardingBucket<'a> {
 impl<'a> crate::Operation for DeleteDataForwardingBucket<'a> {
     type Output = ();
     const NAME: &'static str = "delete_data_forwarding_bucket";
+    const METHOD: &'static str = "DELETE";
+    const PATH: &'static str = "/v1/logsDataForwarding/destinations/{id}";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -861,6 +871,8 @@ impl<'a> crate::Operation for DeleteDataForwardingBucket<'a> {
 impl<'a> crate::Operation for GetRulesAndBuckets<'a> {
     type Output = types::GetRulesAndBucketsResult;
     const NAME: &'static str = "get_rules_and_buckets";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/logsDataForwarding/rules";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -877,6 +889,8 @@ impl<'a> crate::Paged for GetRulesAndBuckets<'a> {
 impl<'a> crate::Operation for CreateDataForwardingRule<'a> {
     type Output = types::DataForwardingRule;
     const NAME: &'static str = "create_data_forwarding_rule";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/v1/logsDataForwarding/rules";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -888,6 +902,8 @@ impl<'a> crate::Operation for CreateDataForwardingRule<'a> {
 impl<'a> crate::Operation for GetDataForwardingRule<'a> {
     type Output = types::RuleAndBucketDetail;
     const NAME: &'static str = "get_data_forwarding_rule";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/logsDataForwarding/rules/{indexId}";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -899,6 +915,8 @@ impl<'a> crate::Operation for GetDataForwardingRule<'a> {
 impl<'a> crate::Operation for UpdateDataForwardingRule<'a> {
     type Output = types::DataForwardingRule;
     const NAME: &'static str = "update_data_forwarding_rule";
+    const METHOD: &'static str = "PUT";
+    const PATH: &'static str = "/v1/logsDataForwarding/rules/{indexId}";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -910,6 +928,8 @@ impl<'a> crate::Operation for UpdateDataForwardingRule<'a> {
 impl<'a> crate::Operation for DeleteDataForwardingRule<'a> {
     type Output = ();
     const NAME: &'static str = "delete_data_forwarding_rule";
+    const METHOD: &'static str = "DELETE";
+    const PATH: &'static str = "/v1/logsDataForwarding/rules/{indexId}";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<

@@ -755,6 +755,8 @@ impl<'a> DeleteTableRow<'a> {
 impl<'a> crate::Operation for CreateTable<'a> {
     type Output = types::LookupTable;
     const NAME: &'static str = "create_table";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/v1/lookupTables";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -766,6 +768,8 @@ impl<'a> crate::Operation for CreateTable<'a> {
 impl<'a> crate::Operation for LookupTableById<'a> {
     type Output = types::LookupTable;
     const NAME: &'static str = "lookup_table_by_id";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/lookupTables/{id}";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -777,6 +781,8 @@ impl<'a> crate::Operation for LookupTableById<'a> {
 impl<'a> crate::Operation for UpdateTable<'a> {
     type Output = types::LookupTable;
     const NAME: &'static str = "update_table";
+    const METHOD: &'static str = "PUT";
+    const PATH: &'static str = "/v1/lookupTables/{id}";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -788,6 +794,8 @@ impl<'a> crate::Operation for UpdateTable<'a> {
 impl<'a> crate::Operation for DeleteTable<'a> {
     type Output = ();
     const NAME: &'static str = "delete_table";
+    const METHOD: &'static str = "DELETE";
+    const PATH: &'static str = "/v1/lookupTables/{id}";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -799,6 +807,8 @@ impl<'a> crate::Operation for DeleteTable<'a> {
 impl<'a> crate::Operation for UploadFile<'a> {
     type Output = types::LookupRequestToken;
     const NAME: &'static str = "upload_file";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/v1/lookupTables/{id}/upload";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -810,6 +820,8 @@ impl<'a> crate::Operation for UploadFile<'a> {
 impl<'a> crate::Operation for RequestJobStatus<'a> {
     type Output = types::LookupAsyncJobStatus;
     const NAME: &'static str = "request_job_status";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/lookupTables/jobs/{jobId}/status";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -821,6 +833,8 @@ impl<'a> crate::Operation for RequestJobStatus<'a> {
 impl<'a> crate::Operation for TruncateTable<'a> {
     type Output = types::LookupRequestToken;
     const NAME: &'static str = "truncate_table";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/v1/lookupTables/{id}/truncate";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -832,6 +846,8 @@ impl<'a> crate::Operation for TruncateTable<'a> {
 impl<'a> crate::Operation for UpdateTableRow<'a> {
     type Output = ();
     const NAME: &'static str = "update_table_row";
+    const METHOD: &'static str = "PUT";
+    const PATH: &'static str = "/v1/lookupTables/{id}/row";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -843,6 +859,8 @@ impl<'a> crate::Operation for UpdateTableRow<'a> {
 impl<'a> crate::Operation for DeleteTableRow<'a> {
     type Output = ();
     const NAME: &'static str = "delete_table_row";
+    const METHOD: &'static str = "PUT";
+    const PATH: &'static str = "/v1/lookupTables/{id}/deleteTableRow";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<

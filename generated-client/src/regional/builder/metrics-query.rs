@@ -89,6 +89,8 @@ impl<'a> RunMetricsQueries<'a> {
 impl<'a> crate::Operation for RunMetricsQueries<'a> {
     type Output = types::MetricsQueryResponse;
     const NAME: &'static str = "run_metrics_queries";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/v1/metricsQueries";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<

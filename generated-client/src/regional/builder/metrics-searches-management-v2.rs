@@ -413,6 +413,8 @@ impl<'a> DeleteMetricsSearches<'a> {
 impl<'a> crate::Operation for ListMetricsSearches<'a> {
     type Output = types::PaginatedMetricsSearches;
     const NAME: &'static str = "list_metrics_searches";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v2/metricsSearches";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -429,6 +431,8 @@ impl<'a> crate::Paged for ListMetricsSearches<'a> {
 impl<'a> crate::Operation for CreateMetricsSearches<'a> {
     type Output = types::MetricsSearchResponse;
     const NAME: &'static str = "create_metrics_searches";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/v2/metricsSearches";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -440,6 +444,8 @@ impl<'a> crate::Operation for CreateMetricsSearches<'a> {
 impl<'a> crate::Operation for GetMetricsSearches<'a> {
     type Output = types::MetricsSearchResponse;
     const NAME: &'static str = "get_metrics_searches";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v2/metricsSearches/{id}";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -451,6 +457,8 @@ impl<'a> crate::Operation for GetMetricsSearches<'a> {
 impl<'a> crate::Operation for UpdateMetricsSearches<'a> {
     type Output = types::MetricsSearchResponse;
     const NAME: &'static str = "update_metrics_searches";
+    const METHOD: &'static str = "PUT";
+    const PATH: &'static str = "/v2/metricsSearches/{id}";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -462,6 +470,8 @@ impl<'a> crate::Operation for UpdateMetricsSearches<'a> {
 impl<'a> crate::Operation for DeleteMetricsSearches<'a> {
     type Output = ();
     const NAME: &'static str = "delete_metrics_searches";
+    const METHOD: &'static str = "DELETE";
+    const PATH: &'static str = "/v2/metricsSearches/{id}";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<

@@ -314,6 +314,8 @@ impl<'a> DeleteMetricsSearch<'a> {
 impl<'a> crate::Operation for CreateMetricsSearch<'a> {
     type Output = types::MetricsSearchInstance;
     const NAME: &'static str = "create_metrics_search";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/v1/metricsSearches";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -325,6 +327,8 @@ impl<'a> crate::Operation for CreateMetricsSearch<'a> {
 impl<'a> crate::Operation for GetMetricsSearch<'a> {
     type Output = types::MetricsSearchInstance;
     const NAME: &'static str = "get_metrics_search";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/metricsSearches/{id}";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -336,6 +340,8 @@ impl<'a> crate::Operation for GetMetricsSearch<'a> {
 impl<'a> crate::Operation for UpdateMetricsSearch<'a> {
     type Output = types::MetricsSearchInstance;
     const NAME: &'static str = "update_metrics_search";
+    const METHOD: &'static str = "PUT";
+    const PATH: &'static str = "/v1/metricsSearches/{id}";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -347,6 +353,8 @@ impl<'a> crate::Operation for UpdateMetricsSearch<'a> {
 impl<'a> crate::Operation for DeleteMetricsSearch<'a> {
     type Output = ();
     const NAME: &'static str = "delete_metrics_search";
+    const METHOD: &'static str = "DELETE";
+    const PATH: &'static str = "/v1/metricsSearches/{id}";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<

@@ -1625,6 +1625,8 @@ impl<'a> MonitorsReadPermissionSummariesByIdGroupBySubjects<'a> {
 impl<'a> crate::Operation for GetMonitorUsageInfo<'a> {
     type Output = types::MonitorUsageInfo;
     const NAME: &'static str = "get_monitor_usage_info";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/monitors/usageInfo";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -1636,6 +1638,8 @@ impl<'a> crate::Operation for GetMonitorUsageInfo<'a> {
 impl<'a> crate::Operation for DisableMonitorByIds<'a> {
     type Output = types::DisableMonitorResponse;
     const NAME: &'static str = "disable_monitor_by_ids";
+    const METHOD: &'static str = "PUT";
+    const PATH: &'static str = "/v1/monitors/disable";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -1647,6 +1651,8 @@ impl<'a> crate::Operation for DisableMonitorByIds<'a> {
 impl<'a> crate::Operation for GetMonitorPlaybooks<'a> {
     type Output = types::MonitorPlaybooksList;
     const NAME: &'static str = "get_monitor_playbooks";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/monitors/playbooks";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -1658,6 +1664,8 @@ impl<'a> crate::Operation for GetMonitorPlaybooks<'a> {
 impl<'a> crate::Operation for GetPlaybooksDetails<'a> {
     type Output = types::MonitorPlaybooksList;
     const NAME: &'static str = "get_playbooks_details";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/monitors/playbooksDetails";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -1669,6 +1677,8 @@ impl<'a> crate::Operation for GetPlaybooksDetails<'a> {
 impl<'a> crate::Operation for MonitorsReadByIds<'a> {
     type Output = types::IdToMonitorsLibraryBaseResponseMap;
     const NAME: &'static str = "monitors_read_by_ids";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/monitors";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -1680,6 +1690,8 @@ impl<'a> crate::Operation for MonitorsReadByIds<'a> {
 impl<'a> crate::Operation for MonitorsCreate<'a> {
     type Output = types::MonitorsLibraryBaseResponse;
     const NAME: &'static str = "monitors_create";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/v1/monitors";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -1691,6 +1703,8 @@ impl<'a> crate::Operation for MonitorsCreate<'a> {
 impl<'a> crate::Operation for MonitorsDeleteByIds<'a> {
     type Output = types::IdToMonitorsLibraryBaseResponseMap;
     const NAME: &'static str = "monitors_delete_by_ids";
+    const METHOD: &'static str = "DELETE";
+    const PATH: &'static str = "/v1/monitors";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -1702,6 +1716,8 @@ impl<'a> crate::Operation for MonitorsDeleteByIds<'a> {
 impl<'a> crate::Operation for GetMonitorsLibraryRoot<'a> {
     type Output = types::MonitorsLibraryFolderResponse;
     const NAME: &'static str = "get_monitors_library_root";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/monitors/root";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -1713,6 +1729,8 @@ impl<'a> crate::Operation for GetMonitorsLibraryRoot<'a> {
 impl<'a> crate::Operation for MonitorsGetByPath<'a> {
     type Output = types::MonitorsLibraryBaseResponse;
     const NAME: &'static str = "monitors_get_by_path";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/monitors/path";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -1724,6 +1742,8 @@ impl<'a> crate::Operation for MonitorsGetByPath<'a> {
 impl<'a> crate::Operation for MonitorsSearch<'a> {
     type Output = types::ListMonitorsLibraryItemWithPath;
     const NAME: &'static str = "monitors_search";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/monitors/search";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -1735,6 +1755,8 @@ impl<'a> crate::Operation for MonitorsSearch<'a> {
 impl<'a> crate::Operation for MonitorsReadById<'a> {
     type Output = types::MonitorsLibraryBaseResponse;
     const NAME: &'static str = "monitors_read_by_id";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/monitors/{id}";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -1746,6 +1768,8 @@ impl<'a> crate::Operation for MonitorsReadById<'a> {
 impl<'a> crate::Operation for MonitorsUpdateById<'a> {
     type Output = types::MonitorsLibraryBaseResponse;
     const NAME: &'static str = "monitors_update_by_id";
+    const METHOD: &'static str = "PUT";
+    const PATH: &'static str = "/v1/monitors/{id}";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -1757,6 +1781,8 @@ impl<'a> crate::Operation for MonitorsUpdateById<'a> {
 impl<'a> crate::Operation for MonitorsDeleteById<'a> {
     type Output = ();
     const NAME: &'static str = "monitors_delete_by_id";
+    const METHOD: &'static str = "DELETE";
+    const PATH: &'static str = "/v1/monitors/{id}";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -1768,6 +1794,8 @@ impl<'a> crate::Operation for MonitorsDeleteById<'a> {
 impl<'a> crate::Operation for GetMonitorsFullPath<'a> {
     type Output = types::Path;
     const NAME: &'static str = "get_monitors_full_path";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/monitors/{id}/path";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -1779,6 +1807,8 @@ impl<'a> crate::Operation for GetMonitorsFullPath<'a> {
 impl<'a> crate::Operation for MonitorsMove<'a> {
     type Output = types::MonitorsLibraryBaseResponse;
     const NAME: &'static str = "monitors_move";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/v1/monitors/{id}/move";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -1790,6 +1820,8 @@ impl<'a> crate::Operation for MonitorsMove<'a> {
 impl<'a> crate::Operation for MonitorsCopy<'a> {
     type Output = types::MonitorsLibraryBaseResponse;
     const NAME: &'static str = "monitors_copy";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/v1/monitors/{id}/copy";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -1801,6 +1833,8 @@ impl<'a> crate::Operation for MonitorsCopy<'a> {
 impl<'a> crate::Operation for MonitorsExportItem<'a> {
     type Output = types::MonitorsLibraryBaseExport;
     const NAME: &'static str = "monitors_export_item";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/monitors/{id}/export";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -1812,6 +1846,8 @@ impl<'a> crate::Operation for MonitorsExportItem<'a> {
 impl<'a> crate::Operation for MonitorsImportItem<'a> {
     type Output = types::MonitorsLibraryBaseResponse;
     const NAME: &'static str = "monitors_import_item";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/v1/monitors/{parentId}/import";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -1823,6 +1859,8 @@ impl<'a> crate::Operation for MonitorsImportItem<'a> {
 impl<'a> crate::Operation for MonitorsReadPermissionsById<'a> {
     type Output = types::ListPermissionsResponse;
     const NAME: &'static str = "monitors_read_permissions_by_id";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/monitors/{id}/permissions";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -1834,6 +1872,8 @@ impl<'a> crate::Operation for MonitorsReadPermissionsById<'a> {
 impl<'a> crate::Operation for MonitorsSetPermissions<'a> {
     type Output = types::PermissionStatements;
     const NAME: &'static str = "monitors_set_permissions";
+    const METHOD: &'static str = "PUT";
+    const PATH: &'static str = "/v1/monitors/permissions/set";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -1845,6 +1885,8 @@ impl<'a> crate::Operation for MonitorsSetPermissions<'a> {
 impl<'a> crate::Operation for MonitorsRevokePermissions<'a> {
     type Output = ();
     const NAME: &'static str = "monitors_revoke_permissions";
+    const METHOD: &'static str = "PUT";
+    const PATH: &'static str = "/v1/monitors/permissions/revoke";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -1856,6 +1898,8 @@ impl<'a> crate::Operation for MonitorsRevokePermissions<'a> {
 impl<'a> crate::Operation for MonitorsReadPermissionSummariesByIdGroupBySubjects<'a> {
     type Output = types::PermissionSummariesBySubjects;
     const NAME: &'static str = "monitors_read_permission_summaries_by_id_group_by_subjects";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/monitors/{id}/permissionSummariesBySubjects";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<

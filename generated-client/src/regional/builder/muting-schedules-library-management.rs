@@ -951,6 +951,8 @@ impl<'a> MutingSchedulesImportItem<'a> {
 impl<'a> crate::Operation for MutingSchedulesReadByIds<'a> {
     type Output = types::IdToMutingSchedulesLibraryBaseResponseMap;
     const NAME: &'static str = "muting_schedules_read_by_ids";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/mutingSchedules";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -962,6 +964,8 @@ impl<'a> crate::Operation for MutingSchedulesReadByIds<'a> {
 impl<'a> crate::Operation for MutingSchedulesCreate<'a> {
     type Output = types::MutingSchedulesLibraryBaseResponse;
     const NAME: &'static str = "muting_schedules_create";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/v1/mutingSchedules";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -973,6 +977,8 @@ impl<'a> crate::Operation for MutingSchedulesCreate<'a> {
 impl<'a> crate::Operation for MutingSchedulesDeleteByIds<'a> {
     type Output = types::IdToMutingSchedulesLibraryBaseResponseMap;
     const NAME: &'static str = "muting_schedules_delete_by_ids";
+    const METHOD: &'static str = "DELETE";
+    const PATH: &'static str = "/v1/mutingSchedules";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -984,6 +990,8 @@ impl<'a> crate::Operation for MutingSchedulesDeleteByIds<'a> {
 impl<'a> crate::Operation for GetMutingSchedulesLibraryRoot<'a> {
     type Output = types::MutingSchedulesLibraryFolderResponse;
     const NAME: &'static str = "get_muting_schedules_library_root";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/mutingSchedules/root";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -995,6 +1003,8 @@ impl<'a> crate::Operation for GetMutingSchedulesLibraryRoot<'a> {
 impl<'a> crate::Operation for MutingSchedulesSearch<'a> {
     type Output = types::ListMutingSchedulesLibraryItemWithPath;
     const NAME: &'static str = "muting_schedules_search";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/mutingSchedules/search";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -1006,6 +1016,8 @@ impl<'a> crate::Operation for MutingSchedulesSearch<'a> {
 impl<'a> crate::Operation for MutingSchedulesReadById<'a> {
     type Output = types::MutingSchedulesLibraryBaseResponse;
     const NAME: &'static str = "muting_schedules_read_by_id";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/mutingSchedules/{id}";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -1017,6 +1029,8 @@ impl<'a> crate::Operation for MutingSchedulesReadById<'a> {
 impl<'a> crate::Operation for MutingSchedulesUpdateById<'a> {
     type Output = types::MutingSchedulesLibraryBaseResponse;
     const NAME: &'static str = "muting_schedules_update_by_id";
+    const METHOD: &'static str = "PUT";
+    const PATH: &'static str = "/v1/mutingSchedules/{id}";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -1028,6 +1042,8 @@ impl<'a> crate::Operation for MutingSchedulesUpdateById<'a> {
 impl<'a> crate::Operation for MutingSchedulesDeleteById<'a> {
     type Output = ();
     const NAME: &'static str = "muting_schedules_delete_by_id";
+    const METHOD: &'static str = "DELETE";
+    const PATH: &'static str = "/v1/mutingSchedules/{id}";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -1039,6 +1055,8 @@ impl<'a> crate::Operation for MutingSchedulesDeleteById<'a> {
 impl<'a> crate::Operation for GetMutingSchedulesFullPath<'a> {
     type Output = types::Path;
     const NAME: &'static str = "get_muting_schedules_full_path";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/mutingSchedules/{id}/path";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -1050,6 +1068,8 @@ impl<'a> crate::Operation for GetMutingSchedulesFullPath<'a> {
 impl<'a> crate::Operation for MutingSchedulesCopy<'a> {
     type Output = types::MutingSchedulesLibraryBaseResponse;
     const NAME: &'static str = "muting_schedules_copy";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/v1/mutingSchedules/{id}/copy";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -1061,6 +1081,8 @@ impl<'a> crate::Operation for MutingSchedulesCopy<'a> {
 impl<'a> crate::Operation for MutingSchedulesExportItem<'a> {
     type Output = types::MutingSchedulesLibraryBaseExport;
     const NAME: &'static str = "muting_schedules_export_item";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/mutingSchedules/{id}/export";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -1072,6 +1094,8 @@ impl<'a> crate::Operation for MutingSchedulesExportItem<'a> {
 impl<'a> crate::Operation for MutingSchedulesImportItem<'a> {
     type Output = types::MutingSchedulesLibraryBaseResponse;
     const NAME: &'static str = "muting_schedules_import_item";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/v1/mutingSchedules/{parentId}/import";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<

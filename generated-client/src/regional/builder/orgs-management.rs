@@ -91,6 +91,8 @@ impl<'a> GetChildUsages<'a> {
 impl<'a> crate::Operation for GetChildUsages<'a> {
     type Output = types::ChildUsageDetailsResponse;
     const NAME: &'static str = "get_child_usages";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/v1/organizations/usages";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<

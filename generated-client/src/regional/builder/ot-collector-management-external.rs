@@ -379,6 +379,8 @@ impl<'a> DeleteOfflineOtCollectors<'a> {
 impl<'a> crate::Operation for GetPaginatedOtCollectors<'a> {
     type Output = types::PaginatedOtCollectorsResponse;
     const NAME: &'static str = "get_paginated_ot_collectors";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/v1/otCollectors";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -390,6 +392,8 @@ impl<'a> crate::Operation for GetPaginatedOtCollectors<'a> {
 impl<'a> crate::Operation for GetOtCollector<'a> {
     type Output = types::OtCollector;
     const NAME: &'static str = "get_ot_collector";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/otCollectors/{id}";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -401,6 +405,8 @@ impl<'a> crate::Operation for GetOtCollector<'a> {
 impl<'a> crate::Operation for DeleteOtCollector<'a> {
     type Output = ();
     const NAME: &'static str = "delete_ot_collector";
+    const METHOD: &'static str = "DELETE";
+    const PATH: &'static str = "/v1/otCollectors/{id}";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -412,6 +418,8 @@ impl<'a> crate::Operation for DeleteOtCollector<'a> {
 impl<'a> crate::Operation for GetOtCollectorsCount<'a> {
     type Output = types::OtCollectorCountResponse;
     const NAME: &'static str = "get_ot_collectors_count";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/otCollectors/totalCount";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -423,6 +431,8 @@ impl<'a> crate::Operation for GetOtCollectorsCount<'a> {
 impl<'a> crate::Operation for GetOtCollectorsByNames<'a> {
     type Output = types::OtCollectorListResponse;
     const NAME: &'static str = "get_ot_collectors_by_names";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/otCollectors/otCollectorsByName";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -434,6 +444,8 @@ impl<'a> crate::Operation for GetOtCollectorsByNames<'a> {
 impl<'a> crate::Operation for DeleteOfflineOtCollectors<'a> {
     type Output = ();
     const NAME: &'static str = "delete_offline_ot_collectors";
+    const METHOD: &'static str = "DELETE";
+    const PATH: &'static str = "/v1/otCollectors/offline";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<

@@ -1329,6 +1329,8 @@ impl<'a> SystemParsersUnlockById<'a> {
 impl<'a> crate::Operation for GetParsersLibraryRoot<'a> {
     type Output = types::ParsersLibraryFolderResponse;
     const NAME: &'static str = "get_parsers_library_root";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/parsers/root";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -1340,6 +1342,8 @@ impl<'a> crate::Operation for GetParsersLibraryRoot<'a> {
 impl<'a> crate::Operation for ParsersReadByIds<'a> {
     type Output = types::IdToParsersLibraryBaseResponseMap;
     const NAME: &'static str = "parsers_read_by_ids";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/parsers";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -1351,6 +1355,8 @@ impl<'a> crate::Operation for ParsersReadByIds<'a> {
 impl<'a> crate::Operation for ParsersCreate<'a> {
     type Output = types::ParsersLibraryBaseResponse;
     const NAME: &'static str = "parsers_create";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/v1/parsers";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -1362,6 +1368,8 @@ impl<'a> crate::Operation for ParsersCreate<'a> {
 impl<'a> crate::Operation for ParsersDeleteByIds<'a> {
     type Output = types::IdToParsersLibraryBaseResponseMap;
     const NAME: &'static str = "parsers_delete_by_ids";
+    const METHOD: &'static str = "DELETE";
+    const PATH: &'static str = "/v1/parsers";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -1373,6 +1381,8 @@ impl<'a> crate::Operation for ParsersDeleteByIds<'a> {
 impl<'a> crate::Operation for ParsersReadById<'a> {
     type Output = types::ParsersLibraryBaseResponse;
     const NAME: &'static str = "parsers_read_by_id";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/parsers/{id}";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -1384,6 +1394,8 @@ impl<'a> crate::Operation for ParsersReadById<'a> {
 impl<'a> crate::Operation for ParsersUpdateById<'a> {
     type Output = types::ParsersLibraryBaseResponse;
     const NAME: &'static str = "parsers_update_by_id";
+    const METHOD: &'static str = "PUT";
+    const PATH: &'static str = "/v1/parsers/{id}";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -1395,6 +1407,8 @@ impl<'a> crate::Operation for ParsersUpdateById<'a> {
 impl<'a> crate::Operation for ParsersDeleteById<'a> {
     type Output = ();
     const NAME: &'static str = "parsers_delete_by_id";
+    const METHOD: &'static str = "DELETE";
+    const PATH: &'static str = "/v1/parsers/{id}";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -1406,6 +1420,8 @@ impl<'a> crate::Operation for ParsersDeleteById<'a> {
 impl<'a> crate::Operation for GetParsersFullPath<'a> {
     type Output = types::Path;
     const NAME: &'static str = "get_parsers_full_path";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/parsers/{id}/path";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -1417,6 +1433,8 @@ impl<'a> crate::Operation for GetParsersFullPath<'a> {
 impl<'a> crate::Operation for ParsersLockById<'a> {
     type Output = types::ParsersLibraryBaseResponse;
     const NAME: &'static str = "parsers_lock_by_id";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/v1/parsers/{id}/lock";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -1428,6 +1446,8 @@ impl<'a> crate::Operation for ParsersLockById<'a> {
 impl<'a> crate::Operation for ParsersUnlockById<'a> {
     type Output = types::ParsersLibraryBaseResponse;
     const NAME: &'static str = "parsers_unlock_by_id";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/v1/parsers/{id}/unlock";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -1439,6 +1459,8 @@ impl<'a> crate::Operation for ParsersUnlockById<'a> {
 impl<'a> crate::Operation for ParsersMove<'a> {
     type Output = types::ParsersLibraryBaseResponse;
     const NAME: &'static str = "parsers_move";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/v1/parsers/{id}/move";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -1450,6 +1472,8 @@ impl<'a> crate::Operation for ParsersMove<'a> {
 impl<'a> crate::Operation for ParsersCopy<'a> {
     type Output = types::ParsersLibraryBaseResponse;
     const NAME: &'static str = "parsers_copy";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/v1/parsers/{id}/copy";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -1461,6 +1485,8 @@ impl<'a> crate::Operation for ParsersCopy<'a> {
 impl<'a> crate::Operation for ParsersExportItem<'a> {
     type Output = types::ParsersLibraryExportBase;
     const NAME: &'static str = "parsers_export_item";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/parsers/{id}/export";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -1472,6 +1498,8 @@ impl<'a> crate::Operation for ParsersExportItem<'a> {
 impl<'a> crate::Operation for ParsersImportItem<'a> {
     type Output = types::ParsersLibraryBaseResponse;
     const NAME: &'static str = "parsers_import_item";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/v1/parsers/{parentId}/import";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -1483,6 +1511,8 @@ impl<'a> crate::Operation for ParsersImportItem<'a> {
 impl<'a> crate::Operation for ParsersGetByPath<'a> {
     type Output = types::ParsersLibraryBaseResponse;
     const NAME: &'static str = "parsers_get_by_path";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/parsers/path";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -1494,6 +1524,8 @@ impl<'a> crate::Operation for ParsersGetByPath<'a> {
 impl<'a> crate::Operation for ParsersSearch<'a> {
     type Output = types::ListParsersLibraryItemWithPath;
     const NAME: &'static str = "parsers_search";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/parsers/search";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -1505,6 +1537,8 @@ impl<'a> crate::Operation for ParsersSearch<'a> {
 impl<'a> crate::Operation for SystemParsersLockById<'a> {
     type Output = types::ParsersLibraryBaseResponse;
     const NAME: &'static str = "system_parsers_lock_by_id";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/v1/system/parsers/{id}/lock";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -1516,6 +1550,8 @@ impl<'a> crate::Operation for SystemParsersLockById<'a> {
 impl<'a> crate::Operation for SystemParsersUnlockById<'a> {
     type Output = types::ParsersLibraryBaseResponse;
     const NAME: &'static str = "system_parsers_unlock_by_id";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/v1/system/parsers/{id}/unlock";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<

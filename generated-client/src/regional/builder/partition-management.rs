@@ -533,6 +533,8 @@ impl<'a> GetPartitionsQuota<'a> {
 impl<'a> crate::Operation for ListPartitions<'a> {
     type Output = types::ListPartitionsResponse;
     const NAME: &'static str = "list_partitions";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/partitions";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -549,6 +551,8 @@ impl<'a> crate::Paged for ListPartitions<'a> {
 impl<'a> crate::Operation for CreatePartition<'a> {
     type Output = types::Partition;
     const NAME: &'static str = "create_partition";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/v1/partitions";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -560,6 +564,8 @@ impl<'a> crate::Operation for CreatePartition<'a> {
 impl<'a> crate::Operation for GetPartition<'a> {
     type Output = types::Partition;
     const NAME: &'static str = "get_partition";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/partitions/{id}";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -571,6 +577,8 @@ impl<'a> crate::Operation for GetPartition<'a> {
 impl<'a> crate::Operation for UpdatePartition<'a> {
     type Output = types::Partition;
     const NAME: &'static str = "update_partition";
+    const METHOD: &'static str = "PUT";
+    const PATH: &'static str = "/v1/partitions/{id}";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -582,6 +590,8 @@ impl<'a> crate::Operation for UpdatePartition<'a> {
 impl<'a> crate::Operation for DecommissionPartition<'a> {
     type Output = ();
     const NAME: &'static str = "decommission_partition";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/v1/partitions/{id}/decommission";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -593,6 +603,8 @@ impl<'a> crate::Operation for DecommissionPartition<'a> {
 impl<'a> crate::Operation for CancelRetentionUpdate<'a> {
     type Output = ();
     const NAME: &'static str = "cancel_retention_update";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/v1/partitions/{id}/cancelRetentionUpdate";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -604,6 +616,8 @@ impl<'a> crate::Operation for CancelRetentionUpdate<'a> {
 impl<'a> crate::Operation for GetPartitionsQuota<'a> {
     type Output = types::PartitionsQuotaUsage;
     const NAME: &'static str = "get_partitions_quota";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/partitions/quota";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<

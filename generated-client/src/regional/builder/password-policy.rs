@@ -134,6 +134,8 @@ impl<'a> SetPasswordPolicy<'a> {
 impl<'a> crate::Operation for GetPasswordPolicy<'a> {
     type Output = types::PasswordPolicy;
     const NAME: &'static str = "get_password_policy";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/passwordPolicy";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -145,6 +147,8 @@ impl<'a> crate::Operation for GetPasswordPolicy<'a> {
 impl<'a> crate::Operation for SetPasswordPolicy<'a> {
     type Output = types::PasswordPolicy;
     const NAME: &'static str = "set_password_policy";
+    const METHOD: &'static str = "PUT";
+    const PATH: &'static str = "/v1/passwordPolicy";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<

@@ -815,6 +815,8 @@ impl<'a> SetMaxUserSessionTimeoutPolicy<'a> {
 impl<'a> crate::Operation for GetAuditPolicy<'a> {
     type Output = types::AuditPolicy;
     const NAME: &'static str = "get_audit_policy";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/policies/audit";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -826,6 +828,8 @@ impl<'a> crate::Operation for GetAuditPolicy<'a> {
 impl<'a> crate::Operation for SetAuditPolicy<'a> {
     type Output = types::AuditPolicy;
     const NAME: &'static str = "set_audit_policy";
+    const METHOD: &'static str = "PUT";
+    const PATH: &'static str = "/v1/policies/audit";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -837,6 +841,8 @@ impl<'a> crate::Operation for SetAuditPolicy<'a> {
 impl<'a> crate::Operation for GetSearchAuditPolicy<'a> {
     type Output = types::SearchAuditPolicy;
     const NAME: &'static str = "get_search_audit_policy";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/policies/searchAudit";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -848,6 +854,8 @@ impl<'a> crate::Operation for GetSearchAuditPolicy<'a> {
 impl<'a> crate::Operation for SetSearchAuditPolicy<'a> {
     type Output = types::SearchAuditPolicy;
     const NAME: &'static str = "set_search_audit_policy";
+    const METHOD: &'static str = "PUT";
+    const PATH: &'static str = "/v1/policies/searchAudit";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -859,6 +867,8 @@ impl<'a> crate::Operation for SetSearchAuditPolicy<'a> {
 impl<'a> crate::Operation for GetShareDashboardsOutsideOrganizationPolicy<'a> {
     type Output = types::ShareDashboardsOutsideOrganizationPolicy;
     const NAME: &'static str = "get_share_dashboards_outside_organization_policy";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/policies/shareDashboardsOutsideOrganization";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -870,6 +880,8 @@ impl<'a> crate::Operation for GetShareDashboardsOutsideOrganizationPolicy<'a> {
 impl<'a> crate::Operation for SetShareDashboardsOutsideOrganizationPolicy<'a> {
     type Output = types::ShareDashboardsOutsideOrganizationPolicy;
     const NAME: &'static str = "set_share_dashboards_outside_organization_policy";
+    const METHOD: &'static str = "PUT";
+    const PATH: &'static str = "/v1/policies/shareDashboardsOutsideOrganization";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -881,6 +893,8 @@ impl<'a> crate::Operation for SetShareDashboardsOutsideOrganizationPolicy<'a> {
 impl<'a> crate::Operation for GetDataAccessLevelPolicy<'a> {
     type Output = types::DataAccessLevelPolicy;
     const NAME: &'static str = "get_data_access_level_policy";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/policies/dataAccessLevel";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -892,6 +906,8 @@ impl<'a> crate::Operation for GetDataAccessLevelPolicy<'a> {
 impl<'a> crate::Operation for SetDataAccessLevelPolicy<'a> {
     type Output = types::DataAccessLevelPolicy;
     const NAME: &'static str = "set_data_access_level_policy";
+    const METHOD: &'static str = "PUT";
+    const PATH: &'static str = "/v1/policies/dataAccessLevel";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -903,6 +919,8 @@ impl<'a> crate::Operation for SetDataAccessLevelPolicy<'a> {
 impl<'a> crate::Operation for GetUserConcurrentSessionsLimitPolicy<'a> {
     type Output = types::UserConcurrentSessionsLimitPolicy;
     const NAME: &'static str = "get_user_concurrent_sessions_limit_policy";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/policies/userConcurrentSessionsLimit";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -914,6 +932,8 @@ impl<'a> crate::Operation for GetUserConcurrentSessionsLimitPolicy<'a> {
 impl<'a> crate::Operation for SetUserConcurrentSessionsLimitPolicy<'a> {
     type Output = types::UserConcurrentSessionsLimitPolicy;
     const NAME: &'static str = "set_user_concurrent_sessions_limit_policy";
+    const METHOD: &'static str = "PUT";
+    const PATH: &'static str = "/v1/policies/userConcurrentSessionsLimit";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -925,6 +945,8 @@ impl<'a> crate::Operation for SetUserConcurrentSessionsLimitPolicy<'a> {
 impl<'a> crate::Operation for GetMaxUserSessionTimeoutPolicy<'a> {
     type Output = types::MaxUserSessionTimeoutPolicy;
     const NAME: &'static str = "get_max_user_session_timeout_policy";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/policies/maxUserSessionTimeout";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -936,6 +958,8 @@ impl<'a> crate::Operation for GetMaxUserSessionTimeoutPolicy<'a> {
 impl<'a> crate::Operation for SetMaxUserSessionTimeoutPolicy<'a> {
     type Output = types::MaxUserSessionTimeoutPolicy;
     const NAME: &'static str = "set_max_user_session_timeout_policy";
+    const METHOD: &'static str = "PUT";
+    const PATH: &'static str = "/v1/policies/maxUserSessionTimeout";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<

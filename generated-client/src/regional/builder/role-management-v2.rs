@@ -592,6 +592,8 @@ impl<'a> RemoveRoleFromUserV2<'a> {
 impl<'a> crate::Operation for ListRolesV2<'a> {
     type Output = types::ListRoleModelsResponseV2;
     const NAME: &'static str = "list_roles_v2";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v2/roles";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -608,6 +610,8 @@ impl<'a> crate::Paged for ListRolesV2<'a> {
 impl<'a> crate::Operation for CreateRoleV2<'a> {
     type Output = types::RoleModelV2;
     const NAME: &'static str = "create_role_v2";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/v2/roles";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -619,6 +623,8 @@ impl<'a> crate::Operation for CreateRoleV2<'a> {
 impl<'a> crate::Operation for GetRoleV2<'a> {
     type Output = types::GetRoleDefinitionV2;
     const NAME: &'static str = "get_role_v2";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v2/roles/{id}";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -630,6 +636,8 @@ impl<'a> crate::Operation for GetRoleV2<'a> {
 impl<'a> crate::Operation for UpdateRoleV2<'a> {
     type Output = types::RoleModelV2;
     const NAME: &'static str = "update_role_v2";
+    const METHOD: &'static str = "PUT";
+    const PATH: &'static str = "/v2/roles/{id}";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -641,6 +649,8 @@ impl<'a> crate::Operation for UpdateRoleV2<'a> {
 impl<'a> crate::Operation for DeleteRoleV2<'a> {
     type Output = ();
     const NAME: &'static str = "delete_role_v2";
+    const METHOD: &'static str = "DELETE";
+    const PATH: &'static str = "/v2/roles/{id}";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -652,6 +662,8 @@ impl<'a> crate::Operation for DeleteRoleV2<'a> {
 impl<'a> crate::Operation for AssignRoleToUserV2<'a> {
     type Output = types::RoleModelV2;
     const NAME: &'static str = "assign_role_to_user_v2";
+    const METHOD: &'static str = "PUT";
+    const PATH: &'static str = "/v2/roles/{roleId}/users/{userId}";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -663,6 +675,8 @@ impl<'a> crate::Operation for AssignRoleToUserV2<'a> {
 impl<'a> crate::Operation for RemoveRoleFromUserV2<'a> {
     type Output = ();
     const NAME: &'static str = "remove_role_from_user_v2";
+    const METHOD: &'static str = "DELETE";
+    const PATH: &'static str = "/v2/roles/{roleId}/users/{userId}";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<

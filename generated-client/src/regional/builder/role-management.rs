@@ -592,6 +592,8 @@ impl<'a> RemoveRoleFromUser<'a> {
 impl<'a> crate::Operation for ListRoles<'a> {
     type Output = types::ListRoleModelsResponse;
     const NAME: &'static str = "list_roles";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/roles";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -608,6 +610,8 @@ impl<'a> crate::Paged for ListRoles<'a> {
 impl<'a> crate::Operation for CreateRole<'a> {
     type Output = types::RoleModel;
     const NAME: &'static str = "create_role";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/v1/roles";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -619,6 +623,8 @@ impl<'a> crate::Operation for CreateRole<'a> {
 impl<'a> crate::Operation for GetRole<'a> {
     type Output = types::RoleModel;
     const NAME: &'static str = "get_role";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/roles/{id}";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -630,6 +636,8 @@ impl<'a> crate::Operation for GetRole<'a> {
 impl<'a> crate::Operation for UpdateRole<'a> {
     type Output = types::RoleModel;
     const NAME: &'static str = "update_role";
+    const METHOD: &'static str = "PUT";
+    const PATH: &'static str = "/v1/roles/{id}";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -641,6 +649,8 @@ impl<'a> crate::Operation for UpdateRole<'a> {
 impl<'a> crate::Operation for DeleteRole<'a> {
     type Output = ();
     const NAME: &'static str = "delete_role";
+    const METHOD: &'static str = "DELETE";
+    const PATH: &'static str = "/v1/roles/{id}";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -652,6 +662,8 @@ impl<'a> crate::Operation for DeleteRole<'a> {
 impl<'a> crate::Operation for AssignRoleToUser<'a> {
     type Output = types::RoleModel;
     const NAME: &'static str = "assign_role_to_user";
+    const METHOD: &'static str = "PUT";
+    const PATH: &'static str = "/v1/roles/{roleId}/users/{userId}";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -663,6 +675,8 @@ impl<'a> crate::Operation for AssignRoleToUser<'a> {
 impl<'a> crate::Operation for RemoveRoleFromUser<'a> {
     type Output = ();
     const NAME: &'static str = "remove_role_from_user";
+    const METHOD: &'static str = "DELETE";
+    const PATH: &'static str = "/v1/roles/{roleId}/users/{userId}";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<

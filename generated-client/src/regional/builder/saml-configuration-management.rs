@@ -686,6 +686,8 @@ impl<'a> DeleteParentOrgSamlConfig<'a> {
 impl<'a> crate::Operation for GetIdentityProviders<'a> {
     type Output = ::std::vec::Vec<types::SamlIdentityProvider>;
     const NAME: &'static str = "get_identity_providers";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/saml/identityProviders";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -697,6 +699,8 @@ impl<'a> crate::Operation for GetIdentityProviders<'a> {
 impl<'a> crate::Operation for CreateIdentityProvider<'a> {
     type Output = types::SamlIdentityProvider;
     const NAME: &'static str = "create_identity_provider";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/v1/saml/identityProviders";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -708,6 +712,8 @@ impl<'a> crate::Operation for CreateIdentityProvider<'a> {
 impl<'a> crate::Operation for UpdateIdentityProvider<'a> {
     type Output = types::SamlIdentityProvider;
     const NAME: &'static str = "update_identity_provider";
+    const METHOD: &'static str = "PUT";
+    const PATH: &'static str = "/v1/saml/identityProviders/{id}";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -719,6 +725,8 @@ impl<'a> crate::Operation for UpdateIdentityProvider<'a> {
 impl<'a> crate::Operation for DeleteIdentityProvider<'a> {
     type Output = ();
     const NAME: &'static str = "delete_identity_provider";
+    const METHOD: &'static str = "DELETE";
+    const PATH: &'static str = "/v1/saml/identityProviders/{id}";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -730,6 +738,8 @@ impl<'a> crate::Operation for DeleteIdentityProvider<'a> {
 impl<'a> crate::Operation for GetAllowlistedUsers<'a> {
     type Output = ::std::vec::Vec<types::AllowlistedUserResult>;
     const NAME: &'static str = "get_allowlisted_users";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/saml/allowlistedUsers";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -741,6 +751,8 @@ impl<'a> crate::Operation for GetAllowlistedUsers<'a> {
 impl<'a> crate::Operation for CreateAllowlistedUser<'a> {
     type Output = types::AllowlistedUserResult;
     const NAME: &'static str = "create_allowlisted_user";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/v1/saml/allowlistedUsers/{userId}";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -752,6 +764,8 @@ impl<'a> crate::Operation for CreateAllowlistedUser<'a> {
 impl<'a> crate::Operation for DeleteAllowlistedUser<'a> {
     type Output = ();
     const NAME: &'static str = "delete_allowlisted_user";
+    const METHOD: &'static str = "DELETE";
+    const PATH: &'static str = "/v1/saml/allowlistedUsers/{userId}";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -763,6 +777,8 @@ impl<'a> crate::Operation for DeleteAllowlistedUser<'a> {
 impl<'a> crate::Operation for EnableSamlLockdown<'a> {
     type Output = ();
     const NAME: &'static str = "enable_saml_lockdown";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/v1/saml/lockdown/enable";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -774,6 +790,8 @@ impl<'a> crate::Operation for EnableSamlLockdown<'a> {
 impl<'a> crate::Operation for DisableSamlLockdown<'a> {
     type Output = ();
     const NAME: &'static str = "disable_saml_lockdown";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/v1/saml/lockdown/disable";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -785,6 +803,8 @@ impl<'a> crate::Operation for DisableSamlLockdown<'a> {
 impl<'a> crate::Operation for GetSamlMetadata<'a> {
     type Output = ByteStream;
     const NAME: &'static str = "get_saml_metadata";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/saml/identityProviders/{id}/metadata";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -796,6 +816,8 @@ impl<'a> crate::Operation for GetSamlMetadata<'a> {
 impl<'a> crate::Operation for DeleteParentOrgSamlConfig<'a> {
     type Output = ();
     const NAME: &'static str = "delete_parent_org_saml_config";
+    const METHOD: &'static str = "DELETE";
+    const PATH: &'static str = "/v1/saml/identityProviders/parentOrgConfig";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<

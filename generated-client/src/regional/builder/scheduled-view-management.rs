@@ -591,6 +591,8 @@ impl<'a> GetScheduledViewsQuota<'a> {
 impl<'a> crate::Operation for ListScheduledViews<'a> {
     type Output = types::ListScheduledViewsResponse;
     const NAME: &'static str = "list_scheduled_views";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/scheduledViews";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -607,6 +609,8 @@ impl<'a> crate::Paged for ListScheduledViews<'a> {
 impl<'a> crate::Operation for CreateScheduledView<'a> {
     type Output = types::ScheduledView;
     const NAME: &'static str = "create_scheduled_view";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/v1/scheduledViews";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -618,6 +622,8 @@ impl<'a> crate::Operation for CreateScheduledView<'a> {
 impl<'a> crate::Operation for GetScheduledView<'a> {
     type Output = types::ScheduledView;
     const NAME: &'static str = "get_scheduled_view";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/scheduledViews/{id}";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -629,6 +635,8 @@ impl<'a> crate::Operation for GetScheduledView<'a> {
 impl<'a> crate::Operation for UpdateScheduledView<'a> {
     type Output = types::ScheduledView;
     const NAME: &'static str = "update_scheduled_view";
+    const METHOD: &'static str = "PUT";
+    const PATH: &'static str = "/v1/scheduledViews/{id}";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -640,6 +648,8 @@ impl<'a> crate::Operation for UpdateScheduledView<'a> {
 impl<'a> crate::Operation for DisableScheduledView<'a> {
     type Output = ();
     const NAME: &'static str = "disable_scheduled_view";
+    const METHOD: &'static str = "DELETE";
+    const PATH: &'static str = "/v1/scheduledViews/{id}/disable";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -651,6 +661,8 @@ impl<'a> crate::Operation for DisableScheduledView<'a> {
 impl<'a> crate::Operation for PauseScheduledView<'a> {
     type Output = types::ScheduledView;
     const NAME: &'static str = "pause_scheduled_view";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/v1/scheduledViews/{id}/pause";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -662,6 +674,8 @@ impl<'a> crate::Operation for PauseScheduledView<'a> {
 impl<'a> crate::Operation for StartScheduledView<'a> {
     type Output = types::ScheduledView;
     const NAME: &'static str = "start_scheduled_view";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/v1/scheduledViews/{id}/start";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -673,6 +687,8 @@ impl<'a> crate::Operation for StartScheduledView<'a> {
 impl<'a> crate::Operation for GetScheduledViewsQuota<'a> {
     type Output = types::ScheduledViewsQuotaUsage;
     const NAME: &'static str = "get_scheduled_views_quota";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/scheduledViews/quota";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<

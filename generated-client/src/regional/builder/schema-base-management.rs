@@ -58,6 +58,8 @@ impl<'a> GetSchemaIdentitiesGrouped<'a> {
 impl<'a> crate::Operation for GetSchemaIdentitiesGrouped<'a> {
     type Output = types::ListSchemaBaseTypeToVersionsResponse;
     const NAME: &'static str = "get_schema_identities_grouped";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/schemaIdentitiesGrouped";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<

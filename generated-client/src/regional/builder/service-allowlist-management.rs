@@ -376,6 +376,8 @@ impl<'a> GetAllowlistingStatus<'a> {
 impl<'a> crate::Operation for ListAllowlistedCidrs<'a> {
     type Output = types::CidrList;
     const NAME: &'static str = "list_allowlisted_cidrs";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/serviceAllowlist/addresses";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -387,6 +389,8 @@ impl<'a> crate::Operation for ListAllowlistedCidrs<'a> {
 impl<'a> crate::Operation for AddAllowlistedCidrs<'a> {
     type Output = types::CidrList;
     const NAME: &'static str = "add_allowlisted_cidrs";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/v1/serviceAllowlist/addresses/add";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -398,6 +402,8 @@ impl<'a> crate::Operation for AddAllowlistedCidrs<'a> {
 impl<'a> crate::Operation for DeleteAllowlistedCidrs<'a> {
     type Output = types::CidrList;
     const NAME: &'static str = "delete_allowlisted_cidrs";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/v1/serviceAllowlist/addresses/remove";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -409,6 +415,8 @@ impl<'a> crate::Operation for DeleteAllowlistedCidrs<'a> {
 impl<'a> crate::Operation for EnableAllowlisting<'a> {
     type Output = ();
     const NAME: &'static str = "enable_allowlisting";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/v1/serviceAllowlist/enable";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -420,6 +428,8 @@ impl<'a> crate::Operation for EnableAllowlisting<'a> {
 impl<'a> crate::Operation for DisableAllowlisting<'a> {
     type Output = ();
     const NAME: &'static str = "disable_allowlisting";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/v1/serviceAllowlist/disable";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -431,6 +441,8 @@ impl<'a> crate::Operation for DisableAllowlisting<'a> {
 impl<'a> crate::Operation for GetAllowlistingStatus<'a> {
     type Output = types::AllowlistingStatus;
     const NAME: &'static str = "get_allowlisting_status";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/serviceAllowlist/status";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<

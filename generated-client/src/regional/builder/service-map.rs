@@ -55,6 +55,8 @@ impl<'a> GetServiceMap<'a> {
 impl<'a> crate::Operation for GetServiceMap<'a> {
     type Output = types::ServiceMapResponse;
     const NAME: &'static str = "get_service_map";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/tracing/serviceMap";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<

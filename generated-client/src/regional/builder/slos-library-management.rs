@@ -1184,6 +1184,8 @@ impl<'a> SlosImportItem<'a> {
 impl<'a> crate::Operation for Sli<'a> {
     type Output = types::IdToSliStatusMap;
     const NAME: &'static str = "sli";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/slos/sli";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -1195,6 +1197,8 @@ impl<'a> crate::Operation for Sli<'a> {
 impl<'a> crate::Operation for GetSloUsageInfo<'a> {
     type Output = types::SloUsageInfo;
     const NAME: &'static str = "get_slo_usage_info";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/slos/usageInfo";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -1206,6 +1210,8 @@ impl<'a> crate::Operation for GetSloUsageInfo<'a> {
 impl<'a> crate::Operation for SlosReadByIds<'a> {
     type Output = types::IdToSlosLibraryBaseResponseMap;
     const NAME: &'static str = "slos_read_by_ids";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/slos";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -1217,6 +1223,8 @@ impl<'a> crate::Operation for SlosReadByIds<'a> {
 impl<'a> crate::Operation for SlosCreate<'a> {
     type Output = types::SlosLibraryBaseResponse;
     const NAME: &'static str = "slos_create";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/v1/slos";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -1228,6 +1236,8 @@ impl<'a> crate::Operation for SlosCreate<'a> {
 impl<'a> crate::Operation for SlosDeleteByIds<'a> {
     type Output = types::IdToSlosLibraryBaseResponseMap;
     const NAME: &'static str = "slos_delete_by_ids";
+    const METHOD: &'static str = "DELETE";
+    const PATH: &'static str = "/v1/slos";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -1239,6 +1249,8 @@ impl<'a> crate::Operation for SlosDeleteByIds<'a> {
 impl<'a> crate::Operation for GetSlosLibraryRoot<'a> {
     type Output = types::SlosLibraryFolderResponse;
     const NAME: &'static str = "get_slos_library_root";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/slos/root";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -1250,6 +1262,8 @@ impl<'a> crate::Operation for GetSlosLibraryRoot<'a> {
 impl<'a> crate::Operation for SlosGetByPath<'a> {
     type Output = types::SlosLibraryBaseResponse;
     const NAME: &'static str = "slos_get_by_path";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/slos/path";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -1261,6 +1275,8 @@ impl<'a> crate::Operation for SlosGetByPath<'a> {
 impl<'a> crate::Operation for SlosSearch<'a> {
     type Output = types::ListSlosLibraryItemWithPath;
     const NAME: &'static str = "slos_search";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/slos/search";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -1272,6 +1288,8 @@ impl<'a> crate::Operation for SlosSearch<'a> {
 impl<'a> crate::Operation for SlosReadById<'a> {
     type Output = types::SlosLibraryBaseResponse;
     const NAME: &'static str = "slos_read_by_id";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/slos/{id}";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -1283,6 +1301,8 @@ impl<'a> crate::Operation for SlosReadById<'a> {
 impl<'a> crate::Operation for SlosUpdateById<'a> {
     type Output = types::SlosLibraryBaseResponse;
     const NAME: &'static str = "slos_update_by_id";
+    const METHOD: &'static str = "PUT";
+    const PATH: &'static str = "/v1/slos/{id}";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -1294,6 +1314,8 @@ impl<'a> crate::Operation for SlosUpdateById<'a> {
 impl<'a> crate::Operation for SlosDeleteById<'a> {
     type Output = ();
     const NAME: &'static str = "slos_delete_by_id";
+    const METHOD: &'static str = "DELETE";
+    const PATH: &'static str = "/v1/slos/{id}";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -1305,6 +1327,8 @@ impl<'a> crate::Operation for SlosDeleteById<'a> {
 impl<'a> crate::Operation for GetSlosFullPath<'a> {
     type Output = types::Path;
     const NAME: &'static str = "get_slos_full_path";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/slos/{id}/path";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -1316,6 +1340,8 @@ impl<'a> crate::Operation for GetSlosFullPath<'a> {
 impl<'a> crate::Operation for SlosMove<'a> {
     type Output = types::SlosLibraryBaseResponse;
     const NAME: &'static str = "slos_move";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/v1/slos/{id}/move";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -1327,6 +1353,8 @@ impl<'a> crate::Operation for SlosMove<'a> {
 impl<'a> crate::Operation for SlosCopy<'a> {
     type Output = types::SlosLibraryBaseResponse;
     const NAME: &'static str = "slos_copy";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/v1/slos/{id}/copy";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -1338,6 +1366,8 @@ impl<'a> crate::Operation for SlosCopy<'a> {
 impl<'a> crate::Operation for SlosExportItem<'a> {
     type Output = types::SlosLibraryBaseExport;
     const NAME: &'static str = "slos_export_item";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/slos/{id}/export";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -1349,6 +1379,8 @@ impl<'a> crate::Operation for SlosExportItem<'a> {
 impl<'a> crate::Operation for SlosImportItem<'a> {
     type Output = types::SlosLibraryBaseResponse;
     const NAME: &'static str = "slos_import_item";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/v1/slos/{parentId}/import";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<

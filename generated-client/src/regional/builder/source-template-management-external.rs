@@ -680,6 +680,8 @@ impl<'a> UpdateSourceTemplateStatus<'a> {
 impl<'a> crate::Operation for GetSourceTemplates<'a> {
     type Output = types::SourceTemplateListResponse;
     const NAME: &'static str = "get_source_templates";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/sourceTemplate";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -691,6 +693,8 @@ impl<'a> crate::Operation for GetSourceTemplates<'a> {
 impl<'a> crate::Operation for CreateSourceTemplate<'a> {
     type Output = types::SourceTemplateDefinition;
     const NAME: &'static str = "create_source_template";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/v1/sourceTemplate";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -702,6 +706,8 @@ impl<'a> crate::Operation for CreateSourceTemplate<'a> {
 impl<'a> crate::Operation for GetSourceTemplate<'a> {
     type Output = types::SourceTemplateDefinition;
     const NAME: &'static str = "get_source_template";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/sourceTemplate/{id}";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -713,6 +719,8 @@ impl<'a> crate::Operation for GetSourceTemplate<'a> {
 impl<'a> crate::Operation for UpdateSourceTemplate<'a> {
     type Output = types::SourceTemplateDefinition;
     const NAME: &'static str = "update_source_template";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/v1/sourceTemplate/{id}";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -724,6 +732,8 @@ impl<'a> crate::Operation for UpdateSourceTemplate<'a> {
 impl<'a> crate::Operation for DeleteSourceTemplate<'a> {
     type Output = ();
     const NAME: &'static str = "delete_source_template";
+    const METHOD: &'static str = "DELETE";
+    const PATH: &'static str = "/v1/sourceTemplate/{id}";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -735,6 +745,8 @@ impl<'a> crate::Operation for DeleteSourceTemplate<'a> {
 impl<'a> crate::Operation for UpgradeSourceTemplate<'a> {
     type Output = types::SourceTemplateDefinition;
     const NAME: &'static str = "upgrade_source_template";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/v1/upgrade/sourceTemplate/{id}";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -746,6 +758,8 @@ impl<'a> crate::Operation for UpgradeSourceTemplate<'a> {
 impl<'a> crate::Operation for GetLinkedSourceTemplatesUpdate<'a> {
     type Output = types::LinkedSourceTemplatesUpdateResponse;
     const NAME: &'static str = "get_linked_source_templates_update";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/v1/sourceTemplate/getLinkedSourceTemplatesImpact";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -757,6 +771,8 @@ impl<'a> crate::Operation for GetLinkedSourceTemplatesUpdate<'a> {
 impl<'a> crate::Operation for UpdateSourceTemplateStatus<'a> {
     type Output = types::SourceTemplateDefinition;
     const NAME: &'static str = "update_source_template_status";
+    const METHOD: &'static str = "PUT";
+    const PATH: &'static str = "/v1/sourceTemplate/{id}/status";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<

@@ -775,6 +775,8 @@ impl<'a> GetSpanQueryFieldValues<'a> {
 impl<'a> crate::Operation for CreateSpanQuery<'a> {
     type Output = types::SpanQueryResponse;
     const NAME: &'static str = "create_span_query";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/v1/tracing/spanquery";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -786,6 +788,8 @@ impl<'a> crate::Operation for CreateSpanQuery<'a> {
 impl<'a> crate::Operation for CancelSpanQuery<'a> {
     type Output = ();
     const NAME: &'static str = "cancel_span_query";
+    const METHOD: &'static str = "DELETE";
+    const PATH: &'static str = "/v1/tracing/spanquery/{queryId}";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -797,6 +801,8 @@ impl<'a> crate::Operation for CancelSpanQuery<'a> {
 impl<'a> crate::Operation for GetSpanQueryStatus<'a> {
     type Output = types::SpanQueryStatusResponse;
     const NAME: &'static str = "get_span_query_status";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/tracing/spanquery/{queryId}/status";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -808,6 +814,8 @@ impl<'a> crate::Operation for GetSpanQueryStatus<'a> {
 impl<'a> crate::Operation for PauseSpanQuery<'a> {
     type Output = ();
     const NAME: &'static str = "pause_span_query";
+    const METHOD: &'static str = "PUT";
+    const PATH: &'static str = "/v1/tracing/spanquery/{queryId}/pause";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -819,6 +827,8 @@ impl<'a> crate::Operation for PauseSpanQuery<'a> {
 impl<'a> crate::Operation for ResumeSpanQuery<'a> {
     type Output = ();
     const NAME: &'static str = "resume_span_query";
+    const METHOD: &'static str = "PUT";
+    const PATH: &'static str = "/v1/tracing/spanquery/{queryId}/resume";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -830,6 +840,8 @@ impl<'a> crate::Operation for ResumeSpanQuery<'a> {
 impl<'a> crate::Operation for GetSpanQueryResult<'a> {
     type Output = types::SpanQueryResultSpansResponse;
     const NAME: &'static str = "get_span_query_result";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/tracing/spanquery/{queryId}/rows/{rowId}/spans";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -846,6 +858,8 @@ impl<'a> crate::Paged for GetSpanQueryResult<'a> {
 impl<'a> crate::Operation for GetSpanQueryFacets<'a> {
     type Output = types::SpanQueryResultFacetsResponse;
     const NAME: &'static str = "get_span_query_facets";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/tracing/spanquery/{queryId}/rows/{rowId}/facets";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -857,6 +871,8 @@ impl<'a> crate::Operation for GetSpanQueryFacets<'a> {
 impl<'a> crate::Operation for GetSpanQueryAggregates<'a> {
     type Output = types::SpanQueryAggregateResponse;
     const NAME: &'static str = "get_span_query_aggregates";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/tracing/spanquery/{queryId}/aggregates";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -868,6 +884,8 @@ impl<'a> crate::Operation for GetSpanQueryAggregates<'a> {
 impl<'a> crate::Operation for GetSpanQueryFields<'a> {
     type Output = types::SpanQueryFieldsResponse;
     const NAME: &'static str = "get_span_query_fields";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/tracing/spanquery/fields";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -879,6 +897,8 @@ impl<'a> crate::Operation for GetSpanQueryFields<'a> {
 impl<'a> crate::Operation for GetSpanQueryFieldValues<'a> {
     type Output = types::TraceFieldValuesResponse;
     const NAME: &'static str = "get_span_query_field_values";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/tracing/spanquery/fields/{field}/values";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<

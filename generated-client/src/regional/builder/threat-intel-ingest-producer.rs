@@ -254,6 +254,8 @@ impl<'a> RemoveIndicators<'a> {
 impl<'a> crate::Operation for UploadNormalizedIndicators<'a> {
     type Output = ();
     const NAME: &'static str = "upload_normalized_indicators";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/v1/threatIntel/datastore/indicators/normalized";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -265,6 +267,8 @@ impl<'a> crate::Operation for UploadNormalizedIndicators<'a> {
 impl<'a> crate::Operation for UploadStixIndicators<'a> {
     type Output = types::UploadStixIndicatorsResponse;
     const NAME: &'static str = "upload_stix_indicators";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/v1/threatIntel/datastore/indicators/stix";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -276,6 +280,8 @@ impl<'a> crate::Operation for UploadStixIndicators<'a> {
 impl<'a> crate::Operation for RemoveIndicators<'a> {
     type Output = ();
     const NAME: &'static str = "remove_indicators";
+    const METHOD: &'static str = "DELETE";
+    const PATH: &'static str = "/v1/threatIntel/datastore/indicators";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<

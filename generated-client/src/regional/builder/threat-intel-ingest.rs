@@ -331,6 +331,8 @@ impl<'a> DataSourcePropertiesUpdate<'a> {
 impl<'a> crate::Operation for DatastoreGet<'a> {
     type Output = types::DatastoreStatusResponse;
     const NAME: &'static str = "datastore_get";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/threatIntel/datastore/db";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -342,6 +344,8 @@ impl<'a> crate::Operation for DatastoreGet<'a> {
 impl<'a> crate::Operation for RemoveDatastore<'a> {
     type Output = ();
     const NAME: &'static str = "remove_datastore";
+    const METHOD: &'static str = "DELETE";
+    const PATH: &'static str = "/v1/threatIntel/datastore/db";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -353,6 +357,8 @@ impl<'a> crate::Operation for RemoveDatastore<'a> {
 impl<'a> crate::Operation for RetentionPeriod<'a> {
     type Output = types::DatastoreRetentionPeriod;
     const NAME: &'static str = "retention_period";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/threatIntel/datastore/retentionPeriod";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -364,6 +370,8 @@ impl<'a> crate::Operation for RetentionPeriod<'a> {
 impl<'a> crate::Operation for SetRetentionPeriod<'a> {
     type Output = types::DatastoreRetentionPeriod;
     const NAME: &'static str = "set_retention_period";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/v1/threatIntel/datastore/retentionPeriod";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -375,6 +383,8 @@ impl<'a> crate::Operation for SetRetentionPeriod<'a> {
 impl<'a> crate::Operation for DataSourcePropertiesUpdate<'a> {
     type Output = ();
     const NAME: &'static str = "data_source_properties_update";
+    const METHOD: &'static str = "PUT";
+    const PATH: &'static str = "/v1/threatIntel/datastore/dataSource/{dataSourceName}";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<

@@ -367,6 +367,8 @@ impl<'a> DeleteToken<'a> {
 impl<'a> crate::Operation for ListTokens<'a> {
     type Output = types::ListTokensBaseResponse;
     const NAME: &'static str = "list_tokens";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/tokens";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -378,6 +380,8 @@ impl<'a> crate::Operation for ListTokens<'a> {
 impl<'a> crate::Operation for CreateToken<'a> {
     type Output = types::TokenBaseResponse;
     const NAME: &'static str = "create_token";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/v1/tokens";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -389,6 +393,8 @@ impl<'a> crate::Operation for CreateToken<'a> {
 impl<'a> crate::Operation for GetToken<'a> {
     type Output = types::TokenBaseResponse;
     const NAME: &'static str = "get_token";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/tokens/{id}";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -400,6 +406,8 @@ impl<'a> crate::Operation for GetToken<'a> {
 impl<'a> crate::Operation for UpdateToken<'a> {
     type Output = types::TokenBaseResponse;
     const NAME: &'static str = "update_token";
+    const METHOD: &'static str = "PUT";
+    const PATH: &'static str = "/v1/tokens/{id}";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -411,6 +419,8 @@ impl<'a> crate::Operation for UpdateToken<'a> {
 impl<'a> crate::Operation for DeleteToken<'a> {
     type Output = ();
     const NAME: &'static str = "delete_token";
+    const METHOD: &'static str = "DELETE";
+    const PATH: &'static str = "/v1/tokens/{id}";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<

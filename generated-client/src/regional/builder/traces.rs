@@ -1239,6 +1239,8 @@ impl<'a> GetSpanBillingInfo<'a> {
 impl<'a> crate::Operation for CreateTraceQuery<'a> {
     type Output = types::CreateTraceQueryResponse;
     const NAME: &'static str = "create_trace_query";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/v1/tracing/tracequery";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -1250,6 +1252,8 @@ impl<'a> crate::Operation for CreateTraceQuery<'a> {
 impl<'a> crate::Operation for CancelTraceQuery<'a> {
     type Output = ();
     const NAME: &'static str = "cancel_trace_query";
+    const METHOD: &'static str = "DELETE";
+    const PATH: &'static str = "/v1/tracing/tracequery/{queryId}";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -1261,6 +1265,8 @@ impl<'a> crate::Operation for CancelTraceQuery<'a> {
 impl<'a> crate::Operation for GetTraceQueryStatus<'a> {
     type Output = types::TraceQueryStatusResponse;
     const NAME: &'static str = "get_trace_query_status";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/tracing/tracequery/{queryId}/status";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -1272,6 +1278,8 @@ impl<'a> crate::Operation for GetTraceQueryStatus<'a> {
 impl<'a> crate::Operation for GetTraceQueryResult<'a> {
     type Output = types::TraceQueryResultResponse;
     const NAME: &'static str = "get_trace_query_result";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/tracing/tracequery/{queryId}/rows/{rowId}/traces";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -1288,6 +1296,8 @@ impl<'a> crate::Paged for GetTraceQueryResult<'a> {
 impl<'a> crate::Operation for GetMetrics<'a> {
     type Output = types::TraceMetricsResponse;
     const NAME: &'static str = "get_metrics";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/tracing/metrics";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -1299,6 +1309,8 @@ impl<'a> crate::Operation for GetMetrics<'a> {
 impl<'a> crate::Operation for GetTraceQueryFields<'a> {
     type Output = types::TraceFieldsResponse;
     const NAME: &'static str = "get_trace_query_fields";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/tracing/tracequery/fields";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -1310,6 +1322,8 @@ impl<'a> crate::Operation for GetTraceQueryFields<'a> {
 impl<'a> crate::Operation for GetTraceQueryFieldValues<'a> {
     type Output = types::TraceFieldValuesResponse;
     const NAME: &'static str = "get_trace_query_field_values";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/tracing/tracequery/fields/{field}/values";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -1326,6 +1340,8 @@ impl<'a> crate::Paged for GetTraceQueryFieldValues<'a> {
 impl<'a> crate::Operation for GetTrace<'a> {
     type Output = types::TraceDetail;
     const NAME: &'static str = "get_trace";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/tracing/traces/{traceId}";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -1337,6 +1353,8 @@ impl<'a> crate::Operation for GetTrace<'a> {
 impl<'a> crate::Operation for TraceExists<'a> {
     type Output = types::TraceExistsResponse;
     const NAME: &'static str = "trace_exists";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/tracing/traces/{traceId}/exists";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -1348,6 +1366,8 @@ impl<'a> crate::Operation for TraceExists<'a> {
 impl<'a> crate::Operation for GetSpans<'a> {
     type Output = types::TraceSpansResponse;
     const NAME: &'static str = "get_spans";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/tracing/traces/{traceId}/spans";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -1364,6 +1384,8 @@ impl<'a> crate::Paged for GetSpans<'a> {
 impl<'a> crate::Operation for GetTraceLightEvents<'a> {
     type Output = types::TraceLightEventsResponse;
     const NAME: &'static str = "get_trace_light_events";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/tracing/traces/{traceId}/traceEvents";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -1375,6 +1397,8 @@ impl<'a> crate::Operation for GetTraceLightEvents<'a> {
 impl<'a> crate::Operation for GetCriticalPath<'a> {
     type Output = types::CriticalPathResponse;
     const NAME: &'static str = "get_critical_path";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/tracing/traces/{traceId}/criticalPath";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -1391,6 +1415,8 @@ impl<'a> crate::Paged for GetCriticalPath<'a> {
 impl<'a> crate::Operation for GetCriticalPathServiceBreakdown<'a> {
     type Output = types::CriticalPathServiceBreakdownResponse;
     const NAME: &'static str = "get_critical_path_service_breakdown";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/tracing/traces/{traceId}/criticalPath/breakdown/service";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -1402,6 +1428,8 @@ impl<'a> crate::Operation for GetCriticalPathServiceBreakdown<'a> {
 impl<'a> crate::Operation for GetSpan<'a> {
     type Output = types::TraceSpanDetail;
     const NAME: &'static str = "get_span";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/tracing/traces/{traceId}/spans/{spanId}";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -1413,6 +1441,8 @@ impl<'a> crate::Operation for GetSpan<'a> {
 impl<'a> crate::Operation for GetSpanBillingInfo<'a> {
     type Output = types::TraceSpanBillingInfo;
     const NAME: &'static str = "get_span_billing_info";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/tracing/traces/{traceId}/spans/{spanId}/billingInfo";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<

@@ -401,6 +401,8 @@ impl<'a> DeleteRule<'a> {
 impl<'a> crate::Operation for GetTransformationRules<'a> {
     type Output = types::TransformationRulesResponse;
     const NAME: &'static str = "get_transformation_rules";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/transformationRules";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -417,6 +419,8 @@ impl<'a> crate::Paged for GetTransformationRules<'a> {
 impl<'a> crate::Operation for CreateRule<'a> {
     type Output = types::TransformationRuleResponse;
     const NAME: &'static str = "create_rule";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/v1/transformationRules";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -428,6 +432,8 @@ impl<'a> crate::Operation for CreateRule<'a> {
 impl<'a> crate::Operation for GetTransformationRule<'a> {
     type Output = types::TransformationRuleResponse;
     const NAME: &'static str = "get_transformation_rule";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/transformationRules/{id}";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -439,6 +445,8 @@ impl<'a> crate::Operation for GetTransformationRule<'a> {
 impl<'a> crate::Operation for UpdateTransformationRule<'a> {
     type Output = types::TransformationRuleResponse;
     const NAME: &'static str = "update_transformation_rule";
+    const METHOD: &'static str = "PUT";
+    const PATH: &'static str = "/v1/transformationRules/{id}";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -450,6 +458,8 @@ impl<'a> crate::Operation for UpdateTransformationRule<'a> {
 impl<'a> crate::Operation for DeleteRule<'a> {
     type Output = ();
     const NAME: &'static str = "delete_rule";
+    const METHOD: &'static str = "DELETE";
+    const PATH: &'static str = "/v1/transformationRules/{id}";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<

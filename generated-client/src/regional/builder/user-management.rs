@@ -853,6 +853,8 @@ impl<'a> ResendWelcomeEmail<'a> {
 impl<'a> crate::Operation for ListUsers<'a> {
     type Output = types::ListUserModelsResponse;
     const NAME: &'static str = "list_users";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/users";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -869,6 +871,8 @@ impl<'a> crate::Paged for ListUsers<'a> {
 impl<'a> crate::Operation for CreateUser<'a> {
     type Output = types::UserModel;
     const NAME: &'static str = "create_user";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/v1/users";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -880,6 +884,8 @@ impl<'a> crate::Operation for CreateUser<'a> {
 impl<'a> crate::Operation for GetUser<'a> {
     type Output = types::UserModel;
     const NAME: &'static str = "get_user";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/v1/users/{id}";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -891,6 +897,8 @@ impl<'a> crate::Operation for GetUser<'a> {
 impl<'a> crate::Operation for UpdateUser<'a> {
     type Output = types::UserModel;
     const NAME: &'static str = "update_user";
+    const METHOD: &'static str = "PUT";
+    const PATH: &'static str = "/v1/users/{id}";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -902,6 +910,8 @@ impl<'a> crate::Operation for UpdateUser<'a> {
 impl<'a> crate::Operation for DeleteUser<'a> {
     type Output = ();
     const NAME: &'static str = "delete_user";
+    const METHOD: &'static str = "DELETE";
+    const PATH: &'static str = "/v1/users/{id}";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -913,6 +923,8 @@ impl<'a> crate::Operation for DeleteUser<'a> {
 impl<'a> crate::Operation for RequestChangeEmail<'a> {
     type Output = ();
     const NAME: &'static str = "request_change_email";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/v1/users/{id}/email/requestChange";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -924,6 +936,8 @@ impl<'a> crate::Operation for RequestChangeEmail<'a> {
 impl<'a> crate::Operation for ResetPassword<'a> {
     type Output = ();
     const NAME: &'static str = "reset_password";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/v1/users/{id}/password/reset";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -935,6 +949,8 @@ impl<'a> crate::Operation for ResetPassword<'a> {
 impl<'a> crate::Operation for UnlockUser<'a> {
     type Output = ();
     const NAME: &'static str = "unlock_user";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/v1/users/{id}/unlock";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -946,6 +962,8 @@ impl<'a> crate::Operation for UnlockUser<'a> {
 impl<'a> crate::Operation for DisableMfa<'a> {
     type Output = ();
     const NAME: &'static str = "disable_mfa";
+    const METHOD: &'static str = "PUT";
+    const PATH: &'static str = "/v1/users/{id}/mfa/disable";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<
@@ -957,6 +975,8 @@ impl<'a> crate::Operation for DisableMfa<'a> {
 impl<'a> crate::Operation for ResendWelcomeEmail<'a> {
     type Output = ();
     const NAME: &'static str = "resend_welcome_email";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/v1/users/{id}/resendWelcomeEmail";
     fn send_request(
         self,
     ) -> impl ::std::future::Future<

@@ -413,6 +413,8 @@ impl ScopesList {
 }
 impl crate::Page for PaginatedListAccessKeysResult {
     type Item = AccessKeyPublic;
+    const ITEMS_FIELD: &'static str = "data";
+    const NEXT_FIELD: &'static str = "next";
     fn next_token(&self) -> ::std::option::Option<&str> {
         self.next.as_deref().filter(|token| !token.is_empty())
     }

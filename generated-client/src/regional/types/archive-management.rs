@@ -115,6 +115,8 @@ impl ListArchiveJobsResponse {
 }
 impl crate::Page for ListArchiveJobsResponse {
     type Item = ArchiveJob;
+    const ITEMS_FIELD: &'static str = "data";
+    const NEXT_FIELD: &'static str = "next";
     fn next_token(&self) -> ::std::option::Option<&str> {
         self.next.as_deref().filter(|token| !token.is_empty())
     }

@@ -1032,6 +1032,8 @@ impl ::std::convert::TryFrom<::std::string::String> for ScanBudgetWindow {
 }
 impl crate::Page for ScanBudgetList {
     type Item = ScanBudget;
+    const ITEMS_FIELD: &'static str = "data";
+    const NEXT_FIELD: &'static str = "next";
     fn next_token(&self) -> ::std::option::Option<&str> {
         self.next.as_deref().filter(|token| !token.is_empty())
     }
@@ -1041,6 +1043,8 @@ impl crate::Page for ScanBudgetList {
 }
 impl crate::Page for ScanBudgetUsageList {
     type Item = ScanBudgetUsage;
+    const ITEMS_FIELD: &'static str = "data";
+    const NEXT_FIELD: &'static str = "next";
     fn next_token(&self) -> ::std::option::Option<&str> {
         self.next.as_deref().filter(|token| !token.is_empty())
     }

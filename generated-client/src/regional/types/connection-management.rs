@@ -657,6 +657,8 @@ impl ::std::convert::TryFrom<::std::string::String> for WebhookDefinitionType {
 }
 impl crate::Page for ListConnectionsResponse {
     type Item = Connection;
+    const ITEMS_FIELD: &'static str = "data";
+    const NEXT_FIELD: &'static str = "next";
     fn next_token(&self) -> ::std::option::Option<&str> {
         self.next.as_deref().filter(|token| !token.is_empty())
     }

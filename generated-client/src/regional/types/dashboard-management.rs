@@ -1051,6 +1051,8 @@ for TemplateOther {
 }
 impl crate::Page for PaginatedDashboards {
     type Item = Dashboard;
+    const ITEMS_FIELD: &'static str = "dashboards";
+    const NEXT_FIELD: &'static str = "next";
     fn next_token(&self) -> ::std::option::Option<&str> {
         self.next.as_deref().filter(|token| !token.is_empty())
     }
@@ -1060,6 +1062,8 @@ impl crate::Page for PaginatedDashboards {
 }
 impl crate::Page for PaginatedReportSchedules {
     type Item = ReportSchedule;
+    const ITEMS_FIELD: &'static str = "reportSchedules";
+    const NEXT_FIELD: &'static str = "next";
     fn next_token(&self) -> ::std::option::Option<&str> {
         self.next.as_deref().filter(|token| !token.is_empty())
     }

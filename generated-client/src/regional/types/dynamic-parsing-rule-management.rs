@@ -72,6 +72,8 @@ impl ListDynamicRulesResponse {
 }
 impl crate::Page for ListDynamicRulesResponse {
     type Item = DynamicRule;
+    const ITEMS_FIELD: &'static str = "data";
+    const NEXT_FIELD: &'static str = "next";
     fn next_token(&self) -> ::std::option::Option<&str> {
         self.next.as_deref().filter(|token| !token.is_empty())
     }

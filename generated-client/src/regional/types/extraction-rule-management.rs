@@ -104,6 +104,8 @@ impl UpdateExtractionRuleDefinition {
 }
 impl crate::Page for ListExtractionRulesResponse {
     type Item = ExtractionRule;
+    const ITEMS_FIELD: &'static str = "data";
+    const NEXT_FIELD: &'static str = "next";
     fn next_token(&self) -> ::std::option::Option<&str> {
         self.next.as_deref().filter(|token| !token.is_empty())
     }

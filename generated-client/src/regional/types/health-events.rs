@@ -847,6 +847,8 @@ impl TrackerIdentity {
 }
 impl crate::Page for ListHealthEventResponse {
     type Item = HealthEvent;
+    const ITEMS_FIELD: &'static str = "data";
+    const NEXT_FIELD: &'static str = "next";
     fn next_token(&self) -> ::std::option::Option<&str> {
         self.next.as_deref().filter(|token| !token.is_empty())
     }

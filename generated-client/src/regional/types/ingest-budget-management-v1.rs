@@ -286,6 +286,8 @@ impl ListIngestBudgetsResponse {
 }
 impl crate::Page for ListCollectorIdentitiesResponse {
     type Item = CollectorIdentity;
+    const ITEMS_FIELD: &'static str = "data";
+    const NEXT_FIELD: &'static str = "next";
     fn next_token(&self) -> ::std::option::Option<&str> {
         self.next.as_deref().filter(|token| !token.is_empty())
     }
@@ -295,6 +297,8 @@ impl crate::Page for ListCollectorIdentitiesResponse {
 }
 impl crate::Page for ListIngestBudgetsResponse {
     type Item = IngestBudget;
+    const ITEMS_FIELD: &'static str = "data";
+    const NEXT_FIELD: &'static str = "next";
     fn next_token(&self) -> ::std::option::Option<&str> {
         self.next.as_deref().filter(|token| !token.is_empty())
     }

@@ -318,6 +318,8 @@ impl ListIngestBudgetsResponseV2 {
 }
 impl crate::Page for ListIngestBudgetsResponseV2 {
     type Item = IngestBudgetV2;
+    const ITEMS_FIELD: &'static str = "data";
+    const NEXT_FIELD: &'static str = "next";
     fn next_token(&self) -> ::std::option::Option<&str> {
         self.next.as_deref().filter(|token| !token.is_empty())
     }

@@ -720,6 +720,8 @@ impl ::std::default::Default for SaveLogSearchRequestParsingMode {
 }
 impl crate::Page for PaginatedLogSearches {
     type Item = LogSearch;
+    const ITEMS_FIELD: &'static str = "logSearches";
+    const NEXT_FIELD: &'static str = "token";
     fn next_token(&self) -> ::std::option::Option<&str> {
         self.token.as_deref().filter(|token| !token.is_empty())
     }

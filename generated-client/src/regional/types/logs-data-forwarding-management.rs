@@ -921,6 +921,8 @@ for UpdateDataForwardingRulePayloadSchema {
 }
 impl crate::Page for GetDataForwardingDestinations {
     type Item = BucketDefinition;
+    const ITEMS_FIELD: &'static str = "data";
+    const NEXT_FIELD: &'static str = "nextToken";
     fn next_token(&self) -> ::std::option::Option<&str> {
         self.next_token.as_deref().filter(|token| !token.is_empty())
     }
@@ -930,6 +932,8 @@ impl crate::Page for GetDataForwardingDestinations {
 }
 impl crate::Page for GetRulesAndBucketsResult {
     type Item = RuleAndBucketDetail;
+    const ITEMS_FIELD: &'static str = "data";
+    const NEXT_FIELD: &'static str = "nextToken";
     fn next_token(&self) -> ::std::option::Option<&str> {
         self.next_token.as_deref().filter(|token| !token.is_empty())
     }

@@ -145,6 +145,8 @@ impl PaginatedMetricsSearches {
 }
 impl crate::Page for PaginatedMetricsSearches {
     type Item = MetricsSearchResponse;
+    const ITEMS_FIELD: &'static str = "metricsSearches";
+    const NEXT_FIELD: &'static str = "next";
     fn next_token(&self) -> ::std::option::Option<&str> {
         self.next.as_deref().filter(|token| !token.is_empty())
     }

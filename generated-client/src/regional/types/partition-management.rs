@@ -170,6 +170,8 @@ impl UpdatePartitionDefinition {
 }
 impl crate::Page for ListPartitionsResponse {
     type Item = Partition;
+    const ITEMS_FIELD: &'static str = "data";
+    const NEXT_FIELD: &'static str = "next";
     fn next_token(&self) -> ::std::option::Option<&str> {
         self.next.as_deref().filter(|token| !token.is_empty())
     }

@@ -790,6 +790,8 @@ impl ViewFilterDefinition {
 }
 impl crate::Page for ListRoleModelsResponseV2 {
     type Item = GetRoleDefinitionV2;
+    const ITEMS_FIELD: &'static str = "data";
+    const NEXT_FIELD: &'static str = "next";
     fn next_token(&self) -> ::std::option::Option<&str> {
         self.next.as_deref().filter(|token| !token.is_empty())
     }

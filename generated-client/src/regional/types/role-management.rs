@@ -562,6 +562,8 @@ impl UpdateRoleDefinition {
 }
 impl crate::Page for ListRoleModelsResponse {
     type Item = RoleModel;
+    const ITEMS_FIELD: &'static str = "data";
+    const NEXT_FIELD: &'static str = "next";
     fn next_token(&self) -> ::std::option::Option<&str> {
         self.next.as_deref().filter(|token| !token.is_empty())
     }

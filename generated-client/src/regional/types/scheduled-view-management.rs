@@ -369,6 +369,8 @@ impl UpdateScheduledViewDefinition {
 }
 impl crate::Page for ListScheduledViewsResponse {
     type Item = ScheduledView;
+    const ITEMS_FIELD: &'static str = "data";
+    const NEXT_FIELD: &'static str = "next";
     fn next_token(&self) -> ::std::option::Option<&str> {
         self.next.as_deref().filter(|token| !token.is_empty())
     }

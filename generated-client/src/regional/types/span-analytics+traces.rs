@@ -114,6 +114,8 @@ impl TraceSpanStatus {
 }
 impl crate::Page for TraceFieldValuesResponse {
     type Item = ::std::string::String;
+    const ITEMS_FIELD: &'static str = "fieldValues";
+    const NEXT_FIELD: &'static str = "next";
     fn next_token(&self) -> ::std::option::Option<&str> {
         self.next.as_deref().filter(|token| !token.is_empty())
     }

@@ -991,6 +991,8 @@ impl ::std::convert::TryFrom<::std::string::String> for SpanQueryStatusResponseS
 }
 impl crate::Page for SpanQueryResultSpansResponse {
     type Item = SpanQuerySpanData;
+    const ITEMS_FIELD: &'static str = "spanPage";
+    const NEXT_FIELD: &'static str = "next";
     fn next_token(&self) -> ::std::option::Option<&str> {
         self.next.as_deref().filter(|token| !token.is_empty())
     }

@@ -2171,6 +2171,8 @@ impl TraceSpansResponse {
 }
 impl crate::Page for CriticalPathResponse {
     type Item = SpanPathSegment;
+    const ITEMS_FIELD: &'static str = "segments";
+    const NEXT_FIELD: &'static str = "next";
     fn next_token(&self) -> ::std::option::Option<&str> {
         self.next.as_deref().filter(|token| !token.is_empty())
     }
@@ -2180,6 +2182,8 @@ impl crate::Page for CriticalPathResponse {
 }
 impl crate::Page for TraceQueryResultResponse {
     type Item = TraceDetail;
+    const ITEMS_FIELD: &'static str = "results";
+    const NEXT_FIELD: &'static str = "next";
     fn next_token(&self) -> ::std::option::Option<&str> {
         self.next.as_deref().filter(|token| !token.is_empty())
     }
@@ -2189,6 +2193,8 @@ impl crate::Page for TraceQueryResultResponse {
 }
 impl crate::Page for TraceSpansResponse {
     type Item = TraceSpan;
+    const ITEMS_FIELD: &'static str = "spanPage";
+    const NEXT_FIELD: &'static str = "next";
     fn next_token(&self) -> ::std::option::Option<&str> {
         self.next.as_deref().filter(|token| !token.is_empty())
     }

@@ -285,6 +285,8 @@ impl TransformationRulesResponse {
 }
 impl crate::Page for TransformationRulesResponse {
     type Item = TransformationRuleResponse;
+    const ITEMS_FIELD: &'static str = "data";
+    const NEXT_FIELD: &'static str = "next";
     fn next_token(&self) -> ::std::option::Option<&str> {
         self.next.as_deref().filter(|token| !token.is_empty())
     }

@@ -154,6 +154,8 @@ impl UserModel {
 }
 impl crate::Page for ListUserModelsResponse {
     type Item = UserModel;
+    const ITEMS_FIELD: &'static str = "data";
+    const NEXT_FIELD: &'static str = "next";
     fn next_token(&self) -> ::std::option::Option<&str> {
         self.next.as_deref().filter(|token| !token.is_empty())
     }

@@ -1,8 +1,8 @@
 //! The `[features]` tables of `generated-client/Cargo.toml` and
 //! `sumo-ext/Cargo.toml`: one feature per spec tag and `full`, regenerated
 //! (and drift-checked) with the code. Hand-written keys (`default`,
-//! `schemars`, `rustls`, ...) are kept as they are; every other key is the
-//! generator's.
+//! `schemars`, `mock`, `rustls`, `testing`, ...) are kept as they are;
+//! every other key is the generator's.
 
 use std::collections::BTreeMap;
 
@@ -20,8 +20,8 @@ const GENERATED_CRATE: &str = "sumo-generated-client";
 
 /// Keys of each manifest's `[features]` that are written by hand.
 pub const HAND_WRITTEN: [(&str, &[&str]); 2] = [
-    (GENERATED_CLIENT, &["default", "schemars"]),
-    (SUMO_EXT, &["default", "rustls"]),
+    (GENERATED_CLIENT, &["default", "schemars", "mock"]),
+    (SUMO_EXT, &["default", "rustls", "testing"]),
 ];
 
 /// The tag features of one API, by feature name.

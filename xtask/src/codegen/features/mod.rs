@@ -10,11 +10,14 @@
 //!   `#[cfg(...)]`;
 //! - [`split`]: each item's condition, and the items of each condition moved
 //!   into a file of their own;
+//! - [`mocks`]: the same conditions on progenitor's typed mocks of the
+//!   operations (`src/<module>/mock.rs` and its parts);
 //! - [`manifest`]: the `[features]` tables of `generated-client` and
 //!   `sumo-ext`, which forwards them.
 
 pub mod condition;
 pub mod manifest;
+pub mod mocks;
 pub mod plan;
 pub mod split;
 

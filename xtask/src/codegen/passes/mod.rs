@@ -1,7 +1,8 @@
-//! Passes over the generated syntax tree, for what progenitor cannot emit
-//! or emits at a cost. One `syn::File` per API flows through them in order,
-//! each in its own file behind [`SyntaxPass`], each reporting how many
-//! places it changed. `codegen::tests` fails when a pass changes nothing in
+//! Passes over the generated syntax trees, for what progenitor cannot emit
+//! or emits at a cost. The client's `syn::File` of each API flows through
+//! them in order (and the mocks' file through those whose [`Tree`] is
+//! [`Tree::Mocks`]), each in its own file behind [`SyntaxPass`], each
+//! reporting how many places it changed. `codegen::tests` fails when a pass changes nothing in
 //! the shared specs' output, so a progenitor upgrade that changes the shape
 //! a pass looks for cannot switch it off silently.
 
@@ -9,6 +10,7 @@ use serde_json::Value;
 
 mod encoded_path_params;
 mod job_impls;
+mod mock_array_queries;
 mod moved_response_headers;
 mod non_exhaustive;
 mod open_enums;
@@ -22,6 +24,7 @@ pub use encoded_path_params::EncodedPathParams;
 pub use job_impls::JobImpls;
 #[cfg(test)]
 pub use job_impls::job_pairs;
+pub use mock_array_queries::MockArrayQueries;
 pub use moved_response_headers::MovedResponseHeaders;
 pub use non_exhaustive::NonExhaustive;
 pub use open_enums::OpenEnums;
@@ -56,13 +59,26 @@ impl SyntaxReport {
     }
 }
 
+/// Which of an API's two trees a pass rewrites.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tree {
+    /// The client module.
+    Client,
+    /// progenitor's httpmock mocks of its operations.
+    Mocks,
+}
+
 /// A rewrite of the generated syntax tree.
 pub trait SyntaxPass {
     /// Kebab-case name used in reports.
     fn name(&self) -> &'static str;
     /// One line on what the pass does.
     fn summary(&self) -> &'static str;
-    /// Rewrites `file` (one API's whole module) in place.
+    /// The tree it rewrites.
+    fn tree(&self) -> Tree {
+        Tree::Client
+    }
+    /// Rewrites `file` (one API's whole module, or its mocks) in place.
     fn run(&self, file: &mut syn::File, context: &Context<'_>) -> SyntaxReport;
 }
 
@@ -78,6 +94,7 @@ pub fn all_passes() -> Vec<Box<dyn SyntaxPass>> {
         Box::new(StaticHeaders),
         Box::new(MovedResponseHeaders),
         Box::new(EncodedPathParams),
+        Box::new(MockArrayQueries),
     ]
 }
 
@@ -108,16 +125,21 @@ pub struct SyntaxOutcome {
     pub time: std::time::Duration,
 }
 
-/// Runs `passes` over `file` in order.
+/// Runs `passes` in order, each over its [`Tree`]: `client` or `mocks`.
 pub fn run_all(
     passes: &[Box<dyn SyntaxPass>],
-    file: &mut syn::File,
+    client: &mut syn::File,
+    mocks: &mut syn::File,
     context: &Context<'_>,
 ) -> Vec<SyntaxOutcome> {
     passes
         .iter()
         .map(|pass| {
             let started = std::time::Instant::now();
+            let file = match pass.tree() {
+                Tree::Client => &mut *client,
+                Tree::Mocks => &mut *mocks,
+            };
             let report = pass.run(file, context);
             SyntaxOutcome {
                 name: pass.name(),

@@ -11,6 +11,7 @@ use syn::{GenericArgument, ImplItem, ImplItemFn, Item, ItemImpl, PathArguments, 
 use super::page_impls::paged_types;
 use super::syntax::module_items_mut;
 use super::{Context, SyntaxPass, SyntaxReport};
+use crate::codegen::features::plan::sent_request;
 use crate::naming::rust_type_name;
 
 /// See the module documentation.
@@ -53,11 +54,21 @@ impl SyntaxPass for OperationImpls {
                 ));
                 continue;
             };
+            let Some((http_method, path)) = sent_request(item) else {
+                let ty = &imp.self_ty;
+                notes.push(format!(
+                    "no Operation impl: the `send` of {} does not say its request",
+                    quote::quote!(#ty)
+                ));
+                continue;
+            };
             let (generics, self_ty) = (&imp.generics, &imp.self_ty);
             added.push(syn::parse_quote! {
                 impl #generics crate::Operation for #self_ty {
                     type Output = #output;
                     const NAME: &'static str = #name;
+                    const METHOD: &'static str = #http_method;
+                    const PATH: &'static str = #path;
                     fn send_request(
                         self,
                     ) -> impl ::std::future::Future<
@@ -170,6 +181,7 @@ mod tests {
                 pub struct ListThings<'a> { client: &'a super::Client }
                 impl<'a> ListThings<'a> {
                     pub fn token<V>(mut self, value: V) -> Self { self }
+                    #[doc = "Sends a `GET` request to `/things`"]
                     pub async fn send(self) -> Result<ResponseValue<types::ListThingsResponse>, Error<ByteStream>> {
                         let info = OperationInfo { operation_id: "list_things" };
                         todo!()
@@ -177,6 +189,7 @@ mod tests {
                 }
                 pub struct GetThing<'a> { client: &'a super::Client }
                 impl<'a> GetThing<'a> {
+                    #[doc = "Sends a `GET` request to `/things/{id}`"]
                     pub async fn send(self) -> Result<ResponseValue<types::Thing>, Error<ByteStream>> {
                         let info = OperationInfo { operation_id: "get_thing" };
                         todo!()
@@ -202,12 +215,17 @@ mod tests {
         let has = |wanted: &str| text.contains(&squeeze(wanted));
         assert!(
             has(
-                "impl<'a> crate::Operation for ListThings<'a> { type Output = types::ListThingsResponse; const NAME: &'static str = \"list_things\";"
+                "impl<'a> crate::Operation for ListThings<'a> { type Output = types::ListThingsResponse; const NAME: &'static str = \"list_things\"; const METHOD: &'static str = \"GET\"; const PATH: &'static str = \"/things\";"
             ),
             "{text}"
         );
         assert!(has("impl<'a> crate::Paged for ListThings<'a>"), "{text}");
-        assert!(has("const NAME: &'static str = \"get_thing\";"), "{text}");
+        assert!(
+            has(
+                "const NAME: &'static str = \"get_thing\"; const METHOD: &'static str = \"GET\"; const PATH: &'static str = \"/things/{id}\";"
+            ),
+            "{text}"
+        );
         assert!(!has("crate::Paged for GetThing"), "{text}");
     }
 }

@@ -232,9 +232,12 @@ fn add_page_impls(types: &mut Vec<Item>, paged: &[PagedType]) -> usize {
             quote!(Some(self.#token_ident.as_str()).filter(|token| !token.is_empty()))
         };
         let name = &strukt.ident;
+        let (items_json, token_json) = (&page.items, &page.token);
         impls.push(syn::parse_quote! {
             impl crate::Page for #name {
                 type Item = #item_type;
+                const ITEMS_FIELD: &'static str = #items_json;
+                const NEXT_FIELD: &'static str = #token_json;
                 fn next_token(&self) -> ::std::option::Option<&str> {
                     #token_expr
                 }
