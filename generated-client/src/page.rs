@@ -7,10 +7,12 @@
 pub trait Page {
     /// What the page lists.
     type Item;
-    /// The JSON field holding the items (`data`).
-    const ITEMS_FIELD: &'static str;
-    /// The JSON field holding the next page's token (`next`).
-    const NEXT_FIELD: &'static str;
+    /// The JSON field holding the items (the generator sets it; `data`,
+    /// the most common, by default).
+    const ITEMS_FIELD: &'static str = "data";
+    /// The JSON field holding the next page's token (the generator sets
+    /// it; `next` by default).
+    const NEXT_FIELD: &'static str = "next";
     /// The token of the next page; `None` on the last page.
     fn next_token(&self) -> Option<&str>;
     /// The page's items.

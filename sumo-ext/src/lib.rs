@@ -44,6 +44,8 @@ pub mod organizations;
 pub mod pagination;
 pub mod prelude;
 pub mod search;
+#[cfg(feature = "testing")]
+pub mod testing;
 mod transport;
 #[cfg(feature = "orgs-management")]
 mod usages;
