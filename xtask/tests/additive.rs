@@ -207,6 +207,14 @@ fn an_additive_release_is_a_minor_version() {
         module.contains("pub fn list_holograms"),
         "the new operation is generated"
     );
+    // And mocked, behind its area: one more method of the sealed
+    // `MockServerExt`, which the measured minor bump above includes.
+    let mocks = std::fs::read_to_string(ws.join("generated-client/src/regional/mock.rs")).unwrap();
+    assert!(
+        mocks.contains("#[cfg(feature = \"dashboard-management\")]\n    fn list_holograms<F>"),
+        "the new operation is mocked"
+    );
+    assert!(mocks.contains("pub trait MockServerExt: sealed::Sealed"));
     let lock = std::fs::read_to_string(ws.join("openapi/lock.toml")).unwrap();
     assert!(
         lock.contains("source = \".cache/specs/us2.yaml\""),

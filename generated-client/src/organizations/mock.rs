@@ -15,7 +15,7 @@ pub mod operations {
 /// An extension trait for [`MockServer`](::httpmock::MockServer) that
 /// adds a method for each operation. These are the equivalent of
 /// type-checked [`mock()`](::httpmock::MockServer::mock) calls.
-pub trait MockServerExt {
+pub trait MockServerExt: sealed::Sealed {
     #[cfg(feature = "organizations-management")]
     fn get_deployments<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -288,4 +288,9 @@ impl MockServerExt for ::httpmock::MockServer {
             )
         })
     }
+}
+mod sealed {
+    /// Implemented by httpmock's `MockServer` alone.
+    pub trait Sealed {}
+    impl Sealed for ::httpmock::MockServer {}
 }

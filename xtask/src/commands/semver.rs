@@ -9,7 +9,9 @@
 //! `cargo xtask diff` finds changed (added, removed or modified), as that
 //! side's spec tags them. A type compiles when an enabled operation reaches
 //! it, so every changed type an operation uses is in. Items of other areas
-//! did not change. No change at all: no features, an empty API.
+//! did not change. The `mock` feature is on with them: the typed mocks of
+//! the changed operations are measured too. No change at all: no
+//! features, an empty API.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -293,7 +295,11 @@ fn rustdoc_json(dir: &Path, features: &[String], root: &Path, out: &Path) -> Res
         .env("RUSTC_BOOTSTRAP", "1")
         .env_remove("RUSTDOCFLAGS");
     if !features.is_empty() {
-        command.arg("--features").arg(features.join(","));
+        // The mocks of the same operations (the test kit's) are API too.
+        let mock = crate::codegen::features::mocks::MOCK_FEATURE;
+        command
+            .arg("--features")
+            .arg(format!("{},{mock}", features.join(",")));
     }
     // Lints of the generated docs (bare URLs in Sumo's descriptions) are
     // not what this command reports.

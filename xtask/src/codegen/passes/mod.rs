@@ -11,6 +11,7 @@ use serde_json::Value;
 mod encoded_path_params;
 mod job_impls;
 mod mock_array_queries;
+mod mock_sealed_ext;
 mod moved_response_headers;
 mod non_exhaustive;
 mod open_enums;
@@ -25,6 +26,7 @@ pub use job_impls::JobImpls;
 #[cfg(test)]
 pub use job_impls::job_pairs;
 pub use mock_array_queries::MockArrayQueries;
+pub use mock_sealed_ext::MockSealedExt;
 pub use moved_response_headers::MovedResponseHeaders;
 pub use non_exhaustive::NonExhaustive;
 pub use open_enums::OpenEnums;
@@ -95,6 +97,7 @@ pub fn all_passes() -> Vec<Box<dyn SyntaxPass>> {
         Box::new(MovedResponseHeaders),
         Box::new(EncodedPathParams),
         Box::new(MockArrayQueries),
+        Box::new(MockSealedExt),
     ]
 }
 
