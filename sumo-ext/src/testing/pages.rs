@@ -86,13 +86,13 @@ impl Pages {
         };
         let last = chunks.len() - 1;
         let path = path_regex(O::PATH);
+        let items_field = <O::Output as Page>::ITEMS_FIELD;
+        let next_field = <O::Output as Page>::NEXT_FIELD;
         let mocks = chunks
             .iter()
             .enumerate()
             .map(|(index, items)| {
                 let mut body = self.fields.clone();
-                let items_field = <O::Output as Page>::ITEMS_FIELD;
-                let next_field = <O::Output as Page>::NEXT_FIELD;
                 body.insert(items_field.to_string(), Value::Array(items.to_vec()));
                 let next = (index < last).then(|| Value::String(token(index + 1)));
                 body.insert(next_field.to_string(), next.unwrap_or(Value::Null));

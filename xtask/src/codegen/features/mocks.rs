@@ -9,14 +9,14 @@
 //! [`Plan`], found through the `Client` method of the same name, so a mock
 //! compiles exactly when the operation it mocks does.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use syn::visit::Visit;
 use syn::{Attribute, ImplItem, Item, TraitItem, parse_quote};
 
 use super::condition::Condition;
 use super::plan::{Plan, own_name};
-use super::split::Part;
+use super::split::{Part, returned_builder, split_into_parts};
 
 /// The crate feature that compiles the mocks.
 pub const MOCK_FEATURE: &str = "mock";
@@ -84,35 +84,18 @@ pub fn split(mut mocks: syn::File, client: &syn::File, plan: &Plan) -> MockModul
         let Some((_, items)) = &mut module.content else {
             continue;
         };
-        let mut kept = Vec::with_capacity(items.len());
-        let mut groups: BTreeMap<Condition, usize> = BTreeMap::new();
-        for inner in std::mem::take(items) {
-            if let Item::Use(mut using) = inner {
+        for inner in items.iter_mut() {
+            if let Item::Use(using) = inner {
                 // Unused when no operation's mocks are compiled.
                 using.attrs.push(parse_quote!(#[allow(unused_imports)]));
-                kept.push(Item::Use(using));
-                continue;
-            }
-            let Some(condition) = own_name(&inner).and_then(|name| wrappers.get(&name)) else {
-                kept.push(inner);
-                continue;
-            };
-            match groups.get(condition) {
-                Some(&index) => parts[index].items.push(inner),
-                None => {
-                    let path = format!("mock/{}.rs", condition.file_stem());
-                    let cfg = condition.attribute();
-                    kept.push(parse_quote!(#cfg include!(#path);));
-                    groups.insert(condition.clone(), parts.len());
-                    parts.push(Part {
-                        path,
-                        condition: condition.clone(),
-                        items: vec![inner],
-                    });
-                }
             }
         }
-        *items = kept;
+        // Included from `mock.rs`, relative to it.
+        parts.extend(split_into_parts(items, "mock", "", |inner| {
+            own_name(inner)
+                .and_then(|name| wrappers.get(&name))
+                .cloned()
+        }));
     }
     parts.sort_by(|a, b| a.path.cmp(&b.path));
     MockModule {
@@ -143,20 +126,8 @@ fn client_builders(client: &syn::File) -> HashMap<String, String> {
             continue;
         }
         for member in &imp.items {
-            let ImplItem::Fn(function) = member else {
-                continue;
-            };
-            let syn::ReturnType::Type(_, returned) = &function.sig.output else {
-                continue;
-            };
-            let syn::Type::Path(path) = &**returned else {
-                continue;
-            };
-            let segments: Vec<_> = path.path.segments.iter().collect();
-            if let [module, builder] = segments[..]
-                && module.ident == "builder"
-            {
-                found.insert(function.sig.ident.to_string(), builder.ident.to_string());
+            if let (ImplItem::Fn(function), Some(builder)) = (member, returned_builder(member)) {
+                found.insert(function.sig.ident.to_string(), builder);
             }
         }
     }

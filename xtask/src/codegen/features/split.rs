@@ -146,23 +146,7 @@ impl Splitter<'_> {
 
     /// A method of `impl Client` that returns an operation's builder.
     fn method_condition(&self, member: &ImplItem) -> Option<Condition> {
-        let ImplItem::Fn(function) = member else {
-            return None;
-        };
-        let syn::ReturnType::Type(_, returned) = &function.sig.output else {
-            return None;
-        };
-        let syn::Type::Path(path) = &**returned else {
-            return None;
-        };
-        let segments: Vec<_> = path.path.segments.iter().collect();
-        let [module, builder] = segments[..] else {
-            return None;
-        };
-        if module.ident != "builder" {
-            return None;
-        }
-        Condition::all_of([self.plan.operations.get(&builder.ident.to_string())?])
+        Condition::all_of([self.plan.operations.get(&returned_builder(member)?)?])
     }
 
     /// `types::defaults`: each function keeps its cfg in place.
@@ -186,38 +170,19 @@ impl Splitter<'_> {
         }
     }
 
-    /// Moves the items of one module that have a condition into parts, one
-    /// per condition, each included where its first item stood.
+    /// Moves the items of one module that have a condition into parts
+    /// ([`split_into_parts`]).
     fn split_items(
         &mut self,
         items: &mut Vec<Item>,
         context: &str,
         condition_of: impl Fn(&Self, &Item) -> Option<Condition>,
     ) {
-        let mut kept = Vec::with_capacity(items.len());
-        let mut groups: BTreeMap<Condition, usize> = BTreeMap::new();
-        let mut new_parts: Vec<Part> = Vec::new();
-        for item in std::mem::take(items) {
-            let Some(condition) = condition_of(self, &item) else {
-                kept.push(item);
-                continue;
-            };
-            self.gated += 1;
-            match groups.get(&condition) {
-                Some(&index) => new_parts[index].items.push(item),
-                None => {
-                    let path = format!("{context}/{}.rs", condition.file_stem());
-                    kept.push(self.include_item(&condition, &path));
-                    groups.insert(condition.clone(), new_parts.len());
-                    new_parts.push(Part {
-                        path,
-                        condition,
-                        items: vec![item],
-                    });
-                }
-            }
-        }
-        *items = kept;
+        let include_root = format!("{}/", self.module);
+        let new_parts = split_into_parts(items, context, &include_root, |item| {
+            condition_of(self, item)
+        });
+        self.gated += new_parts.iter().map(|p| p.items.len()).sum::<usize>();
         self.parts.extend(new_parts);
     }
 
@@ -234,7 +199,7 @@ impl Splitter<'_> {
         let mut includes = Vec::new();
         for (condition, members) in groups {
             let path = format!("client/{}.rs", condition.file_stem());
-            includes.push(self.include_item(&condition, &path));
+            includes.push(include_item(&condition, &format!("{}/{path}", self.module)));
             self.parts.push(Part {
                 path,
                 condition,
@@ -243,11 +208,67 @@ impl Splitter<'_> {
         }
         includes
     }
+}
 
-    fn include_item(&self, condition: &Condition, path: &str) -> Item {
-        let full = format!("{}/{path}", self.module);
-        let cfg = condition.attribute();
-        parse_quote!(#cfg include!(#full);)
+/// Moves the items that have a condition out of `items` into parts, one
+/// per condition (`<dir>/<stem>.rs`), each included where its first item
+/// stood, by a path that `include!` resolves with `include_root` before it
+/// (`regional/` from `src/regional.rs`; none from the file the items stay
+/// in).
+pub fn split_into_parts(
+    items: &mut Vec<Item>,
+    dir: &str,
+    include_root: &str,
+    condition_of: impl Fn(&Item) -> Option<Condition>,
+) -> Vec<Part> {
+    let mut kept = Vec::with_capacity(items.len());
+    let mut groups: BTreeMap<Condition, usize> = BTreeMap::new();
+    let mut parts: Vec<Part> = Vec::new();
+    for item in std::mem::take(items) {
+        let Some(condition) = condition_of(&item) else {
+            kept.push(item);
+            continue;
+        };
+        match groups.get(&condition) {
+            Some(&index) => parts[index].items.push(item),
+            None => {
+                let path = format!("{dir}/{}.rs", condition.file_stem());
+                kept.push(include_item(&condition, &format!("{include_root}{path}")));
+                groups.insert(condition.clone(), parts.len());
+                parts.push(Part {
+                    path,
+                    condition,
+                    items: vec![item],
+                });
+            }
+        }
+    }
+    *items = kept;
+    parts
+}
+
+/// `#[cfg(...)] include!("path");`
+fn include_item(condition: &Condition, path: &str) -> Item {
+    let cfg = condition.attribute();
+    parse_quote!(#cfg include!(#path);)
+}
+
+/// The builder a method of `impl Client` returns (`builder::ListUsers` →
+/// `ListUsers`), if it is an operation's.
+pub fn returned_builder(member: &ImplItem) -> Option<String> {
+    let ImplItem::Fn(function) = member else {
+        return None;
+    };
+    let syn::ReturnType::Type(_, returned) = &function.sig.output else {
+        return None;
+    };
+    let syn::Type::Path(path) = &**returned else {
+        return None;
+    };
+    let segments: Vec<_> = path.path.segments.iter().collect();
+    match segments[..] {
+        [module, builder] if module.ident == "builder" => Some(builder.ident.to_string()),
+        _ => None,
     }
 }
 

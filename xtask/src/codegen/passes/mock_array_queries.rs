@@ -48,8 +48,16 @@ impl SyntaxPass for MockArrayQueries {
 /// Whether a `When` method's value is a `Vec` (`&Vec<T>`, or
 /// `T: Into<Option<&Vec<T>>>`).
 fn takes_vec(signature: &syn::Signature) -> bool {
-    let text = quote::quote!(#signature).to_string();
-    text.contains(":: vec :: Vec <") || text.contains(" Vec <")
+    struct Find(bool);
+    impl<'ast> syn::visit::Visit<'ast> for Find {
+        fn visit_path_segment(&mut self, segment: &'ast syn::PathSegment) {
+            self.0 |= segment.ident == "Vec";
+            syn::visit::visit_path_segment(self, segment);
+        }
+    }
+    let mut find = Find(false);
+    syn::visit::Visit::visit_signature(&mut find, signature);
+    find.0
 }
 
 struct Rewrite {
